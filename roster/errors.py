@@ -1,0 +1,57 @@
+"""Errors a user can cause, each naming the file and the place, so the CLI can print them as sentences."""
+
+from __future__ import annotations
+
+
+class RosterError(ValueError):
+    """Base of every error a coordinator can cause with their files or options.
+
+    The CLI prints ``str(error)`` and exits non-zero; no traceback is shown unless ``--debug``.
+    """
+
+
+class LoadError(RosterError):
+    """Raised when a roster folder cannot be read: a missing file, bad YAML or CSV, an unknown key,
+    a value of the wrong kind, or a reference to something that does not exist.
+
+    The message starts with the file and the path to the key (or the row and column); fix the file.
+    """
+
+    def __init__(self, file: str, where: str, problem: str) -> None:
+        self.file = file
+        self.where = where
+        self.problem = problem
+        place = f"{file}: {where}: " if where else f"{file}: "
+        super().__init__(place + problem)
+
+
+class LoadErrors(RosterError):
+    """Raised when a roster folder has several problems: all of them are listed, one a line."""
+
+    def __init__(self, errors: list[LoadError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class PeriodError(RosterError):
+    """Raised when a planning period given on the command line is malformed or empty.
+
+    Give ``--week YYYY-Www`` (an ISO week such as ``2020-W06``) or ``--from`` and ``--to`` dates.
+    """
+
+
+class ScheduleFileError(RosterError):
+    """Raised when a ``schedule.json`` cannot be read or does not belong to the roster it is checked
+    against. Produce it again with ``roster solve``."""
+
+
+class InfeasibleError(RosterError):
+    """Raised when the hard rules contradict each other, so no roster exists.
+
+    ``conflicts`` holds the smallest set of contradicting rules found, each as a sentence. Relax one
+    of them (or drop ``--strict``) and solve again.
+    """
+
+    def __init__(self, message: str, conflicts: list[str]) -> None:
+        self.conflicts = conflicts
+        super().__init__(message)

@@ -1,0 +1,87 @@
+"""Turning an assignment into a Schedule: loads per person, penalties recomputed by the checker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from .check import Ctx, check, shortages
+from .load import Roster
+from .schedule import (
+    ObjectiveTerm,
+    PeriodOut,
+    PersonOut,
+    Schedule,
+    ShortageOut,
+    SlotOut,
+    SolverInfo,
+)
+from .slots import Period, Slot
+
+#: What each objective term means, for the summary and the schedule file.
+TERM_LABELS = {
+    "shortage": "people missing below a slot's minimum",
+    "quota": "people missing below a team quota",
+    "under_target": "people below a slot's target",
+    "over_target": "people above a slot's target",
+}
+
+
+def build_schedule(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    assignment: dict[str, list[str]],
+    solver: SolverInfo,
+    *,
+    strict: bool = False,
+    generated_at: datetime | None = None,
+) -> Schedule:
+    """The schedule of an assignment, with every penalty recomputed from the roster itself (so an
+    intermediate solution's slack never overstates the penalty)."""
+    report = check(roster, period, slots, assignment, strict=strict)
+    order = {p.id: i for i, p in enumerate(roster.people)}
+    slot_out = []
+    minutes = dict.fromkeys(order, 0)
+    count = dict.fromkeys(order, 0)
+    nights = dict.fromkeys(order, 0)
+    short = shortages(Ctx(roster, period, slots, assignment))
+    for slot in slots:
+        people = sorted(assignment.get(slot.id, []), key=lambda p: order.get(p, len(order)))
+        for pid in people:
+            if pid in minutes:
+                minutes[pid] += slot.minutes
+                count[pid] += 1
+                nights[pid] += int(slot.night)
+        slot_out.append(SlotOut(
+            id=slot.id, post=slot.post, start=slot.start, end=slot.end, min=slot.min,
+            target=slot.target, max=slot.max, assigned=people, shortage=short.get(slot.id, 0),
+        ))
+    people_out = [
+        PersonOut(id=p.id, name=p.name, hours=round(minutes[p.id] / 60, 2), shifts=count[p.id],
+                  nights=nights[p.id])
+        for p in roster.people
+    ]
+    by_id = {s.id: s for s in slots}
+    shortage_out = [
+        ShortageOut(slot=sid, post=by_id[sid].post, start=by_id[sid].start, missing=n)
+        for sid, n in short.items()
+    ]
+    terms = [ObjectiveTerm(rule=rule, penalty=value, label=TERM_LABELS.get(rule, ""))
+             for rule, value in report.terms.items()]
+    solver = solver.model_copy(update={"objective": report.penalty})
+    return Schedule(
+        roster=roster.name,
+        timezone=roster.config.timezone,
+        period=PeriodOut(start=period.start, end=period.end),
+        generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+        solver=solver,
+        objective_terms=terms,
+        slots=slot_out,
+        people=people_out,
+        shortages=shortage_out,
+    )
+
+
+def assignment_of(schedule: Schedule) -> dict[str, list[str]]:
+    """The slot id → person ids mapping of a schedule."""
+    return {s.id: list(s.assigned) for s in schedule.slots}

@@ -1,0 +1,143 @@
+"""The solved roster: ``schedule.json`` (format dutyroster.schedule/1), read and written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ScheduleFileError
+
+FORMAT = "dutyroster.schedule/1"
+
+
+class Open(BaseModel):
+    """Base of the schedule's parts: readers ignore fields added by later versions."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class PeriodOut(Open):
+    """The planning period: local midnight of the first day to local midnight after the last."""
+
+    start: datetime = Field(description="Aware start of the period.")
+    end: datetime = Field(description="Aware end of the period (exclusive).")
+
+
+class SolverInfo(Open):
+    """How the solver ran and how good the result is."""
+
+    status: str = Field(description="OPTIMAL, FEASIBLE, INFEASIBLE, MODEL_INVALID or UNKNOWN.")
+    objective: int | None = Field(description="Total penalty of the roster.")
+    bound: int | None = Field(description="Proven lower bound on the total penalty.")
+    wall_seconds: float = Field(description="Time the solve took.")
+    workers: int = Field(description="CP-SAT worker count used.")
+    seed: int = Field(description="CP-SAT random seed used.")
+
+
+class ObjectiveTerm(Open):
+    """One named part of the objective."""
+
+    rule: str = Field(description="Rule id, e.g. shortage or fair_hours.")
+    penalty: int = Field(description="Weighted penalty of this rule in the roster.")
+    label: str = Field("", description="What the rule means, in words.")
+
+
+class SlotOut(Open):
+    """One slot with the people assigned to it."""
+
+    id: str
+    post: str
+    start: datetime
+    end: datetime
+    min: int
+    target: int
+    max: int
+    assigned: list[str] = Field(description="Person ids, in the roster's order of people.")
+    shortage: int = Field(description="People missing below the minimum.")
+
+
+class PersonOut(Open):
+    """One person's load in the roster."""
+
+    id: str
+    name: str
+    hours: float
+    shifts: int
+    nights: int
+
+
+class ShortageOut(Open):
+    """A slot short of its minimum, with why the people who might have taken it could not."""
+
+    slot: str = Field(description="Slot id.")
+    post: str = Field(description="Post id.")
+    start: datetime = Field(description="Start of the slot.")
+    missing: int = Field(description="People missing below the minimum.")
+    reasons: dict[str, int] = Field(
+        default_factory=dict, description="Reason id → how many people it kept away."
+    )
+    text: str = Field("", description="The reasons in words.")
+
+
+class Schedule(Open):
+    """The result for a planning period."""
+
+    format: Literal["dutyroster.schedule/1"] = FORMAT
+    roster: str = Field(description="Name of the community.")
+    timezone: str = Field(description="IANA time zone.")
+    period: PeriodOut
+    generated_at: datetime | None = Field(
+        None, description="When the roster was generated; feeds use it as DTSTAMP."
+    )
+    solver: SolverInfo
+    objective_terms: list[ObjectiveTerm]
+    slots: list[SlotOut]
+    people: list[PersonOut]
+    shortages: list[ShortageOut] = Field(default_factory=list)
+    hints: list[str] = Field(default_factory=list, description="Staffing hints, in words.")
+
+    def to_json(self) -> str:
+        """The JSON text, UTF-8 characters kept as they are, keys in the documented order."""
+        data = self.model_dump(mode="json", exclude_none=False)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``path`` through a temporary file in the same folder and rename it into place, so a
+    reader never sees half a file and a failure leaves the old file untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_schedule(path: Path) -> Schedule:
+    """Read a ``schedule.json``; errors name the file and what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ScheduleFileError(f"{path}: no such file; run `roster solve` first") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScheduleFileError(f"{path}: not a JSON file ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ScheduleFileError(f"{path}: not a dutyroster schedule (format is not {FORMAT})")
+    try:
+        return Schedule.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ScheduleFileError(f"{path}: {where}: {first['msg']}") from None

@@ -1,0 +1,133 @@
+"""Building the model from the rules, running CP-SAT, and turning its answer into a Schedule."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ortools.sat.python import cp_model
+
+from roster.errors import InfeasibleError
+from roster.load import Roster
+from roster.report import build_schedule
+from roster.schedule import Schedule, SolverInfo
+from roster.slots import Period, Slot, expand
+
+from .model import Penalty, RosterModel
+from .rules import RULES
+
+#: Below this many Booleans a model counts as small. Measured on 2 cores: 8 workers proved small
+#: rostering models optimal far sooner than 2 (their portfolio finds the bound), while on large
+#: models 2 workers did better (8 threads fight for 2 cores and each gets too little time).
+SMALL_MODEL = 2000
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report during a solve."""
+
+    objective: float
+    bound: float
+    elapsed: float
+    solutions: int
+
+
+@dataclass
+class SolveOptions:
+    """How to run CP-SAT. ``workers=None`` chooses by model size (see SMALL_MODEL)."""
+
+    time_limit: float = 10.0
+    workers: int | None = None
+    seed: int = 0
+    strict: bool = False
+    on_progress: Callable[[Progress], None] | None = None
+    hint: dict[str, list[str]] | None = None
+    generated_at: datetime | None = None
+    log: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def choose_workers(model: RosterModel, requested: int | None) -> int:
+    """The worker count: the one asked for, or 8 for small models and 2 for large ones."""
+    if requested is not None:
+        return max(1, requested)
+    return 8 if model.variable_count() < SMALL_MODEL else 2
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution to the progress callback."""
+
+    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self._report = report
+        self._count = 0
+
+    def on_solution_callback(self) -> None:
+        self._count += 1
+        if self._report is not None:
+            self._report(Progress(self.objective_value, self.best_objective_bound,
+                                  self.wall_time, self._count))
+
+
+def build_model(
+    roster: Roster, period: Period, slots: list[Slot], *, strict: bool, explain: bool = False
+) -> tuple[RosterModel, list[Penalty]]:
+    """The model with every rule added, and the penalties of the soft rules."""
+    m = RosterModel(roster, period, slots, strict=strict, explain=explain)
+    penalties: list[Penalty] = []
+    for rule in RULES:
+        penalties.extend(rule(m))
+    m.model.minimize(sum(p.coef * p.var for p in penalties))
+    return m, penalties
+
+
+def run(m: RosterModel, options: SolveOptions, workers: int,
+        assumptions: bool = False) -> tuple[cp_model.CpSolver, int]:
+    """Solve ``m`` with the given options; returns the solver and its status."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = options.seed
+    params.max_time_in_seconds = options.time_limit
+    # Same input, seed and worker count must give the same roster: interleaved search makes the
+    # portfolio deterministic (its batches are merged in a fixed order, not as threads finish).
+    params.interleave_search = True
+    params.log_search_progress = options.log
+    for key, value in options.extra.items():
+        setattr(params, key, value)
+    if assumptions:
+        m.model.add_assumptions(list(m.guards))
+    status = solver.solve(m.model, _Watcher(options.on_progress))
+    return solver, status
+
+
+def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -> Schedule:
+    """Solve one planning period: build the model, run CP-SAT, and report the roster.
+
+    Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them."""
+    options = options or SolveOptions()
+    started = time.monotonic()
+    slots = expand(roster.config, period)
+    m, _ = build_model(roster, period, slots, strict=options.strict)
+    if options.hint:
+        m.hint(options.hint)
+    workers = choose_workers(m, options.workers)
+    solver, status = run(m, options, workers)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status == cp_model.INFEASIBLE:
+            raise InfeasibleError("the hard rules contradict each other; no roster exists", [])
+        raise InfeasibleError(
+            f"no roster found within {options.time_limit:g} s; give more time (--time-limit)", [])
+    assignment = m.extract(solver)
+    info = SolverInfo(
+        status=solver.status_name(status),
+        objective=round(solver.objective_value),
+        bound=round(solver.best_objective_bound),
+        wall_seconds=round(time.monotonic() - started, 2),
+        workers=workers,
+        seed=options.seed,
+    )
+    return build_schedule(roster, period, slots, assignment, info, strict=options.strict,
+                          generated_at=options.generated_at)
