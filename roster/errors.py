@@ -1,4 +1,4 @@
-"""Errors a user can cause, each naming the file and the place, so the CLI can print them as sentences."""
+"""Errors a user can cause, each naming the file and the place, for the CLI to print."""
 
 from __future__ import annotations
 

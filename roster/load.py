@@ -97,8 +97,13 @@ class Roster:
         """The person's leave as aware (start, end, reason) intervals in the community's zone."""
         out = []
         for item in self.leave.get(person_id, []):
-            out.append((_aware(item.start, self.zone, False), _aware(item.end, self.zone, True),
-                        item.reason))
+            out.append(
+                (
+                    _aware(item.start, self.zone, False),
+                    _aware(item.end, self.zone, True),
+                    item.reason,
+                )
+            )
         return out
 
 
@@ -117,8 +122,11 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int",
-                                                            "tag:yaml.org,2002:float")]
+    key: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -145,7 +153,7 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise LoadError(str(path), "", "not UTF-8 text; save it as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -169,8 +177,9 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
     """The model class found by following ``loc`` from ``model`` (None when it leaves models)."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and
-                                          issubclass(current, BaseModel)):
+        if isinstance(part, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
             continue
         info = current.model_fields.get(part)
         if info is None:
@@ -207,7 +216,7 @@ def explain_error(root: type[BaseModel], error: ErrorDetails) -> tuple[str, str]
         return format_loc(loc[:-1]), f"missing key {loc[-1]!r}{what}"
     message = error["msg"]
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     elif "input" in error and not isinstance(error["input"], dict | list):
         message = f"{error['input']!r}: {message}"
     return format_loc(loc), message
@@ -265,7 +274,8 @@ def _rows(path: Path, rows: Iterable[list[str]]) -> Iterator[tuple[int, dict[str
     for number, name in enumerate(columns, start=1):
         if name and name not in allowed:
             raise LoadError(
-                str(path), f"row 1, column {number}",
+                str(path),
+                f"row 1, column {number}",
                 f"unknown column {name!r}; expected id, name and any of: "
                 + ", ".join(c for c in (*PEOPLE_COLUMNS[2:], *RuleSet.model_fields)),
             )
@@ -273,8 +283,11 @@ def _rows(path: Path, rows: Iterable[list[str]]) -> Iterator[tuple[int, dict[str
         if required not in columns:
             raise LoadError(str(path), "row 1", f"no column {required!r}; id and name come first")
     for number, row in enumerate(iterator, start=2):
-        cells = {c: (row[i].strip() if i < len(row) and row[i] else "")
-                 for i, c in enumerate(columns) if c}
+        cells = {
+            c: (row[i].strip() if i < len(row) and row[i] else "")
+            for i, c in enumerate(columns)
+            if c
+        }
         if not any(cells.values()):
             continue
         yield number, cells
@@ -314,8 +327,11 @@ def _parse_mapping(path: Path, number: int, column: str, value: str) -> dict[str
             continue
         key, sep, count = part.partition("=")
         if not sep:
-            raise LoadError(str(path), f"row {number}, column {column}",
-                            f"{part.strip()!r} should read post=count, e.g. duty=2")
+            raise LoadError(
+                str(path),
+                f"row {number}, column {column}",
+                f"{part.strip()!r} should read post=count, e.g. duty=2",
+            )
         out[key.strip()] = count.strip()
     return out
 
@@ -329,7 +345,8 @@ def _leave_from_cell(path: Path, number: int, person: str, value: str) -> list[L
         match = _UNAVAILABLE.match(part)
         if not match:
             raise LoadError(
-                str(path), f"row {number}, column unavailable",
+                str(path),
+                f"row {number}, column unavailable",
                 f"{part!r} is not a date or a range of dates; write 2020-02-05 or "
                 "2020-02-05..2020-02-08, then the reason",
             )
@@ -337,13 +354,20 @@ def _leave_from_cell(path: Path, number: int, person: str, value: str) -> list[L
             first = date.fromisoformat(_pad(match.group(1)))
             last = date.fromisoformat(_pad(match.group(2))) if match.group(2) else first
         except ValueError as exc:
-            raise LoadError(str(path), f"row {number}, column unavailable",
-                            f"{part!r}: {exc}") from None
+            raise LoadError(
+                str(path), f"row {number}, column unavailable", f"{part!r}: {exc}"
+            ) from None
         if last < first:
-            raise LoadError(str(path), f"row {number}, column unavailable",
-                            f"{part!r}: the range ends before it starts")
-        out.append(Leave.model_validate(
-            {"person": person, "from": first, "to": last, "reason": match.group(3).strip()}))
+            raise LoadError(
+                str(path),
+                f"row {number}, column unavailable",
+                f"{part!r}: the range ends before it starts",
+            )
+        out.append(
+            Leave.model_validate(
+                {"person": person, "from": first, "to": last, "reason": match.group(3).strip()}
+            )
+        )
     return out
 
 
@@ -369,8 +393,8 @@ def load_roster(folder: Path | str) -> Roster:
     try:
         config = RosterConfig.model_validate(raw)
     except ValidationError as exc:
-        errors = [LoadError(str(path), *explain_error(RosterConfig, e)) for e in exc.errors()]
-        raise LoadErrors(errors) from None
+        problems = [LoadError(str(path), *explain_error(RosterConfig, e)) for e in exc.errors()]
+        raise LoadErrors(problems) from None
 
     people: list[Person] = list(config.people)
     # Where each person is defined: (file, place prefix, whether it is a spreadsheet row).
@@ -385,15 +409,21 @@ def load_roster(folder: Path | str) -> Roster:
         for number, cells in rows:
             try:
                 person = _person_from_row(people_path, number, cells)
-                leave.extend(_leave_from_cell(people_path, number, person.id,
-                                              cells.get("unavailable", "")))
+                leave.extend(
+                    _leave_from_cell(people_path, number, person.id, cells.get("unavailable", ""))
+                )
             except LoadError as exc:
                 errors.append(exc)
                 continue
             if person.id in origin:
                 file, place, _ = origin[person.id]
-                errors.append(LoadError(str(people_path), f"row {number}, column id",
-                                        f"id {person.id!r} is already used by {file}: {place}"))
+                errors.append(
+                    LoadError(
+                        str(people_path),
+                        f"row {number}, column id",
+                        f"id {person.id!r} is already used by {file}: {place}",
+                    )
+                )
                 continue
             origin[person.id] = (str(people_path), f"row {number}", True)
             people.append(person)
@@ -410,16 +440,26 @@ def _people_path(folder: Path, config: RosterConfig) -> Path | None:
     if config.people_file:
         path = folder / config.people_file
         if not path.is_file():
-            raise LoadError(str(folder / ROSTER_FILE), "people_file",
-                            f"{config.people_file!r} does not exist in {folder}")
+            raise LoadError(
+                str(folder / ROSTER_FILE),
+                "people_file",
+                f"{config.people_file!r} does not exist in {folder}",
+            )
         if path.suffix.lower() not in (".csv", ".xlsx"):
-            raise LoadError(str(folder / ROSTER_FILE), "people_file",
-                            f"{config.people_file!r}: use a .csv or .xlsx file")
+            raise LoadError(
+                str(folder / ROSTER_FILE),
+                "people_file",
+                f"{config.people_file!r}: use a .csv or .xlsx file",
+            )
         return path
     found = [folder / name for name in PEOPLE_FILES if (folder / name).is_file()]
     if len(found) > 1:
-        raise LoadError(str(folder), "", "both people.csv and people.xlsx exist; keep one, or "
-                        "name it in roster.yaml as people_file")
+        raise LoadError(
+            str(folder),
+            "",
+            "both people.csv and people.xlsx exist; keep one, or "
+            "name it in roster.yaml as people_file",
+        )
     return found[0] if found else None
 
 
@@ -443,29 +483,40 @@ def _cross_check(
 
     for i, post in enumerate(config.posts):
         if post.id in post_ids:
-            errors.append(LoadError(file, f"posts[{i}].id",
-                                    f"post id {post.id!r} is already used by posts[{post_ids[post.id]}]"))
+            errors.append(
+                LoadError(
+                    file,
+                    f"posts[{i}].id",
+                    f"post id {post.id!r} is already used by posts[{post_ids[post.id]}]",
+                )
+            )
         post_ids.setdefault(post.id, i)
         for j, skill in enumerate(post.skills):
             if skill not in skills:
-                errors.append(LoadError(file, f"posts[{i}].skills[{j}]",
-                                        unknown("skill", skill, skills)))
+                errors.append(
+                    LoadError(file, f"posts[{i}].skills[{j}]", unknown("skill", skill, skills))
+                )
         for j, tag in enumerate(post.tags):
             if tag not in tags:
                 errors.append(LoadError(file, f"posts[{i}].tags[{j}]", unknown("tag", tag, tags)))
         for j, quota in enumerate(post.quotas):
             if quota.tag not in tags:
-                errors.append(LoadError(file, f"posts[{i}].quotas[{j}].tag",
-                                        unknown("tag", quota.tag, tags)))
+                errors.append(
+                    LoadError(file, f"posts[{i}].quotas[{j}].tag", unknown("tag", quota.tag, tags))
+                )
         starts: dict[tuple[Any, ...], int] = {}
         for j, pattern in enumerate(post.shifts):
-            keys = [(pattern.start, d) for d in (pattern.dates or pattern.days)]
-            for key in keys:
+            for key in [(pattern.start, d) for d in (pattern.dates or pattern.days)]:
                 if key in starts:
-                    errors.append(LoadError(
-                        file, f"posts[{i}].shifts[{j}]",
-                        f"starts at {pattern.start:%H:%M} on the same day as shifts[{starts[key]}];"
-                        " give one of them another start time"))
+                    other = starts[key]
+                    errors.append(
+                        LoadError(
+                            file,
+                            f"posts[{i}].shifts[{j}]",
+                            f"starts at {pattern.start:%H:%M} on the same day as shifts[{other}];"
+                            " give one of them another start time",
+                        )
+                    )
                     break
                 starts[key] = j
     for tag in config.rules_by_tag:
@@ -474,9 +525,15 @@ def _cross_check(
     seen: dict[str, int] = {}
     for i, person in enumerate(config.people):
         if person.id in seen:
-            errors.append(LoadError(file, f"people[{i}].id",
-                                    f"id {person.id!r} is already used by people[{seen[person.id]}]"))
+            errors.append(
+                LoadError(
+                    file,
+                    f"people[{i}].id",
+                    f"id {person.id!r} is already used by people[{seen[person.id]}]",
+                )
+            )
         seen.setdefault(person.id, i)
+
     def at(person: Person, key: str, index: int | None = None) -> tuple[str, str]:
         source, place, sheet = origin[person.id]
         if sheet:
@@ -490,43 +547,66 @@ def _cross_check(
         for j, skill in enumerate(person.skills):
             if skill not in skills:
                 errors.append(LoadError(*at(person, "skills", j), unknown("skill", skill, skills)))
-        for post in person.rules.max_shifts_per_post or {}:
-            if post not in post_ids:
+        for post_id in person.rules.max_shifts_per_post or {}:
+            if post_id not in post_ids:
                 source, place, sheet = origin[person.id]
                 where = f"{place}, column " if sheet else f"{place}.rules."
-                errors.append(LoadError(source, where + "max_shifts_per_post",
-                                        unknown("post", post, post_ids)))
-    rule_sets = [("rules", config.rules)] + [(f"rules_by_tag.{t}", r)
-                                             for t, r in config.rules_by_tag.items()]
+                errors.append(
+                    LoadError(
+                        source, where + "max_shifts_per_post", unknown("post", post_id, post_ids)
+                    )
+                )
+    rule_sets = [("rules", config.rules)] + [
+        (f"rules_by_tag.{t}", r) for t, r in config.rules_by_tag.items()
+    ]
     for where, rules in rule_sets:
-        for post in rules.max_shifts_per_post or {}:
-            if post not in post_ids:
-                errors.append(LoadError(file, f"{where}.max_shifts_per_post",
-                                        unknown("post", post, post_ids)))
+        for post_id in rules.max_shifts_per_post or {}:
+            if post_id not in post_ids:
+                errors.append(
+                    LoadError(
+                        file, f"{where}.max_shifts_per_post", unknown("post", post_id, post_ids)
+                    )
+                )
     for i, item in enumerate(config.leave):
         if item.person not in person_ids:
-            errors.append(LoadError(file, f"leave[{i}].person",
-                                    unknown("person", item.person, person_ids)))
+            errors.append(
+                LoadError(file, f"leave[{i}].person", unknown("person", item.person, person_ids))
+            )
     for i, request in enumerate(config.requests):
         if request.person not in person_ids:
-            errors.append(LoadError(file, f"requests[{i}].person",
-                                    unknown("person", request.person, person_ids)))
+            errors.append(
+                LoadError(
+                    file, f"requests[{i}].person", unknown("person", request.person, person_ids)
+                )
+            )
         if request.post is not None and request.post not in post_ids:
-            errors.append(LoadError(file, f"requests[{i}].post",
-                                    unknown("post", request.post, post_ids)))
+            errors.append(
+                LoadError(file, f"requests[{i}].post", unknown("post", request.post, post_ids))
+            )
     for i, pin in enumerate(config.pins):
         if pin.person not in person_ids:
-            errors.append(LoadError(file, f"pins[{i}].person",
-                                    unknown("person", pin.person, person_ids)))
-        post = pin.slot.partition("/")[0]
-        if post not in post_ids:
-            errors.append(LoadError(file, f"pins[{i}].slot",
-                                    unknown("post", post, post_ids)
-                                    + "; a slot id reads <post>/<YYYY-MM-DDTHH:MM>"))
+            errors.append(
+                LoadError(file, f"pins[{i}].person", unknown("person", pin.person, person_ids))
+            )
+        pin_post = pin.slot.partition("/")[0]
+        if pin_post not in post_ids:
+            errors.append(
+                LoadError(
+                    file,
+                    f"pins[{i}].slot",
+                    unknown("post", pin_post, post_ids)
+                    + "; a slot id reads <post>/<YYYY-MM-DDTHH:MM>",
+                )
+            )
     for i, succession in enumerate(config.successions):
-        for key in ("after", "then"):
-            for j, name in enumerate(getattr(succession, key)):
+        for side, names in (("after", succession.after), ("then", succession.then)):
+            for j, name in enumerate(names):
                 if name not in post_ids and name not in ("night", "day"):
-                    errors.append(LoadError(file, f"successions[{i}].{key}[{j}]",
-                                            unknown("post", name, [*post_ids, "night", "day"])))
+                    errors.append(
+                        LoadError(
+                            file,
+                            f"successions[{i}].{side}[{j}]",
+                            unknown("post", name, [*post_ids, "night", "day"]),
+                        )
+                    )
     return errors

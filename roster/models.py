@@ -18,7 +18,7 @@ _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 def parse_time_of_day(value: Any) -> time:
-    """Read ``HH:MM`` (00:00 to 23:59) into a time; anything else is an error a coordinator can fix."""
+    """Read ``HH:MM`` (00:00 to 23:59) into a time; anything else is an error to fix."""
     if isinstance(value, time):
         return value
     text = str(value).strip()
@@ -215,9 +215,7 @@ class RuleSet(Strict):
     rest_after_long_shift_hours: float | None = Field(
         None, ge=0, description="Fewest hours off after a long shift (24 after a 24-hour turn)."
     )
-    max_consecutive_days: int | None = Field(
-        None, ge=1, description="Most working days in a row."
-    )
+    max_consecutive_days: int | None = Field(None, ge=1, description="Most working days in a row.")
     min_consecutive_days: int | None = Field(
         None, ge=1, description="Fewest working days in a row (runs at the period's ends exempt)."
     )

@@ -10,6 +10,7 @@ from .schedule import (
     ObjectiveTerm,
     PeriodOut,
     PersonOut,
+    PostOut,
     Schedule,
     ShortageOut,
     SlotOut,
@@ -52,13 +53,27 @@ def build_schedule(
                 minutes[pid] += slot.minutes
                 count[pid] += 1
                 nights[pid] += int(slot.night)
-        slot_out.append(SlotOut(
-            id=slot.id, post=slot.post, start=slot.start, end=slot.end, min=slot.min,
-            target=slot.target, max=slot.max, assigned=people, shortage=short.get(slot.id, 0),
-        ))
+        slot_out.append(
+            SlotOut(
+                id=slot.id,
+                post=slot.post,
+                start=slot.start,
+                end=slot.end,
+                min=slot.min,
+                target=slot.target,
+                max=slot.max,
+                assigned=people,
+                shortage=short.get(slot.id, 0),
+            )
+        )
     people_out = [
-        PersonOut(id=p.id, name=p.name, hours=round(minutes[p.id] / 60, 2), shifts=count[p.id],
-                  nights=nights[p.id])
+        PersonOut(
+            id=p.id,
+            name=p.name,
+            hours=round(minutes[p.id] / 60, 2),
+            shifts=count[p.id],
+            nights=nights[p.id],
+        )
         for p in roster.people
     ]
     by_id = {s.id: s for s in slots}
@@ -66,8 +81,10 @@ def build_schedule(
         ShortageOut(slot=sid, post=by_id[sid].post, start=by_id[sid].start, missing=n)
         for sid, n in short.items()
     ]
-    terms = [ObjectiveTerm(rule=rule, penalty=value, label=TERM_LABELS.get(rule, ""))
-             for rule, value in report.terms.items()]
+    terms = [
+        ObjectiveTerm(rule=rule, penalty=value, label=TERM_LABELS.get(rule, ""))
+        for rule, value in report.terms.items()
+    ]
     solver = solver.model_copy(update={"objective": report.penalty})
     return Schedule(
         roster=roster.name,
@@ -76,6 +93,8 @@ def build_schedule(
         generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
         solver=solver,
         objective_terms=terms,
+        language=roster.config.language,
+        posts=[PostOut(id=p.id, name=p.name, location=p.location) for p in roster.config.posts],
         slots=slot_out,
         people=people_out,
         shortages=shortage_out,

@@ -1,4 +1,4 @@
-"""The solved roster: ``schedule.json`` (format dutyroster.schedule/1), read and written atomically."""
+"""The solved roster: ``schedule.json`` (dutyroster.schedule/1), read and written atomically."""
 
 from __future__ import annotations
 
@@ -62,6 +62,14 @@ class SlotOut(Open):
     shortage: int = Field(description="People missing below the minimum.")
 
 
+class PostOut(Open):
+    """A post as workers see it: its name and place."""
+
+    id: str
+    name: str
+    location: str = ""
+
+
 class PersonOut(Open):
     """One person's load in the roster."""
 
@@ -88,7 +96,7 @@ class ShortageOut(Open):
 class Schedule(Open):
     """The result for a planning period."""
 
-    format: Literal["dutyroster.schedule/1"] = FORMAT
+    format: Literal["dutyroster.schedule/1"] = "dutyroster.schedule/1"
     roster: str = Field(description="Name of the community.")
     timezone: str = Field(description="IANA time zone.")
     period: PeriodOut
@@ -97,6 +105,8 @@ class Schedule(Open):
     )
     solver: SolverInfo
     objective_terms: list[ObjectiveTerm]
+    language: str = Field("zh", description="Language of the texts for people (zh or en).")
+    posts: list[PostOut] = Field(default_factory=list, description="Names of the posts.")
     slots: list[SlotOut]
     people: list[PersonOut]
     shortages: list[ShortageOut] = Field(default_factory=list)

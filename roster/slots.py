@@ -17,7 +17,7 @@ _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Period:
-    """A planning period: the dates from ``first`` to ``last`` inclusive, in the community's zone."""
+    """A planning period: the dates ``first`` to ``last`` inclusive, in the community's zone."""
 
     first: date
     last: date
@@ -65,9 +65,7 @@ def parse_week(text: str) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def make_period(
-    timezone: str, week: str | None, first: date | None, last: date | None
-) -> Period:
+def make_period(timezone: str, week: str | None, first: date | None, last: date | None) -> Period:
     """The period of the command line: an ISO week, or a range of dates (both ends inclusive)."""
     if week and (first or last):
         raise PeriodError("give --week or --from/--to, not both")

@@ -35,7 +35,7 @@ class RosterModel:
     """A CP-SAT model of one roster: a Boolean per eligible (person, slot) pair and nothing else.
 
     Rules add constraints through this object and return their penalties. In explain mode every
-    hard rule instance is guarded by an assumption literal so the solver can name the conflicting set.
+    hard rule instance is guarded by an assumption literal, so the solver can name a conflict.
     """
 
     roster: Roster

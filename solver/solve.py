@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -67,8 +68,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         self._count += 1
         if self._report is not None:
-            self._report(Progress(self.objective_value, self.best_objective_bound,
-                                  self.wall_time, self._count))
+            self._report(
+                Progress(
+                    self.objective_value, self.best_objective_bound, self.wall_time, self._count
+                )
+            )
 
 
 def build_model(
@@ -83,8 +87,9 @@ def build_model(
     return m, penalties
 
 
-def run(m: RosterModel, options: SolveOptions, workers: int,
-        assumptions: bool = False) -> tuple[cp_model.CpSolver, int]:
+def run(
+    m: RosterModel, options: SolveOptions, workers: int, assumptions: bool = False
+) -> tuple[cp_model.CpSolver, Any]:
     """Solve ``m`` with the given options; returns the solver and its status."""
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -119,7 +124,8 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         if status == cp_model.INFEASIBLE:
             raise InfeasibleError("the hard rules contradict each other; no roster exists", [])
         raise InfeasibleError(
-            f"no roster found within {options.time_limit:g} s; give more time (--time-limit)", [])
+            f"no roster found within {options.time_limit:g} s; give more time (--time-limit)", []
+        )
     assignment = m.extract(solver)
     info = SolverInfo(
         status=solver.status_name(status),
@@ -129,5 +135,12 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         workers=workers,
         seed=options.seed,
     )
-    return build_schedule(roster, period, slots, assignment, info, strict=options.strict,
-                          generated_at=options.generated_at)
+    return build_schedule(
+        roster,
+        period,
+        slots,
+        assignment,
+        info,
+        strict=options.strict,
+        generated_at=options.generated_at,
+    )

@@ -17,12 +17,14 @@ def headcount(m: RosterModel) -> list[Penalty]:
         count = sum(lits)
         if len(lits) > slot.max:
             m.model.add(count <= slot.max).only_enforce_if(
-                m.guard("headcount", f"{slot.id} takes at most {slot.max}"))
+                m.guard("headcount", f"{slot.id} takes at most {slot.max}")
+            )
         short = 0
         if slot.min > 0:
             if m.strict:
                 m.model.add(count >= slot.min).only_enforce_if(
-                    m.guard("headcount", f"{slot.id} needs at least {slot.min}"))
+                    m.guard("headcount", f"{slot.id} needs at least {slot.min}")
+                )
             else:
                 short_var = m.model.new_int_var(0, slot.min, f"shortage({slot.id})")
                 m.model.add(count + short_var >= slot.min)

@@ -23,6 +23,5 @@ def max_shifts_per_day(m: RosterModel) -> list[Penalty]:
             if limit == 1:
                 m.at_most_one(lits, "max_shifts_per_day", text)
             else:
-                m.model.add(sum(lits) <= limit).only_enforce_if(
-                    m.guard("max_shifts_per_day", text))
+                m.model.add(sum(lits) <= limit).only_enforce_if(m.guard("max_shifts_per_day", text))
     return []

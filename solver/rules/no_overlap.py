@@ -16,6 +16,9 @@ def no_overlap(m: RosterModel) -> list[Penalty]:
         spans = [(slot.start, slot.end) for slot, _ in shifts]
         for clique in interval_cliques(spans):
             lits = [shifts[i][1] for i in clique]
-            m.at_most_one(lits, "no_overlap",
-                          f"{person.id} in one of {', '.join(shifts[i][0].id for i in clique)}")
+            m.at_most_one(
+                lits,
+                "no_overlap",
+                f"{person.id} in one of {', '.join(shifts[i][0].id for i in clique)}",
+            )
     return []

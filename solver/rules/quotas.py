@@ -18,12 +18,14 @@ def quotas(m: RosterModel) -> list[Penalty]:
             count = sum(tagged)
             if quota.max is not None and len(tagged) > quota.max:
                 m.model.add(count <= quota.max).only_enforce_if(
-                    m.guard("quotas", f"{slot.id} takes at most {quota.max} {quota.tag}"))
+                    m.guard("quotas", f"{slot.id} takes at most {quota.max} {quota.tag}")
+                )
             if quota.min <= 0:
                 continue
             if m.strict:
                 m.model.add(count >= quota.min).only_enforce_if(
-                    m.guard("quotas", f"{slot.id} needs at least {quota.min} {quota.tag}"))
+                    m.guard("quotas", f"{slot.id} needs at least {quota.min} {quota.tag}")
+                )
             else:
                 missing = m.model.new_int_var(0, quota.min, f"quota({slot.id},{quota.tag})")
                 m.model.add(count + missing >= quota.min)

@@ -23,6 +23,9 @@ def rest(m: RosterModel) -> list[Penalty]:
         spans = [(s.start, s.end + timedelta(minutes=rest_after(rules, s))) for s, _ in shifts]
         for clique in interval_cliques(spans):
             lits = [shifts[i][1] for i in clique]
-            m.at_most_one(lits, "rest",
-                          f"{person.id} rests between {', '.join(shifts[i][0].id for i in clique)}")
+            m.at_most_one(
+                lits,
+                "rest",
+                f"{person.id} rests between {', '.join(shifts[i][0].id for i in clique)}",
+            )
     return []

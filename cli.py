@@ -1,0 +1,399 @@
+"""The `roster` command line: thin commands over the roster, solver and calendars packages."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from roster.check import check as check_roster
+from roster.errors import InfeasibleError, RosterError
+from roster.load import load_roster
+from roster.render import (
+    Filter,
+    render_csv,
+    render_markdown,
+    render_people,
+    render_summary,
+    render_table,
+)
+from roster.report import assignment_of
+from roster.schedule import Schedule, atomic_write, read_schedule
+from roster.slots import Period, expand, make_period
+from solver.solve import Progress, SolveOptions, solve
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+def _state(ctx: click.Context) -> dict[str, Any]:
+    return ctx.ensure_object(dict)
+
+
+def friendly(command: F) -> F:
+    """Turn the library's typed errors into one-line messages (a traceback only with --debug)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InfeasibleError as exc:
+            if _state(click.get_current_context()).get("debug"):
+                raise
+            lines = [str(exc)] + [f"  - {c}" for c in exc.conflicts]
+            raise click.ClickException("\n".join(lines)) from None
+        except RosterError as exc:
+            if _state(click.get_current_context()).get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def period_options(command: F) -> F:
+    """--week, --from and --to: the planning period, the same in every command."""
+    command = click.option(
+        "--to",
+        "last",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="Last day to plan (inclusive), YYYY-MM-DD.",
+    )(command)
+    command = click.option(
+        "--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day to plan, YYYY-MM-DD."
+    )(command)
+    command = click.option("--week", help="ISO week to plan, e.g. 2020-W06.")(command)
+    return command
+
+
+def _period(
+    timezone: str, week: str | None, first: datetime | None, last: datetime | None
+) -> Period:
+    return make_period(
+        timezone, week, first.date() if first else None, last.date() if last else None
+    )
+
+
+roster_dir = click.argument(
+    "folder", type=click.Path(file_okay=False, path_type=Path), metavar="DIR"
+)
+schedule_file = click.argument(
+    "schedule_path", type=click.Path(dir_okay=False, path_type=Path), metavar="SCHEDULE_JSON"
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="dutyroster", prog_name="roster")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors (for bug reports).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Duty rosters for a community under emergency.
+
+    Describe people, posts and rules in a roster folder (roster.yaml plus people.csv or
+    people.xlsx); `roster solve` assigns people to shifts; `roster show` prints the result.
+
+    \b
+    Example:
+      roster init mycommunity
+      roster solve mycommunity --week 2020-W06
+      roster show out/mycommunity/schedule.json --day 2020-02-03
+    """
+    _state(ctx)["debug"] = debug
+
+
+@main.command()
+@roster_dir
+@click.option(
+    "--example",
+    type=click.Choice(["xingwang", "clinic"]),
+    default="xingwang",
+    show_default=True,
+    help="Which bundled example to start from.",
+)
+@friendly
+def init(folder: Path, example: str) -> None:
+    """Write a starter roster folder to DIR, copied from a bundled example.
+
+    \b
+    Example:
+      roster init 兴旺社区 --example xingwang
+    """
+    source = EXAMPLES / example
+    if not source.is_dir():
+        raise RosterError(f"the bundled example {example!r} is missing from {EXAMPLES}")
+    if folder.exists() and any(folder.iterdir()):
+        raise RosterError(f"{folder}: the folder is not empty; choose a new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in sorted(source.iterdir()):
+        if item.is_file() and not item.name.startswith("."):
+            shutil.copyfile(item, folder / item.name)
+    click.echo(
+        f"Wrote {folder}/: edit roster.yaml and the people file, then run "
+        f"`roster validate {folder}`."
+    )
+
+
+@main.command()
+@roster_dir
+@period_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for scripts.",
+)
+@friendly
+def validate(
+    folder: Path, week: str | None, first: datetime | None, last: datetime | None, fmt: str
+) -> None:
+    """Load and check a roster folder, and show what it asks for.
+
+    Every problem is listed with its file and place. With a period, the slots it would
+    create are counted.
+
+    \b
+    Example:
+      roster validate examples/xingwang --week 2020-W06
+    """
+    roster = load_roster(folder)
+    summary: dict[str, Any] = {
+        "roster": roster.name,
+        "people": len(roster.people),
+        "posts": len(roster.config.posts),
+    }
+    if week or first or last:
+        period = _period(roster.config.timezone, week, first, last)
+        slots = expand(roster.config, period)
+        summary["slots"] = len(slots)
+        summary["demand_hours"] = round(sum(s.hours * s.min for s in slots), 1)
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{folder}: OK — {roster.name}: {summary['people']} people, {summary['posts']} posts"
+    )
+    if "slots" in summary:
+        click.echo(
+            f"{summary['slots']} slots, {summary['demand_hours']:g} person-hours at "
+            "the minimum headcount"
+        )
+
+
+def _progress_printer() -> Callable[[Progress], None]:
+    """Progress on stderr once a solve has run for a second: best penalty, bound, elapsed."""
+    last = [0.0]
+
+    def report(progress: Progress) -> None:
+        now = time.monotonic()
+        if progress.elapsed < 1.0 or now - last[0] < 0.5:
+            return
+        last[0] = now
+        click.echo(
+            f"  … {progress.elapsed:5.1f} s  penalty {progress.objective:g}  "
+            f"bound {progress.bound:g}",
+            err=True,
+        )
+
+    return report
+
+
+@main.command(name="solve")
+@roster_dir
+@period_options
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds CP-SAT may search.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CP-SAT worker threads (default: 8 for small models, 2 for large ones).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Make headcount minimums hard: fail instead of listing shortages.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write schedule.json, roster.csv, roster.md [default: out/<DIR name>].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: a summary for people; json: the schedule.",
+)
+@friendly
+def solve_command(
+    folder: Path,
+    week: str | None,
+    first: datetime | None,
+    last: datetime | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    strict: bool,
+    out_dir: Path | None,
+    fmt: str,
+) -> None:
+    """Assign people to every slot of a planning period and write the roster.
+
+    Writes schedule.json (for other tools), roster.csv (for spreadsheets) and roster.md,
+    then prints a summary: status, penalty with its terms, spread of hours, shortages.
+    Same input, seed and workers give the same roster.
+
+    \b
+    Example:
+      roster solve examples/xingwang --week 2020-W06 --time-limit 20
+    """
+    roster = load_roster(folder)
+    period = _period(roster.config.timezone, week, first, last)
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        strict=strict,
+        on_progress=_progress_printer(),
+    )
+    schedule = solve(roster, period, options)
+    target = out_dir or Path("out") / folder.resolve().name
+    write_outputs(schedule, target)
+    if fmt == "json":
+        click.echo(schedule.to_json(), nl=False)
+        return
+    click.echo(render_summary(schedule), nl=False)
+    click.echo(f"→ {target / 'schedule.json'}, {target / 'roster.csv'}, {target / 'roster.md'}")
+
+
+def write_outputs(schedule: Schedule, target: Path) -> None:
+    """schedule.json, roster.csv and roster.md in ``target``, each written atomically."""
+    atomic_write(target / "schedule.json", schedule.to_json())
+    atomic_write(target / "roster.csv", "\ufeff" + render_csv(schedule))
+    atomic_write(target / "roster.md", render_markdown(schedule))
+
+
+@main.command()
+@schedule_file
+@click.option("--person", help="Only this person's shifts (person id).")
+@click.option("--post", help="Only this post's shifts (post id).")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Only this day, YYYY-MM-DD.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "md", "json", "people"]),
+    default="table",
+    show_default=True,
+    help="table, csv, md (Markdown), json, or people (hours per person).",
+)
+@friendly
+def show(
+    schedule_path: Path, person: str | None, post: str | None, day: datetime | None, fmt: str
+) -> None:
+    """Print a solved roster, whole or filtered by person, post or day.
+
+    \b
+    Example:
+      roster show out/xingwang/schedule.json --day 2020-02-03
+      roster show out/xingwang/schedule.json --person p07 --format csv
+    """
+    schedule = read_schedule(schedule_path)
+    if person is not None and person not in {p.id for p in schedule.people}:
+        raise RosterError(f"{schedule_path}: no person with id {person!r}")
+    if post is not None and post not in {s.post for s in schedule.slots}:
+        raise RosterError(f"{schedule_path}: no post with id {post!r}")
+    keep = Filter(person=person, post=post, day=day.date() if day else None)
+    if fmt == "json":
+        data = schedule.model_dump(mode="json")
+        data["slots"] = [
+            s for s, m in zip(data["slots"], schedule.slots, strict=True) if keep.keep(m)
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(render_csv(schedule, keep), nl=False)
+    elif fmt == "md":
+        click.echo(render_markdown(schedule, keep), nl=False)
+    elif fmt == "people":
+        click.echo(render_people(schedule), nl=False)
+    else:
+        click.echo(render_table(schedule, keep), nl=False)
+
+
+@main.command(name="check")
+@roster_dir
+@schedule_file
+@click.option("--strict", is_flag=True, help="Count shortages below minimums as violations.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for scripts.",
+)
+@friendly
+def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> None:
+    """Check a schedule against every rule of a roster folder, without the solver.
+
+    Lists each violation and recomputes the penalty; exits 1 when any rule is broken
+    (for instance after editing schedule.json by hand, or after the people changed).
+
+    \b
+    Example:
+      roster check examples/xingwang out/xingwang/schedule.json
+    """
+    roster = load_roster(folder)
+    schedule = read_schedule(schedule_path)
+    start = schedule.period.start.astimezone(roster.zone)
+    end = schedule.period.end.astimezone(roster.zone)
+    period = Period(
+        start.date(), date.fromordinal(end.date().toordinal() - 1), roster.config.timezone
+    )
+    slots = expand(roster.config, period)
+    report = check_roster(roster, period, slots, assignment_of(schedule), strict=strict)
+    violations = [(v.rule, v.text) for v in report.violations]
+    expected = {s.id for s in slots}
+    listed = {s.id for s in schedule.slots}
+    for sid in sorted(expected - listed):
+        violations.append(("slots", f"{sid} is missing from the schedule"))
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "violations": [{"rule": r, "text": t} for r, t in violations],
+                    "objective_terms": report.terms,
+                    "penalty": report.penalty,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for rule, text in violations:
+            click.echo(f"{rule}: {text}")
+        state = f"{len(violations)} violation(s)" if violations else "no violations"
+        click.echo(
+            f"{schedule_path}: {state}; penalty {report.penalty} "
+            f"(schedule says {schedule.solver.objective})"
+        )
+    if violations:
+        sys.exit(1)

@@ -1,0 +1,252 @@
+"""Schedules for people: aligned terminal tables (CJK counts double), CSV and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from wcwidth import wcswidth
+
+from .schedule import Schedule, SlotOut
+
+_LABELS = {
+    "zh": {
+        "date": "日期",
+        "time": "时间",
+        "post": "岗位",
+        "people": "人员",
+        "short": "缺",
+        "status": "求解状态",
+        "objective": "罚分",
+        "bound": "下界",
+        "gap": "差距",
+        "time_used": "用时",
+        "workers": "线程",
+        "seed": "种子",
+        "hours": "工时（小时）",
+        "min": "最少",
+        "median": "中位",
+        "max": "最多",
+        "shortages": "缺员",
+        "none": "无",
+        "slots_short": "个班次缺员，共缺",
+        "persons": "人",
+        "name": "姓名",
+        "shifts": "班次",
+        "nights": "夜班",
+        "weekday": "一二三四五六日",
+    },
+    "en": {
+        "date": "Date",
+        "time": "Time",
+        "post": "Post",
+        "people": "People",
+        "short": "short",
+        "status": "Status",
+        "objective": "Penalty",
+        "bound": "Bound",
+        "gap": "gap",
+        "time_used": "Time",
+        "workers": "workers",
+        "seed": "seed",
+        "hours": "Hours",
+        "min": "min",
+        "median": "median",
+        "max": "max",
+        "shortages": "Shortages",
+        "none": "none",
+        "slots_short": "slots short, missing",
+        "persons": "people",
+        "name": "Name",
+        "shifts": "Shifts",
+        "nights": "Nights",
+        "weekday": "MTWTFSS",
+    },
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    """The words of tables and summaries in the roster's language (English when unknown)."""
+    return _LABELS.get(language, _LABELS["en"])
+
+
+def width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    w = wcswidth(text)
+    return w if w >= 0 else len(text)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table whose columns line up in a terminal, Chinese names included."""
+    widths = [width(h) for h in header]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], width(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [c + " " * (widths[i] - width(c)) for i, c in enumerate(cells)]
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)]) + "\n"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which slots to show: one person's, one post's, one day's (all when None)."""
+
+    person: str | None = None
+    post: str | None = None
+    day: date | None = None
+
+    def keep(self, slot: SlotOut) -> bool:
+        """Whether ``slot`` passes the filter."""
+        if self.person is not None and self.person not in slot.assigned:
+            return False
+        if self.post is not None and slot.post != self.post:
+            return False
+        return self.day is None or slot.start.date() == self.day
+
+
+def _names(schedule: Schedule) -> tuple[dict[str, str], dict[str, str]]:
+    people = {p.id: p.name for p in schedule.people}
+    posts = {p.id: p.name for p in schedule.posts}
+    return people, posts
+
+
+def _time_span(slot: SlotOut) -> str:
+    days = (slot.end.date() - slot.start.date()).days
+    suffix = f" (+{days})" if days else ""
+    return f"{slot.start:%H:%M}–{slot.end:%H:%M}{suffix}"
+
+
+def _day(language: str, day: date) -> str:
+    weekday = labels(language)["weekday"][day.weekday()]
+    return f"{day.isoformat()} {'周' + weekday if language == 'zh' else weekday}"
+
+
+def _rows(schedule: Schedule, keep: Filter) -> list[list[str]]:
+    people, posts = _names(schedule)
+    short = labels(schedule.language)["short"]
+    rows = []
+    for slot in schedule.slots:
+        if not keep.keep(slot):
+            continue
+        names = "、".join(people.get(p, p) for p in slot.assigned)
+        if slot.shortage:
+            names += f" [{short} {slot.shortage}]" if names else f"[{short} {slot.shortage}]"
+        rows.append(
+            [
+                _day(schedule.language, slot.start.date()),
+                _time_span(slot),
+                posts.get(slot.post, slot.post),
+                names,
+            ]
+        )
+    return rows
+
+
+def render_table(schedule: Schedule, keep: Filter = Filter()) -> str:
+    """The roster as an aligned terminal table, one row per slot."""
+    words = labels(schedule.language)
+    header = [words["date"], words["time"], words["post"], words["people"]]
+    return table(header, _rows(schedule, keep))
+
+
+def render_markdown(schedule: Schedule, keep: Filter = Filter()) -> str:
+    """The roster as Markdown: a heading and a table per day."""
+    words = labels(schedule.language)
+    out = [f"# {schedule.roster}", ""]
+    current = None
+    for row in _rows(schedule, keep):
+        if row[0] != current:
+            current = row[0]
+            out += [
+                "",
+                f"## {current}",
+                "",
+                f"| {words['time']} | {words['post']} | {words['people']} |",
+                "| --- | --- | --- |",
+            ]
+        cells = [c.replace("|", "\\|") for c in row[1:]]
+        out.append(f"| {' | '.join(cells)} |")
+    return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
+
+
+def render_csv(schedule: Schedule, keep: Filter = Filter()) -> str:
+    """The roster as CSV for spreadsheets, one row per person on a slot (a short slot adds a row
+    with an empty person and the count missing)."""
+    people, posts = _names(schedule)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["date", "start", "end", "post", "post_name", "person", "person_name", "slot", "shortage"]
+    )
+    for slot in schedule.slots:
+        if not keep.keep(slot):
+            continue
+        base = [
+            slot.start.date().isoformat(),
+            slot.start.isoformat(),
+            slot.end.isoformat(),
+            slot.post,
+            posts.get(slot.post, slot.post),
+        ]
+        for pid in slot.assigned:
+            if keep.person is None or pid == keep.person:
+                writer.writerow([*base, pid, people.get(pid, pid), slot.id, 0])
+        if slot.shortage and keep.person is None:
+            writer.writerow([*base, "", "", slot.id, slot.shortage])
+    return buffer.getvalue()
+
+
+def render_summary(schedule: Schedule) -> str:
+    """Status, penalty and bound with the gap, each penalty term, the spread of hours, shortages
+    and staffing hints: what a coordinator reads first."""
+    words = labels(schedule.language)
+    info = schedule.solver
+    lines = [
+        f"{schedule.roster}  {schedule.period.start:%Y-%m-%d} – {schedule.period.end:%Y-%m-%d}"
+    ]
+    gap = ""
+    if info.objective is not None and info.bound is not None and info.status != "OPTIMAL":
+        ratio = (info.objective - info.bound) / max(1, abs(info.objective))
+        gap = f"  {words['gap']} {ratio:.1%}"
+    lines.append(
+        f"{words['status']}: {info.status}  {words['objective']} {info.objective}  "
+        f"{words['bound']} {info.bound}{gap}  {words['time_used']} "
+        f"{info.wall_seconds:.1f} s ({info.workers} {words['workers']}, "
+        f"{words['seed']} {info.seed})"
+    )
+    for term in schedule.objective_terms:
+        label = f"  ({term.label})" if term.label else ""
+        lines.append(f"  {term.rule:<16} {term.penalty:>8}{label}")
+    worked = [p.hours for p in schedule.people]
+    if worked:
+        lines.append(
+            f"{words['hours']}: {words['min']} {min(worked):g}  {words['median']} "
+            f"{statistics.median(worked):g}  {words['max']} {max(worked):g}"
+        )
+    missing = sum(s.missing for s in schedule.shortages)
+    if schedule.shortages:
+        lines.append(
+            f"{words['shortages']}: {len(schedule.shortages)} {words['slots_short']} "
+            f"{missing} {words['persons']}"
+        )
+        for item in schedule.shortages:
+            lines.append(f"  {item.slot}: -{item.missing}  {item.text}".rstrip())
+    else:
+        lines.append(f"{words['shortages']}: {words['none']}")
+    lines.extend(schedule.hints)
+    return "\n".join(lines) + "\n"
+
+
+def render_people(schedule: Schedule) -> str:
+    """Hours, shifts and nights per person, as an aligned table."""
+    words = labels(schedule.language)
+    rows = [[p.id, p.name, f"{p.hours:g}", str(p.shifts), str(p.nights)] for p in schedule.people]
+    return table(["id", words["name"], words["hours"], words["shifts"], words["nights"]], rows)
