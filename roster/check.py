@@ -12,8 +12,8 @@ from datetime import date
 
 from .eligibility import ineligibility
 from .load import Roster
-from .models import Person, RuleSet
-from .slots import Period, Slot
+from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
+from .slots import Period, Slot, is_night
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,224 @@ def hours(ctx: Ctx) -> list[Violation]:
     return out
 
 
+# --- sequences: successions, consecutive days, weekends, shifts per post, requests ---------------
+# (rules of issue 3; each is the twin of the solver rule of the same name)
+
+
+def slot_is(slot: Slot, name: str) -> bool:
+    """Whether ``slot`` is named by ``name`` in a succession: its post id, ``night`` (it overlaps
+    the night window) or ``day`` (it does not)."""
+    if name == "night":
+        return slot.night
+    if name == "day":
+        return not slot.night
+    return slot.post == name
+
+
+def successions(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Forbidden successions: a shift of ``after`` on one date followed by a shift of ``then`` on
+    the next date (dates the shifts start on). Forbidden outright when the succession has no
+    weight; otherwise each such pair of shifts costs the weight (term ``successions``, unit:
+    occurrences)."""
+    violations: list[Violation] = []
+    penalty = 0
+    for pid, shifts in ctx.shifts_of.items():
+        for rule in ctx.roster.config.successions:
+            for first in shifts:
+                if not any(slot_is(first, name) for name in rule.after):
+                    continue
+                for second in shifts:
+                    if (second.day - first.day).days != 1:
+                        continue
+                    if not any(slot_is(second, name) for name in rule.then):
+                        continue
+                    if rule.weight is None:
+                        violations.append(
+                            Violation(
+                                "successions",
+                                f"{ctx.who(pid)}: {second.id} follows {first.id}, "
+                                f"a forbidden succession",
+                            )
+                        )
+                    else:
+                        penalty += rule.weight
+    return violations, {"successions": penalty}
+
+
+def worked_days(ctx: Ctx, pid: str) -> list[bool]:
+    """For each date of the period, in order: whether the person has a slot starting on it."""
+    days = {slot.day for slot in ctx.shifts_of[pid]}
+    return [day in days for day in ctx.period.days]
+
+
+def runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
+    """The maximal runs of equal values as ``(first index, length, value)``."""
+    out: list[tuple[int, int, bool]] = []
+    for i, flag in enumerate(flags):
+        if out and out[-1][2] == flag:
+            first, length, _ = out[-1]
+            out[-1] = (first, length + 1, flag)
+        else:
+            out.append((i, 1, flag))
+    return out
+
+
+def _inner_runs(flags: list[bool], value: bool) -> list[tuple[int, int]]:
+    """Runs of ``value`` with a day of the other value just before and just after, both inside the
+    period: the runs the minimum rules check (runs touching either end are exempt)."""
+    return [
+        (first, length)
+        for first, length, flag in runs(flags)
+        if flag == value and first > 0 and first + length < len(flags)
+    ]
+
+
+def _span(ctx: Ctx, first: int, length: int) -> str:
+    days = ctx.period.days
+    return f"{days[first]}" if length == 1 else f"{days[first]} … {days[first + length - 1]}"
+
+
+def max_consecutive_days(ctx: Ctx) -> list[Violation]:
+    """At most ``max_consecutive_days`` working days in a row (a day is worked when a shift starts
+    on it). Hard."""
+    out = []
+    for pid in ctx.shifts_of:
+        limit = ctx.rules(ctx.roster.person(pid)).max_consecutive_days
+        if limit is None:
+            continue
+        for first, length, worked in runs(worked_days(ctx, pid)):
+            if worked and length > limit:
+                out.append(
+                    Violation(
+                        "max_consecutive_days",
+                        f"{ctx.who(pid)}: works {length} days in a row "
+                        f"({_span(ctx, first, length)}), at most {limit}",
+                    )
+                )
+    return out
+
+
+def min_consecutive_days(ctx: Ctx) -> list[Violation]:
+    """At least ``min_consecutive_days`` working days in a row, for every run of working days that
+    has a day off just before and just after it inside the period. Hard."""
+    out = []
+    for pid in ctx.shifts_of:
+        limit = ctx.rules(ctx.roster.person(pid)).min_consecutive_days
+        if limit is None:
+            continue
+        for first, length in _inner_runs(worked_days(ctx, pid), True):
+            if length < limit:
+                out.append(
+                    Violation(
+                        "min_consecutive_days",
+                        f"{ctx.who(pid)}: works only {length} day(s) in a row "
+                        f"({_span(ctx, first, length)}), at least {limit}",
+                    )
+                )
+    return out
+
+
+def min_consecutive_days_off(ctx: Ctx) -> list[Violation]:
+    """At least ``min_consecutive_days_off`` days off in a row, for every run of days off that has a
+    working day just before and just after it inside the period. Hard."""
+    out = []
+    for pid in ctx.shifts_of:
+        limit = ctx.rules(ctx.roster.person(pid)).min_consecutive_days_off
+        if limit is None:
+            continue
+        for first, length in _inner_runs(worked_days(ctx, pid), False):
+            if length < limit:
+                out.append(
+                    Violation(
+                        "min_consecutive_days_off",
+                        f"{ctx.who(pid)}: only {length} day(s) off in a row "
+                        f"({_span(ctx, first, length)}), at least {limit}",
+                    )
+                )
+    return out
+
+
+def weekend_days(period: Period) -> list[list[int]]:
+    """The weekends of the period as day indices: the Saturday and Sunday of each ISO week, as far
+    as they fall inside the period."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for i, day in enumerate(period.days):
+        if day.weekday() >= 5:
+            iso = day.isocalendar()
+            out.setdefault((iso.year, iso.week), []).append(i)
+    return list(out.values())
+
+
+def max_weekends(ctx: Ctx) -> list[Violation]:
+    """At most ``max_weekends`` weekends worked in the period; a weekend is worked when Saturday or
+    Sunday is. Hard."""
+    out = []
+    weekends = weekend_days(ctx.period)
+    for pid in ctx.shifts_of:
+        limit = ctx.rules(ctx.roster.person(pid)).max_weekends
+        if limit is None:
+            continue
+        flags = worked_days(ctx, pid)
+        worked = [w for w in weekends if any(flags[i] for i in w)]
+        if len(worked) > limit:
+            out.append(
+                Violation(
+                    "max_weekends", f"{ctx.who(pid)}: works {len(worked)} weekends, at most {limit}"
+                )
+            )
+    return out
+
+
+def max_shifts_per_post(ctx: Ctx) -> list[Violation]:
+    """At most ``max_shifts_per_post[post]`` shifts of each listed post over the period. Hard."""
+    out = []
+    for pid, shifts in ctx.shifts_of.items():
+        limits = ctx.rules(ctx.roster.person(pid)).max_shifts_per_post or {}
+        for post, limit in sorted(limits.items()):
+            n = sum(1 for slot in shifts if slot.post == post)
+            if n > limit:
+                out.append(
+                    Violation(
+                        "max_shifts_per_post",
+                        f"{ctx.who(pid)}: {n} shifts of {post}, at most {limit}",
+                    )
+                )
+    return out
+
+
+def _overlaps_window(slot: Slot, window: TimeWindow) -> bool:
+    """Whether the slot overlaps the daily window on any day it touches."""
+    return is_night(slot.start, slot.end, NightWindow(start=window.start, end=window.end))
+
+
+def request_matches(request: Request, slot: Slot) -> bool:
+    """Whether ``slot`` matches every criterion the request gives: post, date, weekday, and time
+    window (the slot overlaps it)."""
+    if request.post is not None and slot.post != request.post:
+        return False
+    if request.date is not None and slot.day != request.date:
+        return False
+    if request.weekday is not None and WEEKDAYS[slot.day.weekday()] != request.weekday:
+        return False
+    return request.time is None or _overlaps_window(slot, request.time)
+
+
+def requests(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Requests: a ``prefer`` request costs its weight when the person works none of the matching
+    shifts; an ``avoid`` request costs its weight for each matching shift worked. Soft; term
+    ``requests``, unit: weight of the request."""
+    penalty = 0
+    for request in ctx.roster.config.requests:
+        worked = sum(
+            1 for slot in ctx.shifts_of.get(request.person, []) if request_matches(request, slot)
+        )
+        if request.kind == "prefer":
+            penalty += request.weight if worked == 0 else 0
+        else:
+            penalty += request.weight * worked
+    return [], {"requests": penalty}
+
+
 # --- all ----------------------------------------------------------------------------------------
 
 
@@ -258,8 +476,19 @@ class CheckReport:
 HardCheck = Callable[[Ctx], list[Violation]]
 SoftCheck = Callable[[Ctx], tuple[list[Violation], dict[str, int]]]
 
-HARD: list[HardCheck] = [eligibility, no_overlap, max_shifts_per_day, rest, hours]
-SOFT: list[SoftCheck] = [headcount, quotas]
+HARD: list[HardCheck] = [
+    eligibility,
+    no_overlap,
+    max_shifts_per_day,
+    rest,
+    hours,
+    max_consecutive_days,
+    min_consecutive_days,
+    min_consecutive_days_off,
+    max_weekends,
+    max_shifts_per_post,
+]
+SOFT: list[SoftCheck] = [headcount, quotas, successions, requests]
 
 
 def check(

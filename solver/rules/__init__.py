@@ -11,15 +11,36 @@ from collections.abc import Callable
 from ..model import Penalty, RosterModel
 from .headcount import headcount
 from .hours import hours
+from .max_consecutive_days import max_consecutive_days
 from .max_shifts_per_day import max_shifts_per_day
+from .max_shifts_per_post import max_shifts_per_post
+from .max_weekends import max_weekends
+from .min_consecutive_days import min_consecutive_days, min_consecutive_days_off
 from .no_overlap import no_overlap
 from .quotas import quotas
+from .requests import requests
 from .rest import rest
+from .successions import successions
 
 Rule = Callable[[RosterModel], list[Penalty]]
 
 #: Every rule, in the order they are added to the model. Eligibility (skills, tags, leave, no
 #: nights) is not here: the model has no variable for a pair that is not eligible.
-RULES: list[Rule] = [headcount, quotas, no_overlap, max_shifts_per_day, rest, hours]
+RULES: list[Rule] = [
+    headcount,
+    quotas,
+    no_overlap,
+    max_shifts_per_day,
+    rest,
+    hours,
+    # Sequence rules and requests (issue 3).
+    successions,
+    max_consecutive_days,
+    min_consecutive_days,
+    min_consecutive_days_off,
+    max_weekends,
+    max_shifts_per_post,
+    requests,
+]
 
 __all__ = ["RULES", "Rule"]

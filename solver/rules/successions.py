@@ -1,0 +1,57 @@
+"""Rule ``successions``: a shift of one kind may not be followed the next day by one of another."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ortools.sat.python import cp_model
+
+from roster.check import slot_is
+from roster.slots import Slot
+
+from ..model import Penalty, RosterModel
+
+
+def successions(m: RosterModel) -> list[Penalty]:
+    """A shift of ``after`` (post ids, ``night`` or ``day``) on one date may not be followed by a
+    shift of ``then`` on the next date (the dates the shifts start on). Hard when the succession
+    has no weight; otherwise each such pair of shifts costs the weight (term ``successions``,
+    unit: occurrences)."""
+    penalties: list[Penalty] = []
+    for index, rule in enumerate(m.roster.config.successions):
+        for person in m.people:
+            by_day: dict[date, list[tuple[Slot, cp_model.IntVar]]] = {}
+            for slot, var in m.of_person(person):
+                by_day.setdefault(slot.day, []).append((slot, var))
+            for day in sorted(by_day):
+                firsts = [(s, v) for s, v in by_day[day] if any(slot_is(s, n) for n in rule.after)]
+                nexts = [
+                    (s, v)
+                    for s, v in by_day.get(day + timedelta(days=1), [])
+                    if any(slot_is(s, n) for n in rule.then)
+                ]
+                if not firsts or not nexts:
+                    continue
+                if rule.weight is None:
+                    guard = m.guard(
+                        "successions",
+                        f"{person.id} works none of {', '.join(rule.then)} on "
+                        f"{day + timedelta(days=1)} after {', '.join(rule.after)} on {day}",
+                    )
+                    for _, first in firsts:
+                        for _, second in nexts:
+                            if first is second:
+                                continue
+                            m.model.add_bool_or([first.Not(), second.Not()]).only_enforce_if(guard)
+                elif rule.weight > 0:
+                    for a, first in firsts:
+                        for b, second in nexts:
+                            both = m.model.new_bool_var(
+                                f"successions(rule={index},person={person.id},{a.id},{b.id})"
+                            )
+                            m.model.add_bool_or([first.Not(), second.Not(), both])
+                            # Exact, so a solution's objective is the roster's penalty.
+                            m.model.add_implication(both, first)
+                            m.model.add_implication(both, second)
+                            penalties.append(Penalty("successions", both, rule.weight))
+    return penalties

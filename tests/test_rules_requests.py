@@ -1,0 +1,93 @@
+"""Rule requests: wishes to take (prefer) or not take (avoid) matching shifts, with weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rulekit import judge, make_roster
+
+
+def with_requests(*requests: dict[str, Any]) -> Any:
+    return make_roster(rules={"min_rest_hours": 0}, requests=list(requests))
+
+
+PREFER_NIGHT_DAY2 = {
+    "person": "p1",
+    "kind": "prefer",
+    "post": "night",
+    "date": "2024-01-03",
+    "weight": 3,
+}
+AVOID_SATURDAY = {"person": "p1", "kind": "avoid", "weekday": "sat", "weight": 2}
+
+
+def test_trivially_met() -> None:
+    outcome = judge(with_requests(PREFER_NIGHT_DAY2, AVOID_SATURDAY), None)
+    assert outcome.objective == 0 == outcome.report.terms["requests"]
+
+
+def test_prefer_met_costs_nothing() -> None:
+    outcome = judge(with_requests(PREFER_NIGHT_DAY2), {"p1": "..N"})
+    assert outcome.objective == 0 == outcome.report.terms["requests"]
+
+
+def test_prefer_unmet_costs_its_weight() -> None:
+    for row in ("...", "..D", ".N.N"):
+        outcome = judge(with_requests(PREFER_NIGHT_DAY2), {"p1": row})
+        assert outcome.objective == 3 == outcome.report.terms["requests"], row
+
+
+def test_prefer_with_several_matches_is_met_by_one() -> None:
+    prefer_weekend_nights = {
+        "person": "p1",
+        "kind": "prefer",
+        "post": "night",
+        "weekday": "sun",
+        "weight": 4,
+    }
+    r = with_requests(prefer_weekend_nights)
+    assert judge(r, {"p1": "......N"}).objective == 0
+    assert judge(r, {"p1": "......D......N"}).objective == 0
+    assert judge(r, {"p1": "......D"}).objective == 4
+
+
+def test_avoid_costs_its_weight_per_matching_shift() -> None:
+    r = with_requests(AVOID_SATURDAY)
+    assert judge(r, {"p1": "....DD"}).objective == 2
+    outcome = judge(r, {"p1": ".....D.....N.."})
+    assert outcome.objective == 2 == outcome.report.terms["requests"]
+    outcome = judge(r, {"p1": ".....D......ND"})
+    assert outcome.objective == 4 == outcome.report.terms["requests"]
+
+
+def test_time_window_matches_overlapping_shifts() -> None:
+    evening = {
+        "person": "p1",
+        "kind": "avoid",
+        "time": {"start": "20:00", "end": "23:00"},
+        "weight": 1,
+    }
+    r = with_requests(evening)
+    assert judge(r, {"p1": "D"}).objective == 0
+    assert judge(r, {"p1": "N"}).objective == 1
+    early = {
+        "person": "p1",
+        "kind": "avoid",
+        "time": {"start": "05:00", "end": "07:00"},
+        "weight": 1,
+    }
+    # The night shift 22:00–06:00 overlaps 05:00–07:00 of the next morning.
+    assert judge(with_requests(early), {"p1": "N"}).objective == 1
+
+
+def test_does_not_fire_for_another_person() -> None:
+    r = with_requests(PREFER_NIGHT_DAY2, AVOID_SATURDAY)
+    outcome = judge(r, {"p1": "..N", "p2": "..DDDD"})
+    assert outcome.objective == 0 == outcome.report.terms["requests"]
+
+
+def test_solver_honours_requests() -> None:
+    r = with_requests(PREFER_NIGHT_DAY2, AVOID_SATURDAY)
+    outcome = judge(r, None)
+    assert outcome.status == "OPTIMAL"
+    assert outcome.objective == 0
