@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .eligibility import ineligibility
+from .eligibility import fairness_pools, ineligibility, pinned
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
 from .slots import Period, Slot, is_night
@@ -123,25 +123,29 @@ def eligibility(ctx: Ctx) -> list[Violation]:
 
 
 def quotas(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
-    """Team quotas: at most ``max`` people with the tag on each shift (hard); fewer than ``min`` is a
-    violation with --strict, else the ``quota`` penalty, weighted as a shortage, per person missing."""
+    """Team quotas: at most ``max`` people with the tag on each shift (hard); fewer than ``min``
+    is a violation with --strict, else the ``quota`` penalty (weighted as a shortage) per person
+    missing."""
     violations: list[Violation] = []
     penalty = 0
     weight = ctx.roster.config.weights.shortage
     for slot in ctx.slots:
         post = ctx.roster.post(slot.post)
-        assigned = [ctx.roster.person(p) for p in ctx.assignment.get(slot.id, [])
-                    if p in ctx.shifts_of]
+        assigned = [
+            ctx.roster.person(p) for p in ctx.assignment.get(slot.id, []) if p in ctx.shifts_of
+        ]
         for quota in post.quotas:
             n = sum(1 for p in assigned if quota.tag in p.tags)
             label = ctx.roster.config.tags.get(quota.tag, quota.tag)
             if quota.max is not None and n > quota.max:
-                violations.append(Violation(
-                    "quotas", f"{slot.id}: {n} {label}, at most {quota.max} allowed"))
+                violations.append(
+                    Violation("quotas", f"{slot.id}: {n} {label}, at most {quota.max} allowed")
+                )
             if n < quota.min:
                 if ctx.strict:
-                    violations.append(Violation(
-                        "quotas", f"{slot.id}: {n} {label}, at least {quota.min} needed"))
+                    violations.append(
+                        Violation("quotas", f"{slot.id}: {n} {label}, at least {quota.min} needed")
+                    )
                 penalty += weight * (quota.min - n)
     return violations, {"quota": penalty}
 
@@ -154,11 +158,12 @@ def no_overlap(ctx: Ctx) -> list[Violation]:
     out = []
     for pid, shifts in ctx.shifts_of.items():
         for i, first in enumerate(shifts):
-            for second in shifts[i + 1:]:
+            for second in shifts[i + 1 :]:
                 if second.start >= first.end:
                     break
-                out.append(Violation("no_overlap",
-                                     f"{ctx.who(pid)}: {first.id} overlaps {second.id}"))
+                out.append(
+                    Violation("no_overlap", f"{ctx.who(pid)}: {first.id} overlaps {second.id}")
+                )
     return out
 
 
@@ -174,8 +179,12 @@ def max_shifts_per_day(ctx: Ctx) -> list[Violation]:
             per_day[slot.day] = per_day.get(slot.day, 0) + 1
         for day, n in sorted(per_day.items()):
             if n > limit:
-                out.append(Violation("max_shifts_per_day",
-                                     f"{ctx.who(pid)}: {n} shifts on {day}, at most {limit}"))
+                out.append(
+                    Violation(
+                        "max_shifts_per_day",
+                        f"{ctx.who(pid)}: {n} shifts on {day}, at most {limit}",
+                    )
+                )
     return out
 
 
@@ -195,14 +204,19 @@ def rest(ctx: Ctx) -> list[Violation]:
         rules = ctx.rules(ctx.roster.person(pid))
         for i, first in enumerate(shifts):
             need = rest_after(rules, first)
-            for second in shifts[i + 1:]:
+            for second in shifts[i + 1 :]:
                 if second.start < first.end:
                     continue  # an overlap, reported by no_overlap
                 gap = int((second.start - first.end).total_seconds() // 60)
                 if gap >= need:
                     break
-                out.append(Violation("rest", f"{ctx.who(pid)}: {gap / 60:g} h between {first.id} "
-                                             f"and {second.id}, needs {need / 60:g} h"))
+                out.append(
+                    Violation(
+                        "rest",
+                        f"{ctx.who(pid)}: {gap / 60:g} h between {first.id} "
+                        f"and {second.id}, needs {need / 60:g} h",
+                    )
+                )
     return out
 
 
@@ -224,18 +238,39 @@ def hours(ctx: Ctx) -> list[Violation]:
         total = sum(per_week.values())
         for (year, week), minutes in sorted(per_week.items()):
             if rules.max_hours_per_week is not None and minutes > rules.max_hours_per_week * 60:
-                out.append(Violation("hours", f"{ctx.who(pid)}: {minutes / 60:g} h in {year}-W"
-                                              f"{week:02d}, at most {rules.max_hours_per_week:g}"))
-            if ((year, week) in full and rules.min_hours_per_week is not None
-                    and minutes < rules.min_hours_per_week * 60):
-                out.append(Violation("hours", f"{ctx.who(pid)}: {minutes / 60:g} h in {year}-W"
-                                              f"{week:02d}, at least {rules.min_hours_per_week:g}"))
+                out.append(
+                    Violation(
+                        "hours",
+                        f"{ctx.who(pid)}: {minutes / 60:g} h in {year}-W"
+                        f"{week:02d}, at most {rules.max_hours_per_week:g}",
+                    )
+                )
+            if (
+                (year, week) in full
+                and rules.min_hours_per_week is not None
+                and minutes < rules.min_hours_per_week * 60
+            ):
+                out.append(
+                    Violation(
+                        "hours",
+                        f"{ctx.who(pid)}: {minutes / 60:g} h in {year}-W"
+                        f"{week:02d}, at least {rules.min_hours_per_week:g}",
+                    )
+                )
         if rules.max_hours is not None and total > rules.max_hours * 60:
-            out.append(Violation("hours", f"{ctx.who(pid)}: {total / 60:g} h in the period, "
-                                          f"at most {rules.max_hours:g}"))
+            out.append(
+                Violation(
+                    "hours",
+                    f"{ctx.who(pid)}: {total / 60:g} h in the period, at most {rules.max_hours:g}",
+                )
+            )
         if rules.min_hours is not None and total < rules.min_hours * 60:
-            out.append(Violation("hours", f"{ctx.who(pid)}: {total / 60:g} h in the period, "
-                                          f"at least {rules.min_hours:g}"))
+            out.append(
+                Violation(
+                    "hours",
+                    f"{ctx.who(pid)}: {total / 60:g} h in the period, at least {rules.min_hours:g}",
+                )
+            )
     return out
 
 
@@ -457,6 +492,79 @@ def requests(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     return [], {"requests": penalty}
 
 
+# --- nights, pins, fairness ---------------------------------------------------------------------
+
+
+def nights(ctx: Ctx) -> list[Violation]:
+    """At most ``max_nights_per_week`` night shifts in each ISO week and ``max_nights`` over the
+    period (a night shift overlaps the night window)."""
+    out = []
+    for pid, shifts in ctx.shifts_of.items():
+        rules = ctx.rules(ctx.roster.person(pid))
+        night = [s for s in shifts if s.night]
+        per_week: dict[tuple[int, int], int] = {}
+        for slot in night:
+            iso = slot.day.isocalendar()
+            per_week[(iso.year, iso.week)] = per_week.get((iso.year, iso.week), 0) + 1
+        cap = rules.max_nights_per_week
+        for (year, week), n in sorted(per_week.items()):
+            if cap is not None and n > cap:
+                out.append(
+                    Violation(
+                        "nights",
+                        f"{ctx.who(pid)}: {n} night shifts in {year}-W{week:02d}, at most {cap}",
+                    )
+                )
+        if rules.max_nights is not None and len(night) > rules.max_nights:
+            out.append(
+                Violation(
+                    "nights",
+                    f"{ctx.who(pid)}: {len(night)} night shifts in the "
+                    f"period, at most {rules.max_nights}",
+                )
+            )
+    return out
+
+
+def pins(ctx: Ctx) -> list[Violation]:
+    """Every pin in the period is kept: the pinned person is on the pinned slot."""
+    out = []
+    for index, person, slot in pinned(ctx.roster, ctx.slots):
+        pin = ctx.roster.config.pins[index]
+        if slot is None:
+            out.append(Violation("pins", f"pins[{index}]: no slot {pin.slot} in the period"))
+        elif person.id not in ctx.assignment.get(slot.id, []):
+            out.append(
+                Violation("pins", f"pins[{index}]: {ctx.who(person.id)} is not on {slot.id}")
+            )
+    return out
+
+
+def _spread(ctx: Ctx, rule: str, weight: int, size: Callable[[Slot], int], unit: int) -> int:
+    if weight <= 0:
+        return 0
+    penalty = 0
+    for pool in fairness_pools(ctx.roster, ctx.slots):
+        loads = [sum(size(s) for s in ctx.shifts_of[p.id]) for p in pool]
+        gap = max(loads) - min(loads)
+        penalty += weight * -(-gap // unit)
+    return penalty
+
+
+def fairness(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """In each pool (people who may take the same posts, none on leave): the gap between the most
+    and the least loaded, in hours (rounded up), night shifts and weekend shifts, each times its
+    weight (``fair_hours``, ``fair_nights``, ``fair_weekends``)."""
+    weights = ctx.roster.config.weights
+    return [], {
+        "fair_hours": _spread(ctx, "fair_hours", weights.fair_hours, lambda s: s.minutes, 60),
+        "fair_nights": _spread(ctx, "fair_nights", weights.fair_nights, lambda s: int(s.night), 1),
+        "fair_weekends": _spread(
+            ctx, "fair_weekends", weights.fair_weekends, lambda s: int(s.day.weekday() >= 5), 1
+        ),
+    }
+
+
 # --- all ----------------------------------------------------------------------------------------
 
 
@@ -487,8 +595,10 @@ HARD: list[HardCheck] = [
     min_consecutive_days_off,
     max_weekends,
     max_shifts_per_post,
+    nights,
+    pins,
 ]
-SOFT: list[SoftCheck] = [headcount, quotas, successions, requests]
+SOFT: list[SoftCheck] = [headcount, quotas, successions, requests, fairness]
 
 
 def check(

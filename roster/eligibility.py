@@ -43,3 +43,42 @@ def ineligibility(roster: Roster, person: Person, slot: Slot) -> Reason | None:
 def eligible(roster: Roster, person: Person, slot: Slot) -> bool:
     """Whether ``person`` may take ``slot`` at all."""
     return ineligibility(roster, person, slot) is None
+
+
+def pinned(roster: Roster, slots: list[Slot]) -> list[tuple[int, Person, Slot | None]]:
+    """The pins of the roster whose slot falls in the planning period, with their index in
+    ``pins:``; the slot is None when the pin names a time at which its post has no shift."""
+    by_id = {s.id: s for s in slots}
+    days = {s.day for s in slots}
+    out: list[tuple[int, Person, Slot | None]] = []
+    for index, pin in enumerate(roster.config.pins):
+        person = roster.person(pin.person)
+        slot = by_id.get(pin.slot)
+        if slot is None:
+            stamp = pin.slot.partition("/")[2]
+            if not any(stamp.startswith(d.isoformat()) for d in days):
+                continue  # a pin for another week
+        out.append((index, person, slot))
+    return out
+
+
+def fairness_pools(roster: Roster, slots: list[Slot]) -> list[list[Person]]:
+    """Groups of people whose load is compared for fairness: people who may take the same posts
+    (by skills and tags), leaving out anyone on leave during the period, whose lighter load is
+    expected. Only groups of two or more."""
+    if not slots:
+        return []
+    start, end = min(s.start for s in slots), max(s.end for s in slots)
+    groups: dict[frozenset[str], list[Person]] = {}
+    for person in roster.people:
+        if any(a < end and start < b for a, b, _ in roster.away(person.id)):
+            continue
+        posts = frozenset(
+            post.id
+            for post in roster.config.posts
+            if all(s in person.skills for s in post.skills)
+            and (not post.tags or any(t in person.tags for t in post.tags))
+        )
+        if posts:
+            groups.setdefault(posts, []).append(person)
+    return [group for group in groups.values() if len(group) >= 2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,7 +106,9 @@ class Slot(BaseModel):
     @property
     def minutes(self) -> int:
         """Length in minutes (real elapsed time, so a DST change is counted as it is lived)."""
-        return int((self.end - self.start).total_seconds() // 60)
+        # Aware datetimes sharing a tzinfo subtract as wall-clock times; UTC gives elapsed time.
+        elapsed = self.end.astimezone(UTC) - self.start.astimezone(UTC)
+        return int(elapsed.total_seconds() // 60)
 
     @property
     def hours(self) -> float:

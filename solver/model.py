@@ -112,6 +112,9 @@ class RosterModel:
         chosen = {(p, s) for s, people in assignment.items() for p in people}
         for key, var in self._x.items():
             self.model.add(var == (1 if key in chosen else 0))
+        if any(key not in self._x for key in chosen):
+            # Someone is on a slot they may not take at all: no variable can say so.
+            self.model.add_bool_or([])
 
     def hint(self, assignment: dict[str, list[str]]) -> None:
         """Start the search from a roster (a previous week's, or the one being repaired)."""

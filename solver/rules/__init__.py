@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Penalty, RosterModel
+from .fairness import fair_hours, fair_nights, fair_weekends
 from .headcount import headcount
 from .hours import hours
 from .max_consecutive_days import max_consecutive_days
@@ -16,7 +17,9 @@ from .max_shifts_per_day import max_shifts_per_day
 from .max_shifts_per_post import max_shifts_per_post
 from .max_weekends import max_weekends
 from .min_consecutive_days import min_consecutive_days, min_consecutive_days_off
+from .nights import nights
 from .no_overlap import no_overlap
+from .pins import pins
 from .quotas import quotas
 from .requests import requests
 from .rest import rest
@@ -41,6 +44,12 @@ RULES: list[Rule] = [
     max_weekends,
     max_shifts_per_post,
     requests,
+    # Nights, pins and fairness.
+    nights,
+    pins,
+    fair_hours,
+    fair_nights,
+    fair_weekends,
 ]
 
 __all__ = ["RULES", "Rule"]

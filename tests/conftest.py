@@ -1,0 +1,76 @@
+"""Shared fixtures: a small Chinese roster folder written fresh for each test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+#: A gate with a temperature post around the clock and a 24-hour duty turn, in the words of the
+#: reference community; small enough to solve to optimality in well under a second.
+SMALL_YAML = """\
+name: 测试社区
+timezone: Asia/Shanghai
+coordinator: {name: 王书记, phone: "13800000000"}
+tags: {committee: 两委委员, party_member: 党员, volunteer: 志愿者, senior: 老年志愿者}
+skills: {thermometer: 测温}
+rules:
+  max_shifts_per_day: 2
+  max_hours_per_week: 40
+rules_by_tag:
+  senior: {no_nights: true}
+posts:
+  - id: duty
+    name: 24小时值班
+    location: 社区居委会
+    shifts: [{start: "08:00", hours: 24}]
+    tags: [committee]
+  - id: gate-temp
+    name: 体温检测岗
+    location: 东门
+    shifts:
+      - {start: "06:00", end: "12:00"}
+      - {start: "12:00", end: "18:00"}
+      - {start: "18:00", end: "00:00"}
+      - {start: "00:00", end: "06:00"}
+    headcount: {min: 2}
+    skills: [thermometer]
+    quotas: [{tag: party_member, min: 1}]
+"""
+
+SMALL_PEOPLE = """\
+id,name,tags,skills,phone,unavailable
+p01,杨金花,committee;party_member,thermometer,13800000001,
+p02,李明,committee,,13800000002,2020-02-05..2020-02-06 病假
+p03,王芳,committee;party_member,thermometer,,
+p04,赵强,party_member,thermometer,,
+p05,刘洋,volunteer,thermometer,,
+p06,陈静,volunteer;party_member,thermometer,,
+p07,周杰,volunteer,thermometer,,
+p08,吴敏,party_member,thermometer,,
+p09,郑浩,volunteer;senior,thermometer,,
+p10,孙丽,party_member,thermometer,,
+p11,马超,committee;party_member,thermometer,,
+p12,胡军,volunteer,thermometer,,
+p13,林红,party_member,thermometer,,
+"""
+
+
+def write_folder(
+    path: Path,
+    yaml_text: str = SMALL_YAML,
+    people: str | None = SMALL_PEOPLE,
+    people_name: str = "people.csv",
+) -> Path:
+    """Write a roster folder (roster.yaml and, unless None, a people file) and return it."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "roster.yaml").write_text(yaml_text, encoding="utf-8")
+    if people is not None:
+        (path / people_name).write_text(people, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """The small Chinese roster folder."""
+    return write_folder(tmp_path / "社区")
