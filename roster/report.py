@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from .check import Ctx, check, shortages
+from .explain import explain_shortages
 from .load import Roster
 from .schedule import (
     ObjectiveTerm,
@@ -12,7 +13,6 @@ from .schedule import (
     PersonOut,
     PostOut,
     Schedule,
-    ShortageOut,
     SlotOut,
     SolverInfo,
 )
@@ -76,11 +76,8 @@ def build_schedule(
         )
         for p in roster.people
     ]
-    by_id = {s.id: s for s in slots}
-    shortage_out = [
-        ShortageOut(slot=sid, post=by_id[sid].post, start=by_id[sid].start, missing=n)
-        for sid, n in short.items()
-    ]
+    # Each shortage with why the people not on the slot could not take it (roster/explain.py).
+    shortage_out = explain_shortages(roster, period, slots, assignment, short)
     terms = [
         ObjectiveTerm(rule=rule, penalty=value, label=TERM_LABELS.get(rule, ""))
         for rule, value in report.terms.items()

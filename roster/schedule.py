@@ -91,6 +91,9 @@ class ShortageOut(Open):
         default_factory=dict, description="Reason id → how many people it kept away."
     )
     text: str = Field("", description="The reasons in words.")
+    people: dict[str, str] = Field(
+        default_factory=dict, description="Person id → why they could not take it (the rule)."
+    )
 
 
 class Schedule(Open):

@@ -16,6 +16,7 @@ from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
+from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
 from .model import Penalty, RosterModel
 from .rules import RULES
 
@@ -122,7 +123,10 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     solver, status = run(m, options, workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
-            raise InfeasibleError("the hard rules contradict each other; no roster exists", [])
+            # Name the smallest set of contradicting hard rules (solver/explain.py).
+            explained, _ = build_model(roster, period, slots, strict=options.strict, explain=True)
+            budget = min(CONFLICT_BUDGET, max(2.0, options.time_limit))
+            raise conflict_error(roster, explained, budget=budget, seed=options.seed)
         raise InfeasibleError(
             f"no roster found within {options.time_limit:g} s; give more time (--time-limit)", []
         )
@@ -135,7 +139,7 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         workers=workers,
         seed=options.seed,
     )
-    return build_schedule(
+    schedule = build_schedule(
         roster,
         period,
         slots,
@@ -144,3 +148,9 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         strict=options.strict,
         generated_at=options.generated_at,
     )
+    # How many more people of which kind would fill every place (solver/explain.py).
+    budget = min(HINT_BUDGET, max(1.0, options.time_limit / 2))
+    schedule.hints.extend(
+        staffing_hints(roster, period, slots, assignment, budget=budget, seed=options.seed)
+    )
+    return schedule

@@ -1,0 +1,221 @@
+"""Why a slot is short: for each person who might have taken it, what kept them away, in words.
+
+No solver is needed: a person either may not take the slot at all (``ineligibility``: skill, tag,
+leave, no nights), or adding them to it would break a hard rule. The second is found by adding
+them to a copy of the roster and running the checker's hard checks on their shifts alone, so every
+rule of ``roster/check.py`` (the ones added later too) explains shortages without code here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import check as checker
+from .check import Ctx
+from .eligibility import ineligibility
+from .load import Roster
+from .models import Person
+from .schedule import ShortageOut
+from .slots import Period, Slot
+
+#: The reason of a person who could have been added without breaking any hard rule: the solver
+#: left them out for a soft rule, or it stopped before it was optimal.
+FREE = "free"
+
+#: How each reason reads after a count of people, by reason id: (English, Chinese). Reasons of the
+#: eligibility check and of ``hours`` are phrased from the person and slot (``reason_phrase``);
+#: an id missing here reads as "kept away by rule <id>".
+PHRASES: dict[str, tuple[str, str]] = {
+    "no_nights": ("doing no night shifts", "不值夜班"),
+    "no_overlap": ("on an overlapping shift", "已排在时间重叠的班次"),
+    "max_shifts_per_day": ("already on their most shifts that day", "当天班次已满"),
+    "rest": ("resting after an earlier shift", "前一班后需休息"),
+    "quotas": ("over a team quota of the shift", "超出本班身份配额"),
+    "headcount": ("over the shift's maximum", "超出本班人数上限"),
+    "max_consecutive_days": ("at their most working days in a row", "连续工作天数已满"),
+    "min_consecutive_days": ("below their fewest working days in a row", "连续工作天数不足"),
+    "min_consecutive_days_off": ("in their days off in a row", "连续休息天数不足"),
+    "max_weekends": ("at their most working weekends", "周末班次已满"),
+    "max_nights": ("at their most night shifts", "夜班次数已满"),
+    "nights": ("at their most night shifts", "夜班次数已满"),
+    "max_shifts_per_post": ("at their most shifts of this post", "本岗位班次已满"),
+    "successions": ("barred by the shift before it (succession)", "与前一天的班次不能衔接"),
+    "pins": ("pinned elsewhere", "已固定在其他班次"),
+    FREE: ("free but not chosen", "可排但未排入"),
+}
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why one person did not take a short slot: a reason id and a phrase in the roster's language,
+    plus the checker's own sentence (naming the rule's numbers) for the detail."""
+
+    person: str
+    reason: str
+    phrase: str
+    detail: str
+
+
+def _zh(roster: Roster) -> bool:
+    return roster.config.language.lower().startswith("zh")
+
+
+def _labels(table: dict[str, str], ids: Iterable[str]) -> list[str]:
+    return [table.get(i, i) for i in ids]
+
+
+def reason_phrase(roster: Roster, person: Person, slot: Slot, reason: str, detail: str) -> str:
+    """The phrase of one reason for one person, in the roster's language."""
+    zh = _zh(roster)
+    post = roster.post(slot.post)
+    config = roster.config
+    if reason == "skill":
+        missing = [s for s in post.skills if s not in person.skills]
+        # Skill labels may be long descriptions; the id is the short name in English.
+        return (
+            f"无{'、'.join(_labels(config.skills, missing))}技能"
+            if zh
+            else f"without skill {', '.join(missing)}"
+        )
+    if reason == "tag":
+        return (
+            f"不是{'或'.join(_labels(config.tags, post.tags))}"
+            if zh
+            else f"not {' or '.join(post.tags)}"
+        )
+    if reason == "unavailable":
+        why = next((w for s, e, w in roster.away(person.id) if s < slot.end and slot.start < e), "")
+        if zh:
+            return why or "请假"
+        return f"on leave ({why})" if why else "on leave"
+    if reason == "hours":
+        weekly = "-W" in detail
+        if zh:
+            return "本周工时已满" if weekly else "本期工时已满"
+        return "with weekly hours used up" if weekly else "with hours for the period used up"
+    if reason in PHRASES:
+        en, cn = PHRASES[reason]
+        return cn if zh else en
+    return f"受规则 {reason} 限制" if zh else f"kept away by rule {reason}"
+
+
+class ShortageExplainer:
+    """Finds the blockers of short slots in one solved roster; caches each person's own violations,
+    so a roster with many short slots is explained in one pass over people per slot."""
+
+    def __init__(
+        self, roster: Roster, period: Period, slots: list[Slot], assignment: dict[str, list[str]]
+    ) -> None:
+        self.roster = roster
+        self.period = period
+        self.by_id = {s.id: s for s in slots}
+        self.assignment = assignment
+        self.shifts: dict[str, list[str]] = {p.id: [] for p in roster.people}
+        for sid, people in assignment.items():
+            for pid in people:
+                if pid in self.shifts and sid in self.by_id:
+                    self.shifts[pid].append(sid)
+        self._own: dict[str, Counter[str]] = {}
+
+    def _personal(self, pid: str, slot_ids: list[str]) -> list[checker.Violation]:
+        """Hard violations of the roster made of this person's shifts alone: rules about one
+        person's shifts (overlap, rest, hours, days in a row…) see exactly their own roster."""
+        slots = [self.by_id[s] for s in slot_ids]
+        ctx = Ctx(self.roster, self.period, slots, {s: [pid] for s in slot_ids})
+        found: list[checker.Violation] = []
+        for hard in checker.HARD:
+            if hard is checker.eligibility:
+                continue  # settled by ineligibility() before this
+            found.extend(hard(ctx))
+        return found
+
+    def _slot_level(self, slot: Slot, people: list[str]) -> list[checker.Violation]:
+        """Violations of the rules about one shift's team (headcount maximum, quota maximum)."""
+        ctx = Ctx(self.roster, self.period, [slot], {slot.id: people})
+        found: list[checker.Violation] = []
+        for soft in checker.SOFT:
+            found.extend(soft(ctx)[0])
+        return found
+
+    def blocker(self, person: Person, slot: Slot) -> Blocker:
+        """Why ``person`` is not on ``slot``: the first reason found (eligibility first, then the
+        hard rules in the checker's order, then the team rules of the shift)."""
+        reason = ineligibility(self.roster, person, slot)
+        if reason is not None:
+            phrase = reason_phrase(self.roster, person, slot, reason.id, reason.text)
+            return Blocker(person.id, reason.id, phrase, reason.text)
+        own = self._own.get(person.id)
+        if own is None:
+            own = Counter(v.rule for v in self._personal(person.id, self.shifts[person.id]))
+            self._own[person.id] = own
+        with_slot = self._personal(person.id, [*self.shifts[person.id], slot.id])
+        broken = self._new(own, with_slot)
+        if broken is None:
+            on_slot = list(self.assignment.get(slot.id, []))
+            before = Counter(v.rule for v in self._slot_level(slot, on_slot))
+            broken = self._new(before, self._slot_level(slot, [*on_slot, person.id]))
+        if broken is None:
+            phrase = reason_phrase(self.roster, person, slot, FREE, "")
+            return Blocker(person.id, FREE, phrase, "breaks no hard rule")
+        phrase = reason_phrase(self.roster, person, slot, broken.rule, broken.text)
+        return Blocker(person.id, broken.rule, phrase, broken.text)
+
+    @staticmethod
+    def _new(before: Counter[str], after: list[checker.Violation]) -> checker.Violation | None:
+        """The first violation of a rule that is broken more often than before. Compared per rule,
+        not per sentence: a minimum (of hours, say) still unmet reads differently but is not new."""
+        seen: Counter[str] = Counter()
+        for violation in after:
+            seen[violation.rule] += 1
+            if seen[violation.rule] > before[violation.rule]:
+                return violation
+        return None
+
+    def explain(self, slot: Slot, missing: int) -> ShortageOut:
+        """The shortage of ``slot`` with everyone not on it counted under their reason."""
+        on_slot = set(self.assignment.get(slot.id, []))
+        blockers = [
+            self.blocker(person, slot) for person in self.roster.people if person.id not in on_slot
+        ]
+        reasons: Counter[str] = Counter(b.reason for b in blockers)
+        # One part per distinct phrase (two leave reasons are two parts), in order of first
+        # appearance of the reason in the checking order, so the sentence is stable.
+        order = {"skill": 0, "tag": 1, "unavailable": 2, "no_nights": 3}
+        groups: dict[tuple[str, str], int] = {}
+        for b in blockers:
+            groups[(b.reason, b.phrase)] = groups.get((b.reason, b.phrase), 0) + 1
+        ranked = sorted(
+            groups.items(), key=lambda item: (order.get(item[0][0], 4), item[0][0] == FREE)
+        )
+        zh = _zh(self.roster)
+        if zh:
+            parts = [f"{n}人{phrase}" for (_, phrase), n in ranked]
+            text = f"缺{missing}人" + (f"：{'，'.join(parts)}" if parts else "：无人可排")
+        else:
+            parts = [f"{n} {phrase}" for (_, phrase), n in ranked]
+            text = f"{missing} missing" + (f": {', '.join(parts)}" if parts else ": nobody to ask")
+        return ShortageOut(
+            slot=slot.id,
+            post=slot.post,
+            start=slot.start,
+            missing=missing,
+            reasons=dict(sorted(reasons.items(), key=lambda kv: (order.get(kv[0], 4), kv[0]))),
+            text=text,
+            people={b.person: b.detail for b in blockers},
+        )
+
+
+def explain_shortages(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    assignment: dict[str, list[str]],
+    shortages: dict[str, int],
+) -> list[ShortageOut]:
+    """One entry per short slot (slot id → people missing below its minimum), in slot order, with
+    everyone who is not on the slot counted under the reason that kept them away."""
+    explainer = ShortageExplainer(roster, period, slots, assignment)
+    by_id = {s.id: s for s in slots}
+    return [explainer.explain(by_id[sid], n) for sid, n in shortages.items()]

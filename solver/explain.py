@@ -1,0 +1,494 @@
+"""Explanations that need the solver: the smallest set of contradicting hard rules, and how many
+more people of which kind would fill every place.
+
+Both re-solve a variant of the roster's model after the main solve, with a single worker, a fixed
+seed and deterministic time limits, so the same input gives the same explanation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+
+from ortools.sat.python import cp_model
+
+from roster.eligibility import ineligibility
+from roster.errors import InfeasibleError
+from roster.explain import reason_phrase
+from roster.load import Roster
+from roster.models import Person
+from roster.slots import Period, Slot
+
+from .model import HardRule, Penalty, RosterModel
+
+#: Deterministic-time budgets (CP-SAT's work units, about a second each on a laptop) and a wall
+#: clock cap on top, so a loaded machine can neither change the answer nor hang the command.
+CONFLICT_BUDGET = 20.0
+HINT_BUDGET = 5.0
+WALL_FACTOR = 3.0
+#: Most virtual people offered per kind when computing the staffing hint.
+MAX_VIRTUAL = 30
+
+_SLOT_ID = re.compile(r"([A-Za-z0-9][A-Za-z0-9_.-]*)/(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def _zh(roster: Roster) -> bool:
+    return roster.config.language.lower().startswith("zh")
+
+
+# --- conflicts ----------------------------------------------------------------------------------
+
+
+class _Names:
+    """Turns the ids in a rule's text into what people read: names, post names and times."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+        self.people = {p.id: f"{p.name} ({p.id})" for p in roster.people}
+        self.posts = {p.id: p.name for p in roster.config.posts}
+        self.tags = roster.config.tags
+
+    def slot(self, match: re.Match[str]) -> str:
+        post, day, clock = match.group(1), match.group(2), match.group(3)
+        return f"{self.posts.get(post, post)} {day} {clock}"
+
+    def words(self, text: str) -> str:
+        """Every slot id as post name and time, every person id as name (id), every post id as its
+        name and every tag as its label. Person ids are replaced at the start of the text (where
+        every rule puts them) or when they hold a digit, so an id never swallows a word."""
+        out: list[str] = []
+        pos = 0
+        for match in _SLOT_ID.finditer(text):
+            out.append(self._tokens(text[pos : match.start()], first=pos == 0))
+            out.append(self.slot(match))
+            pos = match.end()
+        out.append(self._tokens(text[pos:], first=pos == 0))
+        return "".join(out)
+
+    def _tokens(self, text: str, *, first: bool) -> str:
+        def swap(match: re.Match[str]) -> str:
+            token = match.group(0)
+            if token in self.people and (
+                (first and match.start() == 0) or any(c.isdigit() for c in token)
+            ):
+                return self.people[token]
+            if token in self.posts:
+                return self.posts[token]
+            if token in self.tags:
+                return self.tags[token]
+            return token
+
+        return _TOKEN.sub(swap, text)
+
+
+#: Chinese sentences for the guards' texts of the rules, as (pattern on the text, template). The
+#: groups are turned into names by ``_Names.words``; a text matching none is shown as it is.
+_ZH: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"^(?P<p>\S+) works at most (?P<n>[\d.]+) h in (?P<w>\d{4}-W\d{2})$"),
+        "{p}在{w}周最多工作{n}小时",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) works at least (?P<n>[\d.]+) h in (?P<w>\d{4}-W\d{2})$"),
+        "{p}在{w}周至少工作{n}小时",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) works at most (?P<n>[\d.]+) h in the period$"),
+        "{p}在本期最多工作{n}小时",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) works at least (?P<n>[\d.]+) h in the period$"),
+        "{p}在本期至少工作{n}小时",
+    ),
+    (re.compile(r"^(?P<p>\S+) in one of (?P<s>.+)$"), "{p}不能同时上时间重叠的{s}"),
+    (
+        re.compile(r"^(?P<p>\S+) rests between (?P<s>.+)$"),
+        "{p}在{s}之间须休息够时间，只能上其中一班",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) takes at most (?P<n>\d+) shift\(s\) on (?P<d>\S+)$"),
+        "{p}在{d}最多上{n}个班",
+    ),
+    (re.compile(r"^(?P<s>\S+/\S+) takes at most (?P<n>\d+)$"), "{s}最多{n}人"),
+    (re.compile(r"^(?P<s>\S+/\S+) needs at least (?P<n>\d+)$"), "{s}至少需要{n}人"),
+    (re.compile(r"^(?P<s>\S+/\S+) takes at most (?P<n>\d+) (?P<t>\S+)$"), "{s}最多{n}名{t}"),
+    (re.compile(r"^(?P<s>\S+/\S+) needs at least (?P<n>\d+) (?P<t>\S+)$"), "{s}至少需要{n}名{t}"),
+    (
+        re.compile(r"^(?P<p>\S+) is pinned to (?P<s>\S+) \((?P<r>pins\[\d+\])\), but (?P<w>.+)$"),
+        "{p}被固定排在{s}（{r}），但{w}",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) is pinned to (?P<s>\S+) \((?P<r>pins\[\d+\])\)$"),
+        "{p}被固定排在{s}（{r}）",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) works at most (?P<n>\d+) days in a row \((?P<a>\S+) … (?P<b>\S+)\)$"
+        ),
+        "{p}最多连续工作{n}天（{a}至{b}）",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) takes at most (?P<n>\d+) night shift\(s\) in (?P<w>\d{4}-W\d{2})$"
+        ),
+        "{p}在{w}周最多上{n}个夜班",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) takes at most (?P<n>\d+) night shift\(s\) in the period$"),
+        "{p}在本期最多上{n}个夜班",
+    ),
+    (re.compile(r"^(?P<p>\S+) works at most (?P<n>\d+) weekends$"), "{p}最多工作{n}个周末"),
+    (re.compile(r"^(?P<p>\S+) takes at most (?P<n>\d+) of (?P<o>\S+)$"), "{p}最多上{n}次{o}"),
+    (
+        re.compile(
+            r"^(?P<p>\S+) works none of (?P<t>.+) on (?P<d2>\S+) after (?P<a>.+) "
+            r"on (?P<d1>\S+)$"
+        ),
+        "{p}在{d1}上了{a}后，{d2}不能上{t}",
+    ),
+]
+
+
+def conflict_sentence(roster: Roster, rule: HardRule) -> str:
+    """One guarded hard rule instance as a sentence in the roster's language, naming the people,
+    posts and times (for rules whose wording is unknown here: the rule's own text, with names)."""
+    names = _Names(roster)
+    if _zh(roster):
+        for pattern, template in _ZH:
+            match = pattern.match(rule.text)
+            if match:
+                parts = {
+                    k: names.words(v) if k != "p" else names.people.get(v, v)
+                    for k, v in match.groupdict().items()
+                }
+                return template.format(**parts)
+    return names.words(rule.text)
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One feasibility test of the model under some assumptions."""
+
+    status: int
+    core: list[int]
+    work: float
+
+
+def _feasible_under(m: RosterModel, assumed: list[int], budget: float, seed: int) -> _Check:
+    """Solve ``m`` (without objective) assuming the guards ``assumed``; the sufficient core when
+    it is infeasible. One worker: CP-SAT fills the core only in single-thread search."""
+    model = m.model
+    model.clear_assumptions()
+    model.add_assumptions([model.get_bool_var_from_proto_index(i) for i in assumed])
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.max_deterministic_time = max(0.05, budget)
+    params.max_time_in_seconds = max(0.1, budget * WALL_FACTOR)
+    status = solver.solve(model)
+    core: list[int] = []
+    if status == cp_model.INFEASIBLE:
+        wanted = set(assumed)
+        # Presolve can report a literal that is not an assumption (or-tools #5141): keep guards.
+        core = [i for i in solver.sufficient_assumptions_for_infeasibility() if i in wanted]
+    return _Check(int(status), core, solver.response_proto.deterministic_time)
+
+
+def minimal_conflict(
+    m: RosterModel, *, budget: float = CONFLICT_BUDGET, seed: int = 0
+) -> list[HardRule] | None:
+    """The smallest set of guarded hard rule instances of ``m`` (built with ``explain=True``) that
+    cannot hold together, in the order the rules were added; None when the model is not shown
+    infeasible within the budget.
+
+    The solver's sufficient core is shrunk by deletion: each rule is dropped in turn and kept
+    out when the rest is still infeasible (then the new, possibly smaller core is taken). When the
+    budget runs out the set found so far is returned: still a conflict, perhaps not minimal."""
+    m.model.clear_objective()  # type: ignore[no-untyped-call]
+    deadline = time.monotonic() + budget * WALL_FACTOR
+    first = _feasible_under(m, sorted(m.guards), budget / 2, seed)
+    if first.status != cp_model.INFEASIBLE:
+        return None
+    core = sorted(first.core) if first.core else sorted(m.guards)
+    # Counted in deterministic work, not seconds, so where the shrinking stops does not depend on
+    # the machine's load (the wall-clock deadline is only a safety net).
+    spent = first.work
+    i = 0
+    while i < len(core) and len(core) > 1 and spent < budget and time.monotonic() < deadline:
+        trial = core[:i] + core[i + 1 :]
+        check = _feasible_under(m, trial, max(0.1, min(budget / 4, budget - spent)), seed)
+        spent += check.work
+        if check.status == cp_model.INFEASIBLE:
+            keep = set(check.core) if check.core else set(trial)
+            kept_before = [c for c in core[:i] if c in keep]
+            core = kept_before + [c for c in core[i + 1 :] if c in keep]
+            i = len(kept_before)
+        else:
+            i += 1  # needed (or not disproved in time): it stays
+    m.model.clear_assumptions()
+    return [m.guards[i] for i in core]
+
+
+# --- staffing hint ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of person a short post asks for: the skills and the tags they hold."""
+
+    skills: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    def words(self, roster: Roster, count: int) -> str:
+        """``count`` people of this kind, in the roster's language."""
+        config = roster.config
+        if _zh(roster):
+            skills = "、".join(config.skills.get(s, s) for s in self.skills)
+            tags = "".join(config.tags.get(t, t) for t in self.tags) or "人员"
+            return f"{count}名" + (f"会{skills}的" if skills else "") + tags
+        who = "person" if count == 1 else "people"
+        parts = []
+        if self.skills:
+            parts.append(f"skill {' and '.join(self.skills)}")
+        if self.tags:
+            parts.append(f"tag {' and '.join(self.tags)}")
+        return f"{count} more {who}" + (f" with {' and '.join(parts)}" if parts else "")
+
+
+def kinds_for(roster: Roster, slots: Iterable[Slot]) -> dict[Kind, int]:
+    """The kinds of person the posts of ``slots`` ask for, each with a bound on how many could be
+    of use (the places of those slots): the post's skills with its first required tag, and the
+    same plus the tags of its team minimums (so quotas can be filled too)."""
+    out: dict[Kind, int] = {}
+    for slot in slots:
+        post = roster.post(slot.post)
+        skills = tuple(sorted(post.skills))
+        base = tuple(post.tags[:1])
+        quota_tags = tuple(sorted({q.tag for q in post.quotas if q.min > 0} - set(base)))
+        for kind in {Kind(skills, base), Kind(skills, tuple(sorted(base + quota_tags)))}:
+            out[kind] = out.get(kind, 0) + max(slot.min, 1)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0].skills, kv[0].tags)))
+
+
+@dataclass(frozen=True)
+class StaffingHint:
+    """How many virtual people of each kind the re-solve used, and what was still missing."""
+
+    used: dict[Kind, int]
+    still_missing: int
+    proven: bool
+
+
+def staffing_hint(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    short_slots: list[str],
+    assignment: dict[str, list[str]],
+    *,
+    budget: float = HINT_BUDGET,
+    seed: int = 0,
+) -> StaffingHint:
+    """Re-solve with extra virtual people of each kind the short posts ask for (each with the
+    global and tag rules, no leave) and count how many are used when the aim is first to fill every
+    minimum and quota, then to use as few extra people as possible."""
+    from .solve import build_model  # solve.py calls this module: import at use
+
+    by_id = {s.id: s for s in slots}
+    kinds = kinds_for(roster, (by_id[sid] for sid in short_slots))
+    virtual: dict[str, Kind] = {}
+    extra: list[Person] = []
+    for k, (kind, bound) in enumerate(kinds.items()):
+        for j in range(min(bound, MAX_VIRTUAL)):
+            pid = f"virtual-{k + 1}-{j + 1}"
+            extra.append(Person(id=pid, name=pid, tags=list(kind.tags), skills=list(kind.skills)))
+            virtual[pid] = kind
+    bigger = Roster(roster.folder, roster.config, [*roster.people, *extra], roster.leave)
+    m, penalties = build_model(bigger, period, slots, strict=False)
+    m.hint(assignment)
+    used: dict[str, cp_model.IntVar] = {}
+    for person in extra:
+        lit = m.model.new_bool_var(f"hired({person.id})")
+        for _, var in m.of_person(person):
+            m.model.add_implication(var, lit)
+        used[person.id] = lit
+    # Virtual people of one kind are interchangeable: use them in order (symmetry breaking).
+    ids = list(used)
+    for a, b in itertools.pairwise(ids):
+        if virtual[a] == virtual[b]:
+            m.model.add_implication(used[b], used[a])
+    missing = _missing(penalties)
+    # Filling one more place always beats using one fewer extra person.
+    m.model.minimize((len(extra) + 1) * sum(missing) + sum(used.values()))
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.max_deterministic_time = budget
+    params.max_time_in_seconds = budget * WALL_FACTOR
+    status = solver.solve(m.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return StaffingHint({}, 0, False)
+    count: dict[Kind, int] = {}
+    for pid, lit in used.items():
+        if solver.boolean_value(lit):
+            count[virtual[pid]] = count.get(virtual[pid], 0) + 1
+    left = sum(solver.value(v) for v in missing)
+    return StaffingHint(count, int(left), status == cp_model.OPTIMAL)
+
+
+def _missing(penalties: list[Penalty]) -> list[cp_model.IntVar]:
+    """The variables counting people missing below minimums and team quotas."""
+    return [p.var for p in penalties if p.rule in ("shortage", "quota")]
+
+
+def hint_sentences(roster: Roster, hint: StaffingHint) -> list[str]:
+    """The staffing hint in the roster's language, e.g. 再加2名会测温的党员即可排满."""
+    parts = [kind.words(roster, n) for kind, n in hint.used.items() if n]
+    zh = _zh(roster)
+    if not parts:
+        if hint.still_missing:
+            return [
+                "增加人员也无法排满：请检查岗位要求和规则"
+                if zh
+                else "More people would not fill every place: check the posts' needs and the rules"
+            ]
+        return []
+    if zh:
+        joined = "、".join(parts)
+        if hint.still_missing:
+            return [f"再加{joined}后仍缺{hint.still_missing}人"]
+        return [f"再加{joined}即可排满"]
+    joined = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    if hint.still_missing:
+        return [f"{joined} would still leave {hint.still_missing} place(s) unfilled"]
+    return [f"{joined} would fill every place"]
+
+
+# --- the entry points solve() calls ---------------------------------------------------------------
+
+
+def conflict_error(roster: Roster, m: RosterModel, *, budget: float, seed: int) -> InfeasibleError:
+    """The error for an infeasible roster, naming the smallest conflicting set of hard rules found
+    in ``m`` (a model of it built with ``explain=True``), followed by the facts behind them: the
+    leave of the people named, and who may not take the shifts named."""
+    found = minimal_conflict(m, budget=budget, seed=seed)
+    zh = _zh(roster)
+    if not found:
+        message = (
+            "硬性规则相互矛盾，无法排班（未能在限时内找出是哪几条）"
+            if zh
+            else "the hard rules contradict each other; no roster exists (the conflicting rules "
+            "were not found in time)"
+        )
+        return InfeasibleError(message, [])
+    if len(found) == 1:
+        message = (
+            "有一条硬性规则做不到，无法排班，须放宽它"
+            if zh
+            else "a hard rule cannot hold, so no roster exists; relax it"
+        )
+    else:
+        message = (
+            f"硬性规则相互矛盾，无法排班：以下{len(found)}条不能同时满足，至少要放宽其中一条"
+            if zh
+            else f"the hard rules contradict each other, so no roster exists: these {len(found)} "
+            "cannot all hold; relax at least one of them"
+        )
+    sentences = [conflict_sentence(roster, rule) for rule in found]
+    return InfeasibleError(message, sentences + conflict_facts(roster, m.slots, found))
+
+
+def conflict_facts(roster: Roster, slots: list[Slot], found: list[HardRule]) -> list[str]:
+    """What the rules of a conflict run into that is not a rule: leave of the people they name
+    during the period, and why the others may not take the shifts they name."""
+    zh = _zh(roster)
+    names = _Names(roster)
+    by_id = {s.id: s for s in slots}
+    start, end = (min(s.start for s in slots), max(s.end for s in slots)) if slots else (None, None)
+    people: list[str] = []
+    shifts: list[Slot] = []
+    for rule in found:
+        head = rule.text.split(" ", 1)[0]
+        if head in names.people and head not in people:
+            people.append(head)
+        elif head in by_id and by_id[head] not in shifts:
+            shifts.append(by_id[head])
+    out: list[str] = []
+    for pid in people:
+        for away_from, away_to, why in roster.away(pid):
+            if start is None or end is None or not (away_from < end and start < away_to):
+                continue
+            span = _span(away_from, away_to, zh)
+            if zh:
+                out.append(f"{names.people[pid]}{span}{why or '请假'}，不能排班")
+            else:
+                out.append(f"{names.people[pid]} is on leave{f' ({why})' if why else ''} {span}")
+    for slot in shifts:
+        groups: dict[str, int] = {}
+        able = 0
+        for person in roster.people:
+            reason = ineligibility(roster, person, slot)
+            if reason is None:
+                able += 1
+                continue
+            phrase = reason_phrase(roster, person, slot, reason.id, reason.text)
+            groups[phrase] = groups.get(phrase, 0) + 1
+        where = names.words(slot.id)
+        if zh:
+            others = "，".join(f"{n}人{p}" for p, n in groups.items())
+            out.append(f"{where}只有{able}人可排" + (f"（{others}）" if others else ""))
+        else:
+            others = ", ".join(f"{n} {p}" for p, n in groups.items())
+            out.append(f"only {able} may take {where}" + (f" ({others})" if others else ""))
+    return out
+
+
+def _span(first: datetime, end: datetime, zh: bool) -> str:
+    """A stretch of time as people write it: whole days as dates, both ends included."""
+    if first.time() == end.time() == dt_time():
+        a, b = first.date().isoformat(), (end - timedelta(days=1)).date().isoformat()
+    else:
+        a, b = f"{first:%Y-%m-%d %H:%M}", f"{end:%Y-%m-%d %H:%M}"
+    if a == b:
+        return a
+    return f"{a}至{b}" if zh else f"from {a} to {b}"
+
+
+def unfilled_slots(
+    roster: Roster, slots: list[Slot], assignment: dict[str, list[str]]
+) -> list[str]:
+    """Slots below their minimum or below a team quota's minimum, in slot order."""
+    out = []
+    for slot in slots:
+        people = [roster.person(p) for p in assignment.get(slot.id, [])]
+        quotas = roster.post(slot.post).quotas
+        if len(people) < slot.min or any(
+            sum(q.tag in p.tags for p in people) < q.min for q in quotas
+        ):
+            out.append(slot.id)
+    return out
+
+
+def staffing_hints(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    assignment: dict[str, list[str]],
+    *,
+    budget: float = HINT_BUDGET,
+    seed: int = 0,
+) -> list[str]:
+    """The staffing hint sentences for a solved roster; none when every place is filled."""
+    short = unfilled_slots(roster, slots, assignment)
+    if not short:
+        return []
+    hint = staffing_hint(roster, period, slots, short, assignment, budget=budget, seed=seed)
+    return hint_sentences(roster, hint)
