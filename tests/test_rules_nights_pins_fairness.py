@@ -1,0 +1,139 @@
+"""Rules nights, pins and fairness, each at both sides of its limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rulekit import judge, make_roster
+
+NOBODY = {"min": 0, "target": 0, "max": 3}
+
+
+def roster(**config: Any) -> Any:
+    rules = {"min_rest_hours": 0, **config.pop("rules", {})}
+    return make_roster(people=3, rules=rules, **config)
+
+
+# --- nights -------------------------------------------------------------------------------------
+
+
+def test_max_nights_per_week() -> None:
+    assert judge(roster(rules={"max_nights_per_week": 2}), None, days=7).feasible
+    assert judge(roster(rules={"max_nights_per_week": 2}), {"p1": "N.N"}, days=7).feasible
+    outcome = judge(roster(rules={"max_nights_per_week": 2}), {"p1": "N.N.N"}, days=7)
+    assert not outcome.feasible
+    assert outcome.rules_broken() == {"nights"}
+    # Each ISO week has its own allowance.
+    assert judge(roster(rules={"max_nights_per_week": 2}), {"p1": ".....NNN"}, days=14).feasible
+
+
+def test_max_nights_over_the_period() -> None:
+    assert judge(roster(rules={"max_nights": 2}), {"p1": "N......N"}, days=14).feasible
+    outcome = judge(roster(rules={"max_nights": 2}), {"p1": "N......N.N"}, days=14)
+    assert not outcome.feasible
+    assert outcome.rules_broken() == {"nights"}
+
+
+def test_day_shifts_do_not_count_as_nights() -> None:
+    assert judge(roster(rules={"max_nights": 0}), {"p1": "DDDD"}, days=7).feasible
+
+
+def test_no_nights_by_tag_and_night_window() -> None:
+    r = roster(tags={"p1": ["senior"]}, rules_by_tag={"senior": {"no_nights": True}})
+    assert judge(r, {"p1": "DDD", "p2": "NNN"}, days=7).feasible
+    outcome = judge(r, {"p1": "N"}, days=7)
+    assert not outcome.feasible
+    assert outcome.rules_broken() == {"no_nights"}
+    # The night window is the community's to set: here only 07:00–09:00 counts as night.
+    late = roster(
+        tags={"p1": ["senior"]},
+        rules_by_tag={"senior": {"no_nights": True}},
+        night={"start": "07:00", "end": "09:00"},
+    )
+    assert not judge(late, {"p1": "D"}, days=1).feasible  # 08:00–16:00 overlaps 07:00–09:00
+    assert judge(late, {"p1": "N"}, days=1).feasible  # 22:00–06:00 does not
+
+
+# --- pins ---------------------------------------------------------------------------------------
+
+
+def test_pins_are_kept() -> None:
+    pinned = roster(pins=[{"person": "p2", "slot": "night/2024-01-02T22:00"}])
+    solved = judge(pinned, None, days=3)
+    assert solved.feasible
+    assert solved.report.violations == []
+    assert judge(pinned, {"p2": ".N"}, days=3).feasible
+    outcome = judge(pinned, {"p1": ".N"}, days=3)
+    assert not outcome.feasible
+    assert outcome.rules_broken() == {"pins"}
+
+
+def test_pins_of_other_weeks_are_ignored() -> None:
+    later = roster(pins=[{"person": "p2", "slot": "night/2024-02-02T22:00"}])
+    assert judge(later, {}, days=3).feasible
+
+
+def test_pin_at_a_time_without_a_shift_is_infeasible() -> None:
+    wrong = roster(pins=[{"person": "p2", "slot": "night/2024-01-02T21:00"}])
+    outcome = judge(wrong, None, days=3)
+    assert not outcome.feasible
+    assert [v.text for v in outcome.report.violations] == [
+        "pins[0]: no slot night/2024-01-02T21:00 in the period"
+    ]
+
+
+# --- fairness -----------------------------------------------------------------------------------
+
+
+def fair(leave: list[Any] | None = None, **weights: int) -> Any:
+    # Both posts need one person a day; three people share them.
+    head = {"min": 1, "target": 1, "max": 1}
+    posts = [
+        {
+            "id": "day",
+            "name": "白班",
+            "shifts": [{"start": "08:00", "hours": 8}],
+            "headcount": head,
+        },
+        {
+            "id": "night",
+            "name": "夜班",
+            "shifts": [{"start": "22:00", "hours": 8}],
+            "headcount": head,
+        },
+    ]
+    return roster(posts=posts, weights={"fair_hours": 0, **weights}, leave=leave or [])
+
+
+def test_fair_hours_gap_in_whole_hours() -> None:
+    even = {"p1": "DN.", "p2": "N.D", "p3": ".DN"}
+    assert judge(fair(fair_hours=5), even, days=3).report.terms["fair_hours"] == 0
+    uneven = {"p1": "DND", "p2": "N.N", "p3": ".D."}
+    outcome = judge(fair(fair_hours=5), uneven, days=3)
+    # 24 h against 8 h: a gap of 16 hours at 5 each.
+    assert outcome.objective == 80 == outcome.report.terms["fair_hours"]
+
+
+def test_fair_hours_solves_to_an_even_split() -> None:
+    outcome = judge(fair(fair_hours=5), None, days=3)
+    assert outcome.objective == 0
+    assert outcome.report.violations == []
+
+
+def test_fair_nights_and_weekends() -> None:
+    rows = {"p1": "NNN", "p2": "DDD", "p3": ""}
+    outcome = judge(fair(fair_nights=7), rows, days=3)
+    assert outcome.objective == 21 == outcome.report.terms["fair_nights"]
+    # p1 and p2 work both weekend days, p3 none: a gap of 2 weekend shifts at 2 each.
+    weekend = {"p1": ".DN..NN", "p2": "N.D..DD", "p3": "DN.DNDN"[:5]}
+    outcome = judge(fair(fair_weekends=2), weekend, days=7)
+    assert outcome.report.terms["fair_weekends"] == 4
+    assert outcome.objective == outcome.report.penalty
+
+
+def test_people_on_leave_are_not_compared() -> None:
+    # p3 is away on day 1 and works once; p1 and p2 share the rest evenly.
+    leave = [{"person": "p3", "from": "2024-01-02", "to": "2024-01-02"}]
+    rows = {"p1": "DN.", "p2": "N.D", "p3": "..N"}
+    assert judge(fair(fair_hours=5), rows, days=3).report.terms["fair_hours"] == 8 * 5
+    assert judge(fair(fair_hours=5, leave=leave), rows, days=3).report.terms["fair_hours"] == 0
