@@ -39,13 +39,15 @@ def _link(href: str, text: str) -> str:
     return f'<a href="{escape(href)}">{escape(text)}</a>'
 
 
-def _table(words: Words, rows: list[tuple[str, str, str]], index: FeedIndex) -> list[str]:
+def _table(
+    words: Words, first: str, rows: list[tuple[str, str, str]], index: FeedIndex
+) -> list[str]:
     """A table of (name, id, feed path) rows: subscribe links when there is a base URL, else the
     paths. The id tells apart two people of the same name."""
     if index.base_url:
-        head = [words.col_name, words.col_subscribe, words.col_url, words.col_google]
+        head = [first, words.col_subscribe, words.col_url, words.col_google]
     else:
-        head = [words.col_name, words.col_url]
+        head = [first, words.col_url]
     out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
     out.append("</thead><tbody>")
     for name, ident, path in rows:
@@ -92,11 +94,11 @@ def render_index(roster: Roster, index: FeedIndex, words: Words) -> str:
         lines.append(f"<p>{escape(words.page_no_base_url)}</p>")
     lines.append(f"<h2>{escape(words.page_people)}</h2>")
     people = [(roster.person(pid).name, pid, path) for pid, path in index.people.items()]
-    lines += _table(words, people, index)
+    lines += _table(words, words.col_name, people, index)
     lines.append(f"<h2>{escape(words.page_posts)}</h2>")
     posts = [(roster.post(pid).name, pid, path) for pid, path in index.posts.items()]
-    lines += _table(words, posts, index)
+    lines += _table(words, words.col_post, posts, index)
     lines.append(f"<h2>{escape(words.page_all)}</h2>")
-    lines += _table(words, [(words.page_all, "", index.all)], index)
+    lines += _table(words, words.col_feed, [(words.page_all, "", index.all)], index)
     lines += ["</body>", "</html>"]
     return "\n".join(lines) + "\n"

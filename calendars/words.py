@@ -31,6 +31,8 @@ class Words:
     page_posts: str
     page_all: str
     col_name: str
+    col_post: str
+    col_feed: str
     col_subscribe: str
     col_url: str
     col_google: str
@@ -68,6 +70,8 @@ ZH = Words(
     page_posts="岗位日历",
     page_all="全部值班",
     col_name="姓名",
+    col_post="岗位",
+    col_feed="日历",
     col_subscribe="订阅",
     col_url="网址",
     col_google="Google 日历",
@@ -107,6 +111,8 @@ EN = Words(
     page_posts="Posts",
     page_all="Whole roster",
     col_name="Name",
+    col_post="Post",
+    col_feed="Calendar",
     col_subscribe="Subscribe",
     col_url="URL",
     col_google="Google Calendar",
