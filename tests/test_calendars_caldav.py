@@ -1,0 +1,135 @@
+"""A CalDAV round trip: a person's feed stored in a real Radicale server and found by time range."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import caldav
+import pytest
+from icalendar import Calendar
+from test_calendars_factory import make_roster, make_schedule
+
+from calendars.feeds import write_feeds
+from calendars.ics import serialize
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[str]:
+    """The URL of a Radicale server on 127.0.0.1 with a temporary store and no authentication."""
+    port = free_port()
+    log = (tmp_path / "radicale.log").open("wb")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            "--config",
+            "",  # ignore any system or user configuration
+            "--server-hosts",
+            f"127.0.0.1:{port}",
+            "--auth-type",
+            "none",
+            "--storage-filesystem-folder",
+            str(tmp_path / "collections"),
+            "--logging-level",
+            "warning",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"radicale exited: {(tmp_path / 'radicale.log').read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("radicale did not start listening within 20 s")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def one_event_calendars(feed: bytes) -> list[bytes]:
+    """A feed split into one calendar object per event (CalDAV stores each event as a resource),
+    each with the feed's VTIMEZONE."""
+    calendar = Calendar.from_ical(feed)
+    objects = []
+    for event in calendar.walk("VEVENT"):
+        single = Calendar()
+        single.add("prodid", str(calendar["PRODID"]))
+        single.add("version", "2.0")
+        for zone in calendar.walk("VTIMEZONE"):
+            single.add_component(zone)
+        single.add_component(event)
+        objects.append(serialize(single))
+    return objects
+
+
+def test_a_persons_events_round_trip_through_caldav(radicale: str, tmp_path: Path) -> None:
+    roster = make_roster(tmp_path / "roster")
+    index = write_feeds(roster, make_schedule(), tmp_path / "feeds")
+    feed = (index.folder / index.people["p02"]).read_bytes()
+    sent = {str(e["UID"]): e for e in Calendar.from_ical(feed).walk("VEVENT")}
+    assert len(sent) == 2
+
+    client = caldav.DAVClient(url=radicale, username="p02", password="unused")
+    calendar = client.principal().make_calendar(name="值班", cal_id="duty")
+    for data in one_event_calendars(feed):
+        calendar.save_event(data.decode("utf-8"))
+
+    # The night of 3 to 4 February overlaps the night shift only.
+    night = calendar.search(
+        start=datetime(2020, 2, 4, 0, tzinfo=ZONE),
+        end=datetime(2020, 2, 4, 7, tzinfo=ZONE),
+        event=True,
+    )
+    assert [str(e.icalendar_component["SUMMARY"]) for e in night] == ["体温检测岗（夜班）"]
+
+    # The whole period finds both, text and times unchanged.
+    both = calendar.search(
+        start=datetime(2020, 2, 3, tzinfo=ZONE), end=datetime(2020, 2, 6, tzinfo=ZONE), event=True
+    )
+    found = {str(e.icalendar_component["UID"]): e.icalendar_component for e in both}
+    assert found.keys() == sent.keys()
+    for uid, event in found.items():
+        for name in ("SUMMARY", "LOCATION", "DESCRIPTION"):
+            assert str(event.get(name)) == str(sent[uid].get(name))
+        assert event.decoded("DTSTART") == sent[uid].decoded("DTSTART")
+        assert event.decoded("DTEND") == sent[uid].decoded("DTEND")
+
+    # Nothing outside the roster's days.
+    assert (
+        calendar.search(
+            start=datetime(2020, 2, 10, tzinfo=ZONE),
+            end=datetime(2020, 2, 11, tzinfo=ZONE),
+            event=True,
+        )
+        == []
+    )
