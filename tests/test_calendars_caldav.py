@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import caldav
 import pytest
+from caldav.davclient import DAVClient
 from icalendar import Calendar
 from test_calendars_factory import make_roster, make_schedule
 
@@ -101,7 +101,7 @@ def test_a_persons_events_round_trip_through_caldav(radicale: str, tmp_path: Pat
     assert len(sent) == 2
 
     # Any: caldav 3 annotates its sync and async clients as one union.
-    client: Any = caldav.DAVClient(url=radicale, username="p02", password="unused")
+    client: Any = DAVClient(url=radicale, username="p02", password="unused")
     calendar = client.principal().make_calendar(name="值班", cal_id="duty")
     for data in one_event_calendars(feed):
         calendar.save_event(data.decode("utf-8"))
