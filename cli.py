@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from calendars.feeds import DEFAULT_ALARM_MINUTES, write_feeds
+from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
 from roster.errors import InfeasibleError, RosterError
 from roster.load import load_roster
@@ -397,3 +399,92 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
         )
     if violations:
         sys.exit(1)
+
+
+# Calendar feeds (calendars package)
+
+
+@main.command()
+@roster_dir
+@schedule_file
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the feeds, replaced as a whole [default: feeds/ beside SCHEDULE_JSON].",
+)
+@click.option(
+    "--base-url",
+    help="Web address the feeds folder will be served at, e.g. https://example.org/feeds; "
+    "needed for subscribe links.",
+)
+@click.option(
+    "--alarm",
+    "alarm_minutes",
+    type=click.IntRange(min=0),
+    default=DEFAULT_ALARM_MINUTES,
+    show_default=True,
+    help="Minutes before a duty that its reminder goes off.",
+)
+@click.option("--no-alarm", is_flag=True, help="Leave reminders out of the feeds.")
+@friendly
+def feeds(
+    folder: Path,
+    schedule_path: Path,
+    out_dir: Path | None,
+    base_url: str | None,
+    alarm_minutes: int,
+    no_alarm: bool,
+) -> None:
+    """Write iCalendar feeds: one per person, one per post, one for the whole roster.
+
+    Person feeds get unguessable file names made from a secret kept in DIR (.feeds-secret,
+    created on first use). index.html lists everyone's subscribe links: keep it private and
+    publish only the .ics files. The same schedule gives the same files, byte for byte.
+
+    \b
+    Example:
+      roster feeds examples/xingwang out/xingwang/schedule.json --out out/xingwang/feeds \\
+          --base-url https://example.org/xingwang/feeds
+    """
+    roster = load_roster(folder)
+    schedule = read_schedule(schedule_path)
+    target = out_dir or schedule_path.parent / "feeds"
+    index = write_feeds(
+        roster,
+        schedule,
+        target,
+        base_url,
+        alarm_minutes=None if no_alarm else alarm_minutes,
+        schedule_file=str(schedule_path),
+    )
+    duties = sum(index.events[path] for path in index.people.values())
+    click.echo(
+        f"Wrote {len(index.people)} person feeds ({duties} duties), {len(index.posts)} post "
+        f"feeds and the whole roster to {target}/"
+    )
+    click.echo(f"Subscribe links: {target / 'index.html'} (keep it private: it lists every link)")
+
+
+@main.command(name="rotate-token")
+@roster_dir
+@click.argument("person_id", metavar="PERSON_ID")
+@friendly
+def rotate_token(folder: Path, person_id: str) -> None:
+    """Give a person a new feed link, revoking the old one.
+
+    The old link stops working at the next `roster feeds`; then send the person their new
+    link from index.html.
+
+    \b
+    Example:
+      roster rotate-token examples/xingwang p07
+    """
+    roster = load_roster(folder)
+    if person_id not in {p.id for p in roster.people}:
+        raise RosterError(f"{folder}: no person with id {person_id!r}")
+    rotate(roster.folder, FeedKey("person", person_id))
+    click.echo(
+        f"New feed link for {roster.person(person_id).name} ({person_id}); "
+        "run `roster feeds` to publish it and retire the old one."
+    )
