@@ -21,21 +21,10 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _units(line: str) -> list[str]:
-    """The line cut into pieces a fold may go between: single characters, except that a TEXT
-    escape (backslash and the next character) and an RFC 6868 parameter escape (^n, ^^, ^') each
-    stay whole, since some clients do not unfold before unescaping."""
-    units: list[str] = []
-    i = 0
-    while i < len(line):
-        char = line[i]
-        if i + 1 < len(line) and (char == "\\" or (char == "^" and line[i + 1] in "n^'")):
-            units.append(line[i : i + 2])
-            i += 2
-        else:
-            units.append(char)
-            i += 1
-    return units
+# The pieces a fold may go between: single characters, except that a TEXT escape (backslash and
+# the next character) and an RFC 6868 parameter escape (^n, ^^, ^') each stay whole, since some
+# clients unescape before they unfold.
+_UNITS = re.compile(r"\\.|\^[n^']|.", re.DOTALL)
 
 
 def fold_line(line: str, limit: int = LINE_OCTETS) -> str:
@@ -45,11 +34,13 @@ def fold_line(line: str, limit: int = LINE_OCTETS) -> str:
     icalendar 7.3 folds itself, but can move the second backslash of an escaped backslash onto
     the next line; we refold every line its serialiser produces with this function instead.
     """
+    if len(line.encode("utf-8")) <= limit:
+        return line
     lines: list[str] = []
     current: list[str] = []
     size = 0
     room = limit
-    for unit in _units(line):
+    for unit in _UNITS.findall(line):
         octets = len(unit.encode("utf-8"))
         if current and size + octets > room:
             lines.append("".join(current))
