@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from caldav.davclient import DAVClient
 from icalendar import Calendar
-from test_calendars_factory import make_roster, make_schedule
 
 from calendars.feeds import write_feeds
 from calendars.ics import serialize
+from tests.test_calendars_factory import make_roster, make_schedule
 
 ZONE = ZoneInfo("Asia/Shanghai")
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from test_calendars_factory import SECRET, make_schedule, write_roster
 
 from cli import main
+from tests.test_calendars_factory import SECRET, make_schedule, write_roster
 
 
 def setup(tmp_path: Path) -> tuple[Path, Path]:

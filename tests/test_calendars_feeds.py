@@ -16,7 +16,6 @@ import pytest
 import recurring_ical_events
 import vobject
 from icalendar import Calendar
-from test_calendars_factory import ASSIGNMENT, make_roster, make_schedule, write_roster
 
 import calendars.feeds
 from calendars.errors import FeedError
@@ -26,6 +25,7 @@ from calendars.tokens import ROTATIONS_FILE, SECRET_FILE, FeedKey, rotate
 from roster.load import Roster, load_roster
 from roster.schedule import PeriodOut, Schedule, SlotOut, SolverInfo
 from roster.slots import expand, make_period
+from tests.test_calendars_factory import ASSIGNMENT, make_roster, make_schedule, write_roster
 
 GOLDEN = Path(__file__).parent / "golden" / "feeds"
 BASE_URL = "https://example.org/feeds"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import hypothesis.strategies as st
+import vobject
 from hypothesis import given, settings
 from icalendar import Calendar, Event
 
@@ -115,3 +116,6 @@ def test_text_survives_escaping_and_folding(summary: str, description: str) -> N
     (back,) = parsed.walk("VEVENT")
     assert str(back["SUMMARY"]) == summary
     assert str(back["DESCRIPTION"]) == description
+    card = vobject.readOne(data.decode("utf-8"))  # an independent parser agrees
+    assert card.vevent.summary.value == summary
+    assert card.vevent.description.value == description
