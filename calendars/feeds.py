@@ -114,7 +114,13 @@ def write_feeds(
     out = Path(out_dir)
     _check_target(out)
     files, index = build_feeds(roster, schedule, options, out)
-    _publish(out, files)
+    try:
+        _publish(out.resolve(), files)
+    except OSError as exc:
+        raise FeedError(
+            f"{out}: cannot write the feeds ({exc.strerror or exc}); "
+            "the previous feeds, if any, are left as they were"
+        ) from None
     return index
 
 

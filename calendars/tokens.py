@@ -59,8 +59,13 @@ def load_secret(folder: Path) -> bytes:
             os.fsync(handle.fileno())
     try:
         text = path.read_text(encoding="ascii").strip()
+    except OSError as exc:
+        raise FeedError(f"{path}: cannot read the feeds secret ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        text = ""
+    try:
         secret = bytes.fromhex(text)
-    except (OSError, UnicodeDecodeError, ValueError):
+    except ValueError:
         secret = b""
     if len(secret) < 16:
         raise FeedError(

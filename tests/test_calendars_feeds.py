@@ -379,11 +379,11 @@ def test_a_failed_run_leaves_the_previous_feeds_intact(
     before = snapshot(written.folder)
 
     def broken(staging: Path, out: Path) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "disk full")
 
     monkeypatch.setattr(calendars.feeds, "_swap", broken)
     changed = dict(ASSIGNMENT, **{"duty24/2020-02-03T08:00": ["p05"]})
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(FeedError, match=r"feeds: cannot write the feeds \(disk full\); the prev"):
         write_feeds(roster, make_schedule(changed), written.folder)
     assert snapshot(written.folder) == before
     assert sorted(p.name for p in written.folder.parent.iterdir()) == ["feeds", "roster"]
@@ -409,6 +409,15 @@ def test_a_schedule_of_another_roster_is_an_error(roster: Roster, tmp_path: Path
     stranger = dict(ASSIGNMENT, **{"duty24/2020-02-03T08:00": ["p99"]})
     with pytest.raises(FeedError, match=r"^schedule\.json: slots\[1\]\.assigned\[0\]: 'p99' is"):
         write_feeds(roster, make_schedule(stranger), tmp_path / "feeds")
+
+
+def test_a_schedule_without_generation_time_still_gives_stable_stamps(
+    roster: Roster, tmp_path: Path
+) -> None:
+    schedule = make_schedule().model_copy(update={"generated_at": None})
+    index = write_feeds(roster, schedule, tmp_path / "feeds")
+    lines = unfolded_lines(read(index, index.all))
+    assert {line for line in lines if line.startswith("DTSTAMP")} == {"DTSTAMP:20200202T160000Z"}
 
 
 def test_a_malformed_base_url_is_an_error(roster: Roster, tmp_path: Path) -> None:
