@@ -101,6 +101,20 @@ def reason_phrase(roster: Roster, person: Person, slot: Slot, reason: str, detai
     return f"受规则 {reason} 限制" if zh else f"kept away by rule {reason}"
 
 
+def personal_violations(
+    roster: Roster, period: Period, shifts: list[Slot], pid: str
+) -> list[checker.Violation]:
+    """Hard violations of the roster made of this person's ``shifts`` alone: the rules about one
+    person's shifts (overlap, rest, hours, days in a row…) see exactly their own roster.
+    Eligibility is left out (``ineligibility`` answers it first)."""
+    ctx = Ctx(roster, period, shifts, {s.id: [pid] for s in shifts})
+    found: list[checker.Violation] = []
+    for hard in checker.HARD:
+        if hard is not checker.eligibility:
+            found.extend(hard(ctx))
+    return found
+
+
 class ShortageExplainer:
     """Finds the blockers of short slots in one solved roster; caches each person's own violations,
     so a roster with many short slots is explained in one pass over people per slot."""
@@ -120,16 +134,7 @@ class ShortageExplainer:
         self._own: dict[str, Counter[str]] = {}
 
     def _personal(self, pid: str, slot_ids: list[str]) -> list[checker.Violation]:
-        """Hard violations of the roster made of this person's shifts alone: rules about one
-        person's shifts (overlap, rest, hours, days in a row…) see exactly their own roster."""
-        slots = [self.by_id[s] for s in slot_ids]
-        ctx = Ctx(self.roster, self.period, slots, {s: [pid] for s in slot_ids})
-        found: list[checker.Violation] = []
-        for hard in checker.HARD:
-            if hard is checker.eligibility:
-                continue  # settled by ineligibility() before this
-            found.extend(hard(ctx))
-        return found
+        return personal_violations(self.roster, self.period, [self.by_id[s] for s in slot_ids], pid)
 
     def _slot_level(self, slot: Slot, people: list[str]) -> list[checker.Violation]:
         """Violations of the rules about one shift's team (headcount maximum, quota maximum)."""

@@ -19,9 +19,9 @@ from ortools.sat.python import cp_model
 
 from roster.eligibility import ineligibility
 from roster.errors import InfeasibleError
-from roster.explain import reason_phrase
+from roster.explain import personal_violations, reason_phrase
 from roster.load import Roster
-from roster.models import Person
+from roster.models import Leave, Person
 from roster.slots import Period, Slot
 
 from .model import HardRule, Penalty, RosterModel
@@ -33,6 +33,8 @@ HINT_BUDGET = 5.0
 WALL_FACTOR = 3.0
 #: Most virtual people offered per kind when computing the staffing hint.
 MAX_VIRTUAL = 30
+#: Virtual people of each kind offered to CP-SAT beyond what the greedy first fit used.
+SLACK = 2
 
 _SLOT_ID = re.compile(r"([A-Za-z0-9][A-Za-z0-9_.-]*)/(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -250,9 +252,13 @@ class Kind:
         """``count`` people of this kind, in the roster's language."""
         config = roster.config
         if _zh(roster):
-            skills = "、".join(config.skills.get(s, s) for s in self.skills)
+            labels = [config.skills.get(s, s) for s in self.skills]
+            # Skill labels are often written as abilities already (会使用体温仪).
+            skills = "、".join(labels)
+            if skills and not all(label.startswith("会") for label in labels):
+                skills = "会" + skills
             tags = "".join(config.tags.get(t, t) for t in self.tags) or "人员"
-            return f"{count}名" + (f"会{skills}的" if skills else "") + tags
+            return f"{count}名" + (f"{skills}的" if skills else "") + tags
         who = "person" if count == 1 else "people"
         parts = []
         if self.skills:
@@ -296,28 +302,129 @@ def staffing_hint(
     budget: float = HINT_BUDGET,
     seed: int = 0,
 ) -> StaffingHint:
-    """Re-solve with extra virtual people of each kind the short posts ask for (each with the
-    global and tag rules, no leave) and count how many are used when the aim is first to fill every
-    minimum and quota, then to use as few extra people as possible."""
-    from .solve import build_model  # solve.py calls this module: import at use
-
+    """Add virtual people of each kind the unfilled posts ask for (each with the global and tag
+    rules, no leave) to the roster found, and count how many are needed to fill every minimum and
+    quota: first greedily (the unfilled places in time order, each to the first virtual person of
+    its kind who can take it without breaking a hard rule), then with CP-SAT, given as many people
+    of each kind as the greedy answer used, to use fewer. The roster found is kept as it is."""
     by_id = {s.id: s for s in slots}
-    kinds = kinds_for(roster, (by_id[sid] for sid in short_slots))
-    virtual: dict[str, Kind] = {}
+    short = [by_id[sid] for sid in short_slots]
+    pool: dict[Kind, list[str]] = {}
     extra: list[Person] = []
-    for k, (kind, bound) in enumerate(kinds.items()):
+    for k, (kind, bound) in enumerate(kinds_for(roster, short).items()):
+        pool[kind] = []
         for j in range(min(bound, MAX_VIRTUAL)):
             pid = f"virtual-{k + 1}-{j + 1}"
             extra.append(Person(id=pid, name=pid, tags=list(kind.tags), skills=list(kind.skills)))
-            virtual[pid] = kind
-    bigger = Roster(roster.folder, roster.config, [*roster.people, *extra], roster.leave)
-    m, penalties = build_model(bigger, period, slots, strict=False)
-    m.hint(assignment)
-    used: dict[str, cp_model.IntVar] = {}
+            pool[kind].append(pid)
+    bigger = _with_people(roster, period, extra, short)
+    greedy, unfilled = _greedy(bigger, period, short, assignment, pool)
+    if not greedy:
+        return StaffingHint({}, unfilled, False)
+    # A little room beyond the greedy counts, so the solver may trade one kind for another.
+    kept = {pid for kind, pids in pool.items() for pid in pids[: greedy.get(kind, 0) + SLACK]}
+    solved = _solve_hint(
+        _with_people(roster, period, [p for p in extra if p.id in kept], short),
+        period,
+        slots,
+        short_slots,
+        assignment,
+        {pid: kind for kind, pids in pool.items() for pid in pids if pid in kept},
+        budget=budget,
+        seed=seed,
+    )
+    if solved is None or solved.still_missing > unfilled:
+        return StaffingHint(greedy, unfilled, False)
+    return solved
+
+
+def _with_people(roster: Roster, period: Period, extra: list[Person], busy: list[Slot]) -> Roster:
+    """The roster with ``extra`` people, who are away whenever none of ``busy`` runs (so a model
+    has no variable for them on the slots already filled)."""
+    away = _away_except(period, busy)
+    leave = dict(roster.leave)
     for person in extra:
+        leave[person.id] = [
+            Leave.model_validate({"person": person.id, "from": a, "to": b}) for a, b in away
+        ]
+    return Roster(roster.folder, roster.config, [*roster.people, *extra], leave)
+
+
+def _greedy(
+    roster: Roster,
+    period: Period,
+    short: list[Slot],
+    assignment: dict[str, list[str]],
+    pool: dict[Kind, list[str]],
+) -> tuple[dict[Kind, int], int]:
+    """Virtual people used per kind by first-fit over the unfilled places, and places left."""
+    shifts: dict[str, list[Slot]] = {pid: [] for pids in pool.values() for pid in pids}
+    left = 0
+    for slot in short:
+        post = roster.post(slot.post)
+        on = [roster.person(p) for p in assignment.get(slot.id, [])]
+        skills = tuple(sorted(post.skills))
+        base = tuple(post.tags[:1])
+        while True:
+            need_tag = [q.tag for q in post.quotas if sum(q.tag in p.tags for p in on) < q.min]
+            if len(on) >= slot.min and not need_tag:
+                break
+            if len(on) >= slot.max:
+                left += max(0, slot.min - len(on)) + len(need_tag)
+                break
+            quota_tags = {q.tag for q in post.quotas if q.min > 0} - set(base)
+            kind = (
+                Kind(skills, tuple(sorted(set(base) | quota_tags)))
+                if need_tag
+                else Kind(skills, base)
+            )
+            taker = next(
+                (
+                    pid
+                    for pid in pool.get(kind, [])
+                    if ineligibility(roster, roster.person(pid), slot) is None
+                    and not personal_violations(roster, period, [*shifts[pid], slot], pid)
+                ),
+                None,
+            )
+            if taker is None:
+                left += max(0, slot.min - len(on)) or 1
+                break
+            shifts[taker].append(slot)
+            on.append(roster.person(taker))
+    used = {kind: sum(1 for pid in pids if shifts[pid]) for kind, pids in pool.items()}
+    return {k: n for k, n in used.items() if n}, left
+
+
+def _solve_hint(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    short_slots: list[str],
+    assignment: dict[str, list[str]],
+    virtual: dict[str, Kind],
+    *,
+    budget: float,
+    seed: int,
+) -> StaffingHint | None:
+    """The fewest of the ``virtual`` people (of ``roster``) that fill every place, by CP-SAT."""
+    from .solve import build_model  # solve.py calls this module: import at use
+
+    m, penalties = build_model(roster, period, slots, strict=False)
+    chosen = {(p, s) for s, people in assignment.items() for p in people}
+    unfilled = set(short_slots)
+    used: dict[str, cp_model.IntVar] = {}
+    for person in roster.people:
+        if person.id not in virtual:
+            for slot, var in m.of_person(person):
+                m.model.add(var == int((person.id, slot.id) in chosen))
+            continue
         lit = m.model.new_bool_var(f"hired({person.id})")
-        for _, var in m.of_person(person):
-            m.model.add_implication(var, lit)
+        for slot, var in m.of_person(person):
+            if slot.id in unfilled:
+                m.model.add_implication(var, lit)
+            else:
+                m.model.add(var == 0)
         used[person.id] = lit
     # Virtual people of one kind are interchangeable: use them in order (symmetry breaking).
     ids = list(used)
@@ -325,8 +432,16 @@ def staffing_hint(
         if virtual[a] == virtual[b]:
             m.model.add_implication(used[b], used[a])
     missing = _missing(penalties)
-    # Filling one more place always beats using one fewer extra person.
-    m.model.minimize((len(extra) + 1) * sum(missing) + sum(used.values()))
+    # Filling one more place beats using one fewer extra person, which beats asking for a more
+    # specific kind (a skill or tag more) than needed.
+    per_person = sum(len(k.skills) + len(k.tags) for k in virtual.values()) + 1
+    m.model.minimize(
+        (len(used) + 1) * per_person * sum(missing)
+        + sum(
+            (per_person + len(virtual[pid].skills) + len(virtual[pid].tags)) * lit
+            for pid, lit in used.items()
+        )
+    )
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
@@ -335,13 +450,27 @@ def staffing_hint(
     params.max_time_in_seconds = budget * WALL_FACTOR
     status = solver.solve(m.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return StaffingHint({}, 0, False)
+        return None
     count: dict[Kind, int] = {}
     for pid, lit in used.items():
         if solver.boolean_value(lit):
             count[virtual[pid]] = count.get(virtual[pid], 0) + 1
     left = sum(solver.value(v) for v in missing)
     return StaffingHint(count, int(left), status == cp_model.OPTIMAL)
+
+
+def _away_except(period: Period, busy: list[Slot]) -> list[tuple[datetime, datetime]]:
+    """The stretches around the period (a day either side) when none of ``busy`` runs."""
+    out = []
+    cursor = period.start - timedelta(days=1)
+    for slot in sorted(busy, key=lambda s: s.start):
+        if slot.start > cursor:
+            out.append((cursor, slot.start))
+        cursor = max(cursor, slot.end)
+    end = period.end + timedelta(days=3)
+    if cursor < end:
+        out.append((cursor, end))
+    return out
 
 
 def _missing(penalties: list[Penalty]) -> list[cp_model.IntVar]:
