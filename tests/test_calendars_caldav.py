@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,51 +30,61 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def radicale(tmp_path: Path) -> Iterator[str]:
-    """The URL of a Radicale server on 127.0.0.1 with a temporary store and no authentication."""
+def start_radicale(folder: Path, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], int] | None:
+    """A Radicale server on a free port, once it listens; None if it exited first (the port was
+    taken between choosing and binding it)."""
     port = free_port()
-    log = (tmp_path / "radicale.log").open("wb")
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "radicale",
-            "--config",
-            "",  # ignore any system or user configuration
-            "--server-hosts",
-            f"127.0.0.1:{port}",
-            "--auth-type",
-            "none",
-            "--storage-filesystem-folder",
-            str(tmp_path / "collections"),
-            "--logging-level",
-            "warning",
+            sys.executable, "-m", "radicale",
+            "--config", "",  # ignore any system or user configuration
+            "--server-hosts", f"127.0.0.1:{port}",
+            "--auth-type", "none",
+            "--storage-filesystem-folder", str(folder),
+            "--logging-level", "warning",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"radicale exited: {(tmp_path / 'radicale.log').read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("radicale did not start listening within 20 s")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while server.poll() is None:
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return server, port
+        except OSError:
+            if time.monotonic() > deadline:
+                stop(server)
+                pytest.fail("radicale did not start listening within 20 s")
+            time.sleep(0.1)
+    return None
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@pytest.fixture
+def radicale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The URL of a Radicale server on 127.0.0.1 with a temporary store and no authentication."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")  # a proxy must not see local calls
+    log_path = tmp_path / "radicale.log"
+    with log_path.open("wb") as log:
+        for _attempt in range(3):
+            started = start_radicale(tmp_path / "collections", log)
+            if started is not None:
+                break
+        else:
+            pytest.fail(f"radicale exited: {log_path.read_text(errors='replace')}")
+        server, port = started
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            stop(server)
 
 
 def one_event_calendars(feed: bytes) -> list[bytes]:

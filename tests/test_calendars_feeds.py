@@ -480,3 +480,39 @@ def test_every_feed_of_the_example_passes_the_checks(tmp_path: Path) -> None:
         mine = [s for s in out if person.id in s.assigned]
         assert len(events_of(read(index, index.people[person.id]))) == len(mine)
     assert date(2020, 2, 3) <= min(s.start for s in out).date()
+
+
+def test_a_night_shift_across_the_change_to_summer_time(tmp_path: Path) -> None:
+    folder = write_roster(tmp_path / "berlin", language="en")
+    yaml_text = (folder / "roster.yaml").read_text(encoding="utf-8")
+    yaml_text = yaml_text.replace("timezone: Asia/Shanghai", "timezone: Europe/Berlin")
+    (folder / "roster.yaml").write_text(yaml_text, encoding="utf-8")
+    berlin = ZoneInfo("Europe/Berlin")
+    start = datetime(2020, 3, 28, 22, tzinfo=berlin)
+    end = datetime(2020, 3, 29, 6, tzinfo=berlin)  # 7 hours later: clocks go forward at 02:00
+    slot = SlotOut(
+        id="gate-night/2020-03-28T22:00", post="gate-night", start=start, end=end, min=2,
+        target=2, max=2, assigned=["p02", "p03"], shortage=0,
+    )  # fmt: skip
+    schedule = make_schedule().model_copy(
+        update={
+            "timezone": "Europe/Berlin",
+            "slots": [slot],
+            "period": PeriodOut(
+                start=datetime(2020, 3, 28, tzinfo=berlin),
+                end=datetime(2020, 3, 30, tzinfo=berlin),
+            ),
+        }
+    )
+    index = write_feeds(load_roster(folder), schedule, tmp_path / "feeds")
+    data = read(index, index.people["p02"])
+    assert_rfc_clean(data)
+    assert_consumers_agree(data)
+    lines = unfolded_lines(data)
+    assert "DTSTART;TZID=Europe/Berlin:20200328T220000" in lines
+    assert "DTEND;TZID=Europe/Berlin:20200329T060000" in lines
+    assert "BEGIN:DAYLIGHT" in lines
+    ((begin, finish, _),) = events_of(data)
+    assert finish.astimezone(UTC) - begin.astimezone(UTC) == timedelta(hours=7)
+    assert begin.astimezone(UTC) == datetime(2020, 3, 28, 21, tzinfo=UTC)
+    assert finish.astimezone(UTC) == datetime(2020, 3, 29, 4, tzinfo=UTC)
