@@ -166,7 +166,7 @@ def conflict_sentence(roster: Roster, rule: HardRule) -> str:
             match = pattern.match(rule.text)
             if match:
                 parts = {
-                    k: names.words(v) if k != "p" else names.people.get(v, v)
+                    k: names.words(v).replace(", ", "、") if k != "p" else names.people.get(v, v)
                     for k, v in match.groupdict().items()
                 }
                 return template.format(**parts)

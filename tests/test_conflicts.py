@@ -1,0 +1,83 @@
+"""Conflicts explained: when the hard rules contradict, the smallest set is named in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roster.errors import InfeasibleError
+from roster.load import Roster
+from tests.explainkit import person, post, solved, write_roster
+
+
+def conflict(roster: Roster, *, strict: bool = False) -> InfeasibleError:
+    """The error of solving ``roster`` over four days, which must fail."""
+    with pytest.raises(InfeasibleError) as caught:
+        solved(roster, strict=strict)
+    return caught.value
+
+
+def test_minimum_hours_against_leave_names_the_rule_and_the_leave(tmp_path: Path) -> None:
+    roster = write_roster(
+        tmp_path / "leave",
+        [post("gate", "门岗")],
+        [person("p1", "甲", min_hours=6), person("p2", "乙")],
+        leave=[{"person": "p1", "from": "2020-02-03", "to": "2020-02-06", "reason": "隔离"}],
+    )
+    error = conflict(roster)
+    assert str(error) == "有一条硬性规则做不到，无法排班，须放宽它"
+    assert error.conflicts == [
+        "甲 (p1)在本期至少工作6小时",
+        "甲 (p1)2020-02-03至2020-02-06隔离，不能排班",
+    ]
+
+
+def test_pins_against_rest_after_a_24_hour_turn(tmp_path: Path) -> None:
+    roster = write_roster(
+        tmp_path / "pins",
+        [
+            post("duty", "24小时值班", "08:00", 24, tags=("committee",)),
+            post("gate", "门岗", "12:00"),
+        ],
+        [person("p1", "甲", "committee"), person("p2", "乙", "committee"), person("p3", "丙")],
+        pins=[
+            {"person": "p1", "slot": "duty/2020-02-03T08:00"},
+            {"person": "p1", "slot": "gate/2020-02-04T12:00"},
+        ],
+    )
+    error = conflict(roster)
+    assert str(error) == "硬性规则相互矛盾，无法排班：以下3条不能同时满足，至少要放宽其中一条"
+    assert error.conflicts == [
+        "甲 (p1)在24小时值班 2020-02-03 08:00、24小时值班 2020-02-04 08:00、门岗 2020-02-04 12:00"
+        "之间须休息够时间，只能上其中一班",
+        "甲 (p1)被固定排在24小时值班 2020-02-03 08:00（pins[0]）",
+        "甲 (p1)被固定排在门岗 2020-02-04 12:00（pins[1]）",
+    ]
+
+
+def test_strict_minimum_with_too_few_qualified_people(tmp_path: Path) -> None:
+    roster = write_roster(
+        tmp_path / "strict",
+        [post("gate", "Gate", need=2, skills=("thermometer",))],
+        [person("p1", "Ann", skills=("thermometer",)), person("p2", "Bob")],
+        language="en",
+    )
+    error = conflict(roster, strict=True)
+    assert str(error) == "a hard rule cannot hold, so no roster exists; relax it"
+    assert error.conflicts == [
+        "Gate 2020-02-03 08:00 needs at least 2",
+        "only 1 may take Gate 2020-02-03 08:00 (1 without skill thermometer)",
+    ]
+
+
+def test_without_strict_the_same_roster_is_produced_with_its_shortages(tmp_path: Path) -> None:
+    roster = write_roster(
+        tmp_path / "lenient",
+        [post("gate", "Gate", need=2, skills=("thermometer",))],
+        [person("p1", "Ann", skills=("thermometer",)), person("p2", "Bob")],
+        language="en",
+    )
+    schedule = solved(roster)
+    assert [s.text for s in schedule.shortages] == ["1 missing: 1 without skill thermometer"] * 4
+    assert schedule.hints == ["1 more person with skill thermometer would fill every place"]
