@@ -276,8 +276,8 @@ def period_warnings(
             )
         out.append(DemandWarning("shift_nobody", text))
     for need in found:
-        if not need.short:
-            continue
+        if not need.short or not need.holders:
+            continue  # nobody holds it at all: said once, as a post or quota nobody may take
         if words.zh:
             what = f"技能{need.label}" if need.kind == "skill" else f"身份{need.label}"
             text = (
