@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .eligibility import fairness_pools, ineligibility, pinned
+from .eligibility import FAIRNESS, fairness_pools, ineligibility, pinned
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
 from .slots import Period, Slot, is_night
@@ -540,29 +540,23 @@ def pins(ctx: Ctx) -> list[Violation]:
     return out
 
 
-def _spread(ctx: Ctx, rule: str, weight: int, size: Callable[[Slot], int], unit: int) -> int:
-    if weight <= 0:
-        return 0
-    penalty = 0
-    for pool in fairness_pools(ctx.roster, ctx.slots):
-        loads = [sum(size(s) for s in ctx.shifts_of[p.id]) for p in pool]
-        gap = max(loads) - min(loads)
-        penalty += weight * -(-gap // unit)
-    return penalty
-
-
 def fairness(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
-    """In each pool (people who may take the same posts, none on leave): the gap between the most
-    and the least loaded, in hours (rounded up), night shifts and weekend shifts, each times its
-    weight (``fair_hours``, ``fair_nights``, ``fair_weekends``)."""
-    weights = ctx.roster.config.weights
-    return [], {
-        "fair_hours": _spread(ctx, "fair_hours", weights.fair_hours, lambda s: s.minutes, 60),
-        "fair_nights": _spread(ctx, "fair_nights", weights.fair_nights, lambda s: int(s.night), 1),
-        "fair_weekends": _spread(
-            ctx, "fair_weekends", weights.fair_weekends, lambda s: int(s.day.weekday() >= 5), 1
-        ),
-    }
+    """In each pool (people who may take the same posts), the gap between the most and the least
+    loaded, each load scaled by what the person can give, in hours (rounded up), night shifts and
+    weekend shifts, each times its weight (``fair_hours``, ``fair_nights``, ``fair_weekends``)."""
+    pools = fairness_pools(ctx.roster, ctx.period)
+    terms = {}
+    for measure in FAIRNESS:
+        weight: int = getattr(ctx.roster.config.weights, measure.rule)
+        penalty = 0
+        for pool in pools if weight > 0 else []:
+            loads = [
+                sum(pool.scaled(p, measure.size(s)) for s in ctx.shifts_of[p.id])
+                for p in pool.people
+            ]
+            penalty += weight * -(-(max(loads) - min(loads)) // measure.unit)
+        terms[measure.rule] = penalty
+    return [], terms
 
 
 # --- all ----------------------------------------------------------------------------------------

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from fractions import Fraction
 
 from .load import Roster
 from .models import Person
-from .slots import Slot
+from .slots import Period, Slot
 
 
 @dataclass(frozen=True)
@@ -62,16 +65,37 @@ def pinned(roster: Roster, slots: list[Slot]) -> list[tuple[int, Person, Slot | 
     return out
 
 
-def fairness_pools(roster: Roster, slots: list[Slot]) -> list[list[Person]]:
+@dataclass(frozen=True)
+class Pool:
+    """People whose loads are compared for fairness, each with the factor that scales their load
+    to the pool's most available member: a person who can give half the hours counts double."""
+
+    people: list[Person]
+    factor: dict[str, Fraction]
+
+    def scaled(self, person: Person, amount: int) -> int:
+        """``amount`` of a person's load on the common scale, rounded half up to an integer."""
+        value = self.factor[person.id] * amount
+        return int(value + Fraction(1, 2))
+
+
+def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
     """Groups of people whose load is compared for fairness: people who may take the same posts
-    (by skills and tags), leaving out anyone on leave during the period, whose lighter load is
-    expected. Only groups of two or more."""
-    if not slots:
-        return []
-    start, end = min(s.start for s in slots), max(s.end for s in slots)
-    groups: dict[frozenset[str], list[Person]] = {}
+    (by skills and tags). What each can give is their weekly hour limit (when anyone in the group
+    has one) times their days not on leave; loads are compared in proportion to it, so a
+    part-timer or someone off sick for two days is not expected to match a full week. People on
+    leave the whole period are left out. Only groups of two or more."""
+    days = period.days
+    groups: dict[frozenset[str], list[tuple[Person, int]]] = {}
     for person in roster.people:
-        if any(a < end and start < b for a, b, _ in roster.away(person.id)):
+        away = roster.away(person.id)
+        free = 0
+        for day in days:
+            start = datetime.combine(day, time(), roster.zone)
+            end = start + timedelta(days=1)
+            if not any(a < end and start < b for a, b, _ in away):
+                free += 1
+        if free == 0:
             continue
         posts = frozenset(
             post.id
@@ -80,5 +104,41 @@ def fairness_pools(roster: Roster, slots: list[Slot]) -> list[list[Person]]:
             and (not post.tags or any(t in person.tags for t in post.tags))
         )
         if posts:
-            groups.setdefault(posts, []).append(person)
-    return [group for group in groups.values() if len(group) >= 2]
+            groups.setdefault(posts, []).append((person, free))
+    pools = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        limits = [roster.rules_for(p).max_hours_per_week for p, _ in members]
+        widest = max((x for x in limits if x is not None), default=1.0)
+        capacity = {
+            p.id: Fraction(limit if limit is not None else widest).limit_denominator(100) * free
+            for (p, free), limit in zip(members, limits, strict=True)
+        }
+        top = max(capacity.values())
+        if top == 0:
+            continue
+        factor = {pid: top / cap for pid, cap in capacity.items() if cap > 0}
+        people = [p for p, _ in members if p.id in factor]
+        if len(people) >= 2:
+            pools.append(Pool(people, factor))
+    return pools
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A load compared for fairness: its rule id (also its weight's name in ``weights:``), the
+    amount each slot adds, and the unit the gap is counted in (rounded up)."""
+
+    rule: str
+    size: Callable[[Slot], int]
+    unit: int
+
+
+#: Shift counts are kept in tenths, so that a part-timer's one night can count as 1.5.
+TENTHS = 10
+
+FAIR_HOURS = Measure("fair_hours", lambda s: s.minutes, 60)
+FAIR_NIGHTS = Measure("fair_nights", lambda s: TENTHS * int(s.night), TENTHS)
+FAIR_WEEKENDS = Measure("fair_weekends", lambda s: TENTHS * int(s.day.weekday() >= 5), TENTHS)
+FAIRNESS = (FAIR_HOURS, FAIR_NIGHTS, FAIR_WEEKENDS)

@@ -16,7 +16,7 @@ tags: {committee: 两委委员, party_member: 党员, volunteer: 志愿者, seni
 skills: {thermometer: 测温}
 rules:
   max_shifts_per_day: 2
-  max_hours_per_week: 40
+  max_hours_per_week: 56
 rules_by_tag:
   senior: {no_nights: true}
 posts:

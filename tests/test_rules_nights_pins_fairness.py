@@ -131,9 +131,29 @@ def test_fair_nights_and_weekends() -> None:
     assert outcome.objective == outcome.report.penalty
 
 
-def test_people_on_leave_are_not_compared() -> None:
-    # p3 is away on day 1 and works once; p1 and p2 share the rest evenly.
+def test_days_on_leave_lower_what_is_expected() -> None:
+    # p3 is away one day of three: 8 hours count as 12 on the common scale.
     leave = [{"person": "p3", "from": "2024-01-02", "to": "2024-01-02"}]
     rows = {"p1": "DN.", "p2": "N.D", "p3": "..N"}
     assert judge(fair(fair_hours=5), rows, days=3).report.terms["fair_hours"] == 8 * 5
-    assert judge(fair(fair_hours=5, leave=leave), rows, days=3).report.terms["fair_hours"] == 0
+    outcome = judge(fair(fair_hours=5, leave=leave), rows, days=3)
+    assert outcome.report.terms["fair_hours"] == 4 * 5
+    assert outcome.objective == outcome.report.penalty
+
+
+def test_weekly_limits_set_what_is_expected() -> None:
+    # A 20-hour part-timer doing 8 hours matches a 40-hour colleague doing 16.
+    r = fair(fair_hours=5)
+    r.config.rules_by_tag.clear()
+    r.people[2].rules.max_hours_per_week = 20
+    for person in r.people[:2]:
+        person.rules.max_hours_per_week = 40
+    outcome = judge(r, {"p1": "DN.", "p2": "N.D", "p3": "..N"}, days=3)
+    assert outcome.report.terms["fair_hours"] == 0
+    assert outcome.objective == outcome.report.penalty
+
+
+def test_people_away_all_period_are_left_out() -> None:
+    leave = [{"person": "p3", "from": "2024-01-01", "to": "2024-01-03"}]
+    outcome = judge(fair(fair_hours=5, leave=leave), {"p1": "DN.", "p2": "N.D"}, days=3)
+    assert outcome.report.terms["fair_hours"] == 0
