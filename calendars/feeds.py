@@ -7,6 +7,7 @@ import ctypes.util
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
-from icalendar.prop import vDuration
+from icalendar.prop import vDDDTypes, vDuration
 
 from roster.load import Roster
 from roster.models import Person, Post
@@ -56,7 +57,7 @@ class FeedIndex:
     posts: dict[str, str]
     all: str
     base_url: str | None = None
-    generated_at: datetime | None = None
+    updated: datetime | None = None
     events: dict[str, int] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
 
@@ -65,14 +66,15 @@ class FeedIndex:
         return f"{self.base_url}/{path}" if self.base_url else None
 
     def to_json(self) -> str:
-        """The text of ``index.json``: the documented keys first, then format and base URL."""
+        """The text of ``index.json``: the documented keys first, then format, base URL and when
+        the feeds' content last changed (the newest DTSTAMP)."""
         data = {
             "people": self.people,
             "posts": self.posts,
             "all": self.all,
             "format": INDEX_FORMAT,
             "base_url": self.base_url,
-            "generated_at": self.generated_at.isoformat() if self.generated_at else None,
+            "updated": self.updated.isoformat() if self.updated else None,
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -138,10 +140,10 @@ def build_feeds(
         posts={},
         all="",
         base_url=options.base_url,
-        generated_at=builder.stamp,
     )
 
     def add(path: str, calendar: Calendar, events: int) -> str:
+        # Built before being added, with the previous version of the same file already read.
         files[path] = serialize(calendar)
         index.events[path] = events
         index.sizes[path] = len(files[path])
@@ -149,15 +151,19 @@ def build_feeds(
 
     for person in roster.people:
         path = f"people/{tokens.token(FeedKey('person', person.id))}.ics"
+        builder.previous = _previous_events(out / path)
         calendar, count = builder.person_feed(person, index.url(path))
         index.people[person.id] = add(path, calendar, count)
     for post in roster.config.posts:
         path = f"posts/{post.id}-{tokens.token(FeedKey('post', post.id))}.ics"
+        builder.previous = _previous_events(out / path)
         calendar, count = builder.post_feed(post, index.url(path))
         index.posts[post.id] = add(path, calendar, count)
     path = f"all-{tokens.token(FeedKey('all'))}.ics"
+    builder.previous = _previous_events(out / path)
     calendar, count = builder.all_feed(index.url(path))
     index.all = add(path, calendar, count)
+    index.updated = max(builder.stamps_used, default=builder.stamp)
     files[INDEX_JSON] = index.to_json().encode("utf-8")
     files[INDEX_HTML] = render_index(roster, index, words).encode("utf-8")
     return files, index
@@ -267,6 +273,35 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+_DTSTAMP = "DTSTAMP:"
+_STAMP = re.compile(r"\d{8}T\d{6}Z")
+
+
+def _previous_events(path: Path) -> dict[str, tuple[datetime, tuple[str, ...]]]:
+    """UID → (DTSTAMP, the event's other content lines) of a feed file written before; empty
+    when there is none or it cannot be read."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    events: dict[str, tuple[datetime, tuple[str, ...]]] = {}
+    block: list[str] | None = None
+    for line in text.replace("\r\n ", "").split("\r\n"):
+        if line == "BEGIN:VEVENT":
+            block = []
+        elif line == "END:VEVENT" and block is not None:
+            uids = [item[4:] for item in block if item.startswith("UID:")]
+            stamps = [item[len(_DTSTAMP) :] for item in block if item.startswith(_DTSTAMP)]
+            if len(uids) == 1 and len(stamps) == 1 and _STAMP.fullmatch(stamps[0]):
+                stamp = datetime.strptime(stamps[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                rest = tuple(item for item in block if not item.startswith(_DTSTAMP))
+                events[uids[0]] = (stamp, rest)
+            block = None
+        elif block is not None:
+            block.append(line)
+    return events
+
+
 def _uid(roster: str, key: FeedKey, slot: str, person: str = "") -> str:
     """A UID stable across runs and unique across communities, feeds and people, so re-publishing
     updates events instead of duplicating them, and the same shift in two feeds a person
@@ -284,12 +319,16 @@ class _Builder:
         self.words = words
         self.zone = ZoneInfo(roster.config.timezone)
         self.slots = sorted(schedule.slots, key=lambda s: (s.start, s.post, s.id))
-        # DTSTAMP says when the data was made: the schedule's generation time keeps feeds of the
-        # same schedule byte-identical. An old schedule without one uses its period's start.
+        # DTSTAMP says when an event's information last changed: the schedule's generation time,
+        # not the clock, so the same schedule gives byte-identical feeds. An event that is the
+        # same as in the previous feeds keeps its DTSTAMP (see _restamp). A schedule without a
+        # generation time uses its period's start.
         made = schedule.generated_at or schedule.period.start
         if made.tzinfo is None:
             made = made.replace(tzinfo=self.zone)
         self.stamp = made.astimezone(UTC)
+        self.previous: dict[str, tuple[datetime, tuple[str, ...]]] = {}
+        self.stamps_used: list[datetime] = []
         first = min([schedule.period.start] + [s.start for s in self.slots])
         last = max([schedule.period.end] + [s.end for s in self.slots])
         self.timezone = vtimezone(
@@ -335,6 +374,7 @@ class _Builder:
             # The person is busy then, and is the one who must be reminded.
             event.add("transp", "OPAQUE")
             self._alarm(event, slot)
+            self._restamp(event)
             calendar.add_component(event)
             count += 1
         return calendar, count
@@ -365,6 +405,7 @@ class _Builder:
                 lines.append(w.short.format(n=slot.shortage))
             event = self._event(slot, _uid(self.roster.name, key, slot.id), lines)
             event.add("transp", "TRANSPARENT")
+            self._restamp(event)
             calendar.add_component(event)
             count += 1
         return count
@@ -387,6 +428,20 @@ class _Builder:
         parts.append("\n".join([*crew, self._coordinator()]).strip())
         event.add("description", clean_text("\n\n".join(p for p in parts if p)))
         return event
+
+    def _restamp(self, event: Event) -> None:
+        """Give an event unchanged since the previous feeds its previous DTSTAMP: RFC 5545 makes
+        DTSTAMP the time its information was last revised, and a re-solve that gives the same
+        duties then leaves the feeds byte-identical."""
+        lines = [str(line) for line in event.content_lines(sorted=False) if line][1:-1]
+        rest = tuple(line for line in lines if not line.startswith(_DTSTAMP))
+        old = self.previous.get(str(event["UID"]))
+        stamp = self.stamp
+        if old is not None and old[1] == rest:
+            stamp = old[0]
+            # Assigning to an existing key keeps the property where it was.
+            event["DTSTAMP"] = vDDDTypes(stamp)
+        self.stamps_used.append(stamp)
 
     def _alarm(self, event: Event, slot: SlotOut) -> None:
         if self.options.alarm_minutes is None:

@@ -87,8 +87,8 @@ def render_index(roster: Roster, index: FeedIndex, words: Words) -> str:
         f"<p>{escape(words.page_intro)}</p>",
         f'<p class="private">{escape(words.page_private)}</p>',
     ]
-    if index.generated_at is not None:
-        local = index.generated_at.astimezone(roster.zone).strftime("%Y-%m-%d %H:%M %Z")
+    if index.updated is not None:
+        local = index.updated.astimezone(roster.zone).strftime("%Y-%m-%d %H:%M %Z")
         lines.append(f"<p>{escape(words.generated.format(when=local))}</p>")
     if not index.base_url:
         lines.append(f"<p>{escape(words.page_no_base_url)}</p>")

@@ -77,7 +77,7 @@ ZH = Words(
     col_google="Google 日历",
     link_subscribe="订阅",
     link_google="添加到 Google 日历",
-    generated="排班生成于 {when}",
+    generated="排班更新于 {when}",
 )
 
 EN = Words(
@@ -118,7 +118,7 @@ EN = Words(
     col_google="Google Calendar",
     link_subscribe="Subscribe",
     link_google="Add to Google Calendar",
-    generated="Roster generated {when}",
+    generated="Roster last changed {when}",
 )
 
 

@@ -373,6 +373,40 @@ def test_same_schedule_gives_byte_identical_feeds(
     assert snapshot(elsewhere.folder) == before
 
 
+def later(schedule: Schedule, hours: int = 5) -> Schedule:
+    """The same schedule as if solved again ``hours`` later."""
+    assert schedule.generated_at is not None
+    return schedule.model_copy(
+        update={"generated_at": schedule.generated_at + timedelta(hours=hours)}
+    )
+
+
+def test_solving_again_to_the_same_duties_leaves_the_feeds_byte_identical(
+    written: FeedIndex, roster: Roster
+) -> None:
+    before = snapshot(written.folder)
+    write_feeds(roster, later(make_schedule()), written.folder, base_url=BASE_URL)
+    assert snapshot(written.folder) == before
+
+
+def test_only_changed_events_get_the_new_dtstamp(written: FeedIndex, roster: Roster) -> None:
+    before = snapshot(written.folder)
+    changed = dict(ASSIGNMENT, **{"disinfect/2020-02-03T09:00": ["p05"]})
+    after = write_feeds(roster, later(make_schedule(changed)), written.folder, base_url=BASE_URL)
+    now = snapshot(written.folder)
+    # p02's duties did not change: neither did their feed.
+    assert now[after.people["p02"]] == before[after.people["p02"]]
+
+    def stamps(path: str) -> list[str]:
+        lines = unfolded_lines(now[path])
+        return [line.removeprefix("DTSTAMP:") for line in lines if line.startswith("DTSTAMP:")]
+
+    assert stamps(after.people["p05"]) == ["20200201T073000Z"]
+    # In the whole roster only the slot that changed (the second event) has the new stamp.
+    assert stamps(after.all) == ["20200201T023000Z", "20200201T073000Z"] + ["20200201T023000Z"] * 4
+    assert json.loads(now["index.json"])["updated"] == "2020-02-01T07:30:00+00:00"
+
+
 def test_a_failed_run_leaves_the_previous_feeds_intact(
     written: FeedIndex, roster: Roster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
