@@ -83,3 +83,12 @@ def test_rotate_token_of_an_unknown_person_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["rotate-token", str(folder), "p99"])
     assert result.exit_code == 1
     assert result.output == f"Error: {folder}: no person with id 'p99'\n"
+
+
+def test_help_has_an_example() -> None:
+    for command in ("feeds", "rotate-token"):
+        for flag in ("-h", "--help"):
+            result = CliRunner().invoke(main, [command, flag])
+            assert result.exit_code == 0
+            assert "Example:" in result.output
+    assert "--base-url" in CliRunner().invoke(main, ["feeds", "-h"]).output
