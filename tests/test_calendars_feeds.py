@@ -430,6 +430,16 @@ def test_the_swap_replaces_the_whole_folder(written: FeedIndex, roster: Roster) 
     assert sorted(p.name for p in written.folder.parent.iterdir()) == ["feeds", "roster"]
 
 
+def test_the_swap_works_without_an_atomic_exchange(
+    written: FeedIndex, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(calendars.feeds, "_exchange", lambda a, b: False)
+    changed = dict(ASSIGNMENT, **{"duty24/2020-02-03T08:00": ["p05"]})
+    after = write_feeds(roster, make_schedule(changed), written.folder)
+    assert b"BEGIN:VEVENT" in read(after, after.people["p05"])
+    assert sorted(p.name for p in written.folder.parent.iterdir()) == ["feeds", "roster"]
+
+
 def test_refuses_to_replace_a_folder_it_did_not_write(roster: Roster, tmp_path: Path) -> None:
     target = tmp_path / "documents"
     target.mkdir()
