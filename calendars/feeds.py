@@ -129,7 +129,10 @@ def write_feeds(
 def build_feeds(
     roster: Roster, schedule: Schedule, options: FeedOptions, out: Path
 ) -> tuple[dict[str, bytes], FeedIndex]:
-    """Every file of the feeds folder as bytes by relative path, and the index describing them."""
+    """Every file of the feeds folder as bytes by relative path, and the index describing them.
+
+    Feeds already in ``out`` are only read: an event unchanged since then keeps its DTSTAMP.
+    """
     words = words_for(roster.config.language)
     tokens = Tokens(roster.folder)
     builder = _Builder(roster, schedule, options, words)
@@ -143,7 +146,6 @@ def build_feeds(
     )
 
     def add(path: str, calendar: Calendar, events: int) -> str:
-        # Built before being added, with the previous version of the same file already read.
         files[path] = serialize(calendar)
         index.events[path] = events
         index.sizes[path] = len(files[path])
@@ -151,17 +153,16 @@ def build_feeds(
 
     for person in roster.people:
         path = f"people/{tokens.token(FeedKey('person', person.id))}.ics"
-        builder.previous = _previous_events(out / path)
-        calendar, count = builder.person_feed(person, index.url(path))
+        previous = _previous_events(out / path)
+        calendar, count = builder.person_feed(person, index.url(path), previous)
         index.people[person.id] = add(path, calendar, count)
     for post in roster.config.posts:
         path = f"posts/{post.id}-{tokens.token(FeedKey('post', post.id))}.ics"
-        builder.previous = _previous_events(out / path)
-        calendar, count = builder.post_feed(post, index.url(path))
+        previous = _previous_events(out / path)
+        calendar, count = builder.post_feed(post, index.url(path), previous)
         index.posts[post.id] = add(path, calendar, count)
     path = f"all-{tokens.token(FeedKey('all'))}.ics"
-    builder.previous = _previous_events(out / path)
-    calendar, count = builder.all_feed(index.url(path))
+    calendar, count = builder.all_feed(index.url(path), _previous_events(out / path))
     index.all = add(path, calendar, count)
     index.updated = max(builder.stamps_used, default=builder.stamp)
     files[INDEX_JSON] = index.to_json().encode("utf-8")
@@ -277,14 +278,17 @@ _DTSTAMP = "DTSTAMP:"
 _STAMP = re.compile(r"\d{8}T\d{6}Z")
 
 
-def _previous_events(path: Path) -> dict[str, tuple[datetime, tuple[str, ...]]]:
-    """UID → (DTSTAMP, the event's other content lines) of a feed file written before; empty
-    when there is none or it cannot be read."""
+#: UID → (DTSTAMP, the event's other content lines, unfolded) of a feed written before.
+Previous = dict[str, tuple[datetime, tuple[str, ...]]]
+
+
+def _previous_events(path: Path) -> Previous:
+    """The events of a feed file written before; empty when there is none or it is unreadable."""
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
-    events: dict[str, tuple[datetime, tuple[str, ...]]] = {}
+    events: Previous = {}
     block: list[str] | None = None
     for line in text.replace("\r\n ", "").split("\r\n"):
         if line == "BEGIN:VEVENT":
@@ -327,7 +331,6 @@ class _Builder:
         if made.tzinfo is None:
             made = made.replace(tzinfo=self.zone)
         self.stamp = made.astimezone(UTC)
-        self.previous: dict[str, tuple[datetime, tuple[str, ...]]] = {}
         self.stamps_used: list[datetime] = []
         first = min([schedule.period.start] + [s.start for s in self.slots])
         last = max([schedule.period.end] + [s.end for s in self.slots])
@@ -357,7 +360,9 @@ class _Builder:
         calendar.add_component(self.timezone)
         return calendar
 
-    def person_feed(self, person: Person, url: str | None) -> tuple[Calendar, int]:
+    def person_feed(
+        self, person: Person, url: str | None, previous: Previous
+    ) -> tuple[Calendar, int]:
         """The duties of one person, each with a reminder."""
         w = self.words
         key = FeedKey("person", person.id)
@@ -374,24 +379,26 @@ class _Builder:
             # The person is busy then, and is the one who must be reminded.
             event.add("transp", "OPAQUE")
             self._alarm(event, slot)
-            self._restamp(event)
+            self._restamp(event, previous)
             calendar.add_component(event)
             count += 1
         return calendar, count
 
-    def post_feed(self, post: Post, url: str | None) -> tuple[Calendar, int]:
+    def post_feed(self, post: Post, url: str | None, previous: Previous) -> tuple[Calendar, int]:
         """Every shift of one post with who is on it."""
         calendar = self._calendar(
             self.words.post_calendar.format(roster=self.roster.name, post=post.name), url
         )
-        return calendar, self._overview(calendar, FeedKey("post", post.id), post.id)
+        return calendar, self._overview(calendar, FeedKey("post", post.id), post.id, previous)
 
-    def all_feed(self, url: str | None) -> tuple[Calendar, int]:
+    def all_feed(self, url: str | None, previous: Previous) -> tuple[Calendar, int]:
         """Every shift of the roster with who is on it."""
         calendar = self._calendar(self.words.all_calendar.format(roster=self.roster.name), url)
-        return calendar, self._overview(calendar, FeedKey("all"), None)
+        return calendar, self._overview(calendar, FeedKey("all"), None, previous)
 
-    def _overview(self, calendar: Calendar, key: FeedKey, post: str | None) -> int:
+    def _overview(
+        self, calendar: Calendar, key: FeedKey, post: str | None, previous: Previous
+    ) -> int:
         # Overview feeds are watched by coordinators, not by the people on duty: their events
         # neither block time nor ring a reminder for each of dozens of shifts a day.
         w = self.words
@@ -405,7 +412,7 @@ class _Builder:
                 lines.append(w.short.format(n=slot.shortage))
             event = self._event(slot, _uid(self.roster.name, key, slot.id), lines)
             event.add("transp", "TRANSPARENT")
-            self._restamp(event)
+            self._restamp(event, previous)
             calendar.add_component(event)
             count += 1
         return count
@@ -429,13 +436,13 @@ class _Builder:
         event.add("description", clean_text("\n\n".join(p for p in parts if p)))
         return event
 
-    def _restamp(self, event: Event) -> None:
+    def _restamp(self, event: Event, previous: Previous) -> None:
         """Give an event unchanged since the previous feeds its previous DTSTAMP: RFC 5545 makes
         DTSTAMP the time its information was last revised, and a re-solve that gives the same
         duties then leaves the feeds byte-identical."""
         lines = [str(line) for line in event.content_lines(sorted=False) if line][1:-1]
         rest = tuple(line for line in lines if not line.startswith(_DTSTAMP))
-        old = self.previous.get(str(event["UID"]))
+        old = previous.get(str(event["UID"]))
         stamp = self.stamp
         if old is not None and old[1] == rest:
             stamp = old[0]
