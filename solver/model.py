@@ -12,6 +12,8 @@ from roster.load import Roster
 from roster.models import Person, RuleSet
 from roster.slots import Period, Slot
 
+from .components import candidates
+
 
 @dataclass(frozen=True)
 class Penalty:
@@ -54,8 +56,11 @@ class RosterModel:
             self._by_slot[slot.id] = []
         for person in self.roster.people:
             self._by_person[person.id] = []
+        # Only people with the post's skills and tags can be eligible (solver/components.py):
+        # asking eligible() about everyone else is what made districts slow to build.
+        able = candidates(self.roster)
         for slot in self.slots:
-            for person in self.roster.people:
+            for person in able[slot.post]:
                 if not eligible(self.roster, person, slot):
                     continue
                 var = self.model.new_bool_var(f"works({person.id},{slot.id})")

@@ -1,0 +1,558 @@
+"""A generated district like the reference case's (29 communities, about 1,057 people) and a
+runner that solves one week of it and reports how fast and how well.
+
+Every community is a copy of the reference community (``examples/xingwang``): its posts, rules and
+mix of people, at a size of its own. Communities share no people: each person carries their
+community's tag and each community's posts are open only to that tag.
+
+    python -m benchmarks.district generate OUT_DIR [--seed N] [--communities 29] [--people 1057]
+    python -m benchmarks.district run [--time-limit S] [--workers N] [--results FILE]
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from roster.load import Roster, load_roster, read_yaml
+from roster.models import WEEKDAYS
+from roster.slots import make_period
+
+#: The reference community every community of the district copies.
+REFERENCE = Path(__file__).resolve().parent.parent / "examples" / "xingwang"
+#: The week the district is solved for, and the week its leave and requests fall in.
+WEEK = "2020-W06"
+
+_SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
+    "顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文祁冶鲁韩马"
+)
+_GIVEN = "建国永福海燕晓东玉兰志强文娟国栋春梅小军桂芳成林明德红霞丽娟静德荣生福秀英丽萍振华"
+#: Community names (stems of 社区 names in the district of the report, and invented ones).
+_STEMS = (
+    "兴旺",
+    "长江路",
+    "南山",
+    "北大街",
+    "人民街",
+    "饮马街",
+    "礼让街",
+    "南川东路",
+    "南川西路",
+    "总寨",
+    "南滩",
+    "仓门街",
+    "水井巷",
+    "法院街",
+    "下南关",
+    "东关",
+    "花园",
+    "石坡街",
+    "同仁路",
+    "西关",
+    "新民街",
+    "东稍门",
+    "湟光",
+    "昆仑路",
+    "和平路",
+    "园树",
+    "兴胜巷",
+    "南大街",
+    "砖厂路",
+    "瑞和",
+    "德令哈路",
+    "万达",
+    "西门",
+    "红光",
+    "文汇",
+    "七一路",
+    "通海路",
+)
+_LEAVE_REASONS = ("病假", "发热留观", "居家隔离观察", "陪护住院家人", "复查", "腰扭伤")
+
+#: Roles a community cannot do without, with the fewest people of each: duty needs enough
+#: committee members for a 24-hour turn every day with a day's rest after each.
+_MIN_ROLE = {"committee": 4, "grid_leader": 2}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person of the reference community, as a pattern for people of other communities."""
+
+    tags: list[str]
+    skills: list[str]
+    rules: dict[str, str]
+    note: str
+
+
+@dataclass
+class Community:
+    """One generated community: its id (the tag its people carry), name and people rows."""
+
+    id: str
+    name: str
+    rows: list[dict[str, str]] = field(default_factory=list)
+
+
+def community_sizes(rng: random.Random, communities: int, people: int) -> list[int]:
+    """``communities`` sizes summing to ``people``, spread about ±35 % around the mean."""
+    if communities < 1 or people < communities:
+        raise click.BadParameter(f"{people} people cannot fill {communities} communities")
+    weights = [rng.uniform(0.65, 1.35) for _ in range(communities)]
+    total = sum(weights)
+    sizes = [max(1, int(people * w / total)) for w in weights]
+    # Hand out what rounding left over (or take it back) one person at a time, largest first.
+    order = sorted(range(communities), key=lambda i: -weights[i])
+    i = 0
+    while sum(sizes) != people:
+        k = order[i % communities]
+        step = 1 if sum(sizes) < people else -1
+        if sizes[k] + step >= 1:
+            sizes[k] += step
+        i += 1
+    return sizes
+
+
+def _profiles(reference: Roster) -> dict[str, list[Profile]]:
+    """The reference community's people grouped by their first tag (their main role)."""
+    groups: dict[str, list[Profile]] = {}
+    for person in reference.people:
+        rules = {k: _cell(v) for k, v in person.rules.model_dump(exclude_none=True).items()}
+        profile = Profile(list(person.tags), list(person.skills), rules, person.note)
+        groups.setdefault(person.tags[0] if person.tags else "", []).append(profile)
+    return groups
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _role_counts(groups: dict[str, list[Profile]], size: int) -> dict[str, int]:
+    """How many people of each main role a community of ``size`` has: the reference's shares,
+    with the minimums of ``_MIN_ROLE`` where the size allows, the largest role taking the rest."""
+    total = sum(len(g) for g in groups.values())
+    counts = {role: round(size * len(g) / total) for role, g in groups.items()}
+    for role, least in _MIN_ROLE.items():
+        if role in counts:
+            counts[role] = max(counts[role], min(least, size // 4))
+    biggest = max(groups, key=lambda r: len(groups[r]))
+    while sum(counts.values()) != size:
+        step = 1 if sum(counts.values()) < size else -1
+        role = biggest if step > 0 or counts[biggest] > 0 else max(counts, key=counts.__getitem__)
+        counts[role] += step
+    return counts
+
+
+def _name(rng: random.Random) -> str:
+    given = "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return rng.choice(_SURNAMES) + given
+
+
+def _leave(rng: random.Random, first: date, last: date) -> str:
+    """A leave cell such as ``2020-02-05..2020-02-08 病假``, starting up to two days before the
+    week and lasting one to seven days."""
+    start = first + timedelta(days=rng.randint(-2, (last - first).days))
+    end = start + timedelta(days=rng.randint(0, 6))
+    reason = rng.choice(_LEAVE_REASONS)
+    span = start.isoformat() if end == start else f"{start.isoformat()}..{end.isoformat()}"
+    return f"{span} {reason}"
+
+
+def _post_copy(post: dict[str, Any], cid: str, stem: str, restricted: set[str]) -> dict[str, Any]:
+    """The reference post for community ``cid``: its id prefixed, open only to the community.
+
+    Tags are "any of": a post the reference opens to everyone gets ``[cid]``; a post it opens to a
+    role (``[committee]``) gets the community's own role tag (``[cid-committee]``), because "of this
+    community AND a committee member" cannot be said with one any-of list."""
+    out = copy.deepcopy(post)
+    out["id"] = f"{cid}-{post['id']}"
+    roles = post.get("tags") or []
+    out["tags"] = [f"{cid}-{role}" for role in roles] if roles else [cid]
+    restricted.update(roles)
+    if "location" in out:
+        out["location"] = str(out["location"]).replace("兴旺", stem)
+    return out
+
+
+def _expand_posts(names: list[str], ids: list[str], prefixes: list[str]) -> list[str]:
+    """Reference post ids in a rule or succession, as the posts of every community."""
+    return [f"{c}-{n}" if n in ids else n for n in names for c in prefixes]
+
+
+def build_district(
+    seed: int = 0, communities: int = 29, people: int = 1057, reference: Path = REFERENCE
+) -> tuple[dict[str, Any], list[Community]]:
+    """The district's roster.yaml (as data) and its communities with their people rows."""
+    rng = random.Random(seed)
+    ref = load_roster(reference)
+    raw = read_yaml(reference / "roster.yaml")
+    first, last = make_period("Asia/Shanghai", WEEK, None, None).days[0::6]
+    groups = _profiles(ref)
+    sizes = community_sizes(rng, communities, people)
+    stems = list(_STEMS[: min(communities, len(_STEMS))])
+    cids = [f"c{k + 1:02d}" for k in range(communities)]
+    ref_ids = [p["id"] for p in raw["posts"]]
+
+    posts: list[dict[str, Any]] = []
+    restricted: set[str] = set()
+    made: list[Community] = []
+    for k, (cid, size) in enumerate(zip(cids, sizes, strict=True)):
+        stem = stems[k] if k < len(stems) else f"第{k + 1}"
+        community = Community(cid, f"{stem}社区")
+        posts.extend(_post_copy(p, cid, stem, restricted) for p in raw["posts"])
+        counts = _role_counts(groups, size)
+        number = 0
+        for role, profiles in groups.items():
+            pool = profiles[:]
+            rng.shuffle(pool)
+            for j in range(counts[role]):
+                number += 1
+                profile = pool[j % len(pool)]
+                row = {
+                    "id": f"{cid}-p{number:03d}",
+                    "name": _name(rng),
+                    "tags": ";".join([cid, *profile.tags]),
+                    "skills": ";".join(profile.skills),
+                    "phone": f"138{rng.randrange(10**8):08d}",
+                    "unavailable": _leave(rng, first, last) if rng.random() < 0.08 else "",
+                    "note": profile.note,
+                    **profile.rules,
+                }
+                community.rows.append(row)
+        made.append(community)
+    # Role tags restricted per community, once every post is known.
+    for community in made:
+        for row in community.rows:
+            own = row["tags"].split(";")
+            row["tags"] = ";".join(
+                own + [f"{community.id}-{t}" for t in own[1:] if t in restricted]
+            )
+
+    tags = dict(raw.get("tags") or {})
+    labels = dict(tags)
+    for community in made:
+        tags[community.id] = community.name
+        for role in sorted(restricted):
+            tags[f"{community.id}-{role}"] = f"{community.name}{labels.get(role, role)}"
+    config: dict[str, Any] = {
+        "name": f"城中区（{communities}个社区）",
+        "timezone": raw.get("timezone", "Asia/Shanghai"),
+        "language": raw.get("language", "zh"),
+        "tags": tags,
+        "skills": raw.get("skills") or {},
+    }
+    for key in ("night", "weights", "share_phones"):
+        if key in raw:
+            config[key] = raw[key]
+    rules = copy.deepcopy(raw.get("rules") or {})
+    by_tag = copy.deepcopy(raw.get("rules_by_tag") or {})
+    for ruleset in [rules, *by_tag.values()]:
+        limits = ruleset.get("max_shifts_per_post")
+        if limits:
+            ruleset["max_shifts_per_post"] = {
+                f"{c}-{p}": n for p, n in limits.items() for c in cids
+            }
+    config["rules"] = rules
+    config["rules_by_tag"] = by_tag
+    if raw.get("successions"):
+        config["successions"] = [
+            {
+                **s,
+                "after": _expand_posts(s["after"], ref_ids, cids),
+                "then": _expand_posts(s["then"], ref_ids, cids),
+            }
+            for s in raw["successions"]
+        ]
+    config["posts"] = posts
+    config["requests"] = _requests(rng, made, ref_ids, first)
+    return config, made
+
+
+def _requests(
+    rng: random.Random, communities: list[Community], post_ids: list[str], first: date
+) -> list[dict[str, Any]]:
+    """About one person in eight asks for something: to avoid nights or a weekday, to prefer a
+    post or a day; weights 1 to 5."""
+    out: list[dict[str, Any]] = []
+    for community in communities:
+        for row in community.rows:
+            if rng.random() >= 0.125:
+                continue
+            request: dict[str, Any] = {"person": row["id"], "weight": rng.randint(1, 5)}
+            choice = rng.randrange(4)
+            if choice == 0:
+                request.update(kind="avoid", time={"start": "22:00", "end": "06:00"})
+            elif choice == 1:
+                request.update(kind="avoid", weekday=rng.choice(WEEKDAYS))
+            elif choice == 2:
+                request.update(kind="prefer", post=f"{community.id}-{rng.choice(post_ids)}")
+            else:
+                request.update(kind="prefer", date=first + timedelta(days=rng.randrange(7)))
+            out.append(request)
+    return out
+
+
+def write_district(
+    out_dir: Path,
+    seed: int = 0,
+    communities: int = 29,
+    people: int = 1057,
+    reference: Path = REFERENCE,
+) -> Path:
+    """Generate the district into ``out_dir`` (roster.yaml and people.csv); returns the folder."""
+    config, made = build_district(seed, communities, people, reference)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    header = [
+        "# 生成的城区：每个社区照搬参考社区（examples/xingwang）的岗位与规则。",
+        f"# python -m benchmarks.district generate --seed {seed} "
+        f"--communities {communities} --people {people}",
+        "",
+    ]
+    body = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
+    (out_dir / "roster.yaml").write_text("\n".join(header) + body, encoding="utf-8")
+    columns = ["id", "name", "tags", "skills", "phone", "unavailable", "note"]
+    extra = sorted({k for c in made for r in c.rows for k in r} - set(columns))
+    with (out_dir / "people.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns + extra, lineterminator="\n")
+        writer.writeheader()
+        for community in made:
+            writer.writerows(community.rows)
+    return out_dir
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """What one run of the district measured."""
+
+    people: int = 0
+    communities: int = 0
+    slots: int = 0
+    variables: int = 0
+    parts: int = 0
+    workers: str = ""
+    time_limit: float = 0.0
+    load_seconds: float = 0.0
+    first_full: float | None = None
+    within_1pct: float | None = None
+    wall_seconds: float = 0.0
+    status: str = ""
+    objective: int | None = None
+    bound: int | None = None
+    shortages: int = 0
+    violations: int = 0
+    peak_mb: float = 0.0
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process and its finished children, in MiB (maxrss)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # Linux reports kibibytes, macOS bytes.
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return max(own, children) / scale
+
+
+def run_district(
+    time_limit: float,
+    workers: int | None,
+    seed: int = 0,
+    communities: int = 29,
+    people: int = 1057,
+    on_line: Callable[[str], None] | None = None,
+) -> Figures:
+    """Generate the district in a temporary folder, solve WEEK and measure it."""
+    from roster.check import check
+    from roster.report import assignment_of
+    from roster.slots import expand
+    from solver.components import find_parts
+    from solver.solve import Progress, SolveOptions, solve
+
+    figures = Figures(time_limit=time_limit)
+    with tempfile.TemporaryDirectory(prefix="district-") as folder:
+        write_district(Path(folder), seed, communities, people)
+        started = time.monotonic()
+        roster = load_roster(folder)
+    figures.load_seconds = round(time.monotonic() - started, 2)
+    period = make_period(roster.config.timezone, WEEK, None, None)
+    slots = expand(roster.config, period)
+    figures.people, figures.communities, figures.slots = len(roster.people), communities, len(slots)
+    figures.parts = len(find_parts(roster))
+
+    began = time.monotonic()
+
+    def progress(p: Progress) -> None:
+        complete = getattr(p, "complete", True)
+        now = round(time.monotonic() - began, 2)
+        if complete and figures.first_full is None:
+            figures.first_full = now
+        if (
+            complete
+            and figures.within_1pct is None
+            and p.objective - p.bound <= 0.01 * max(abs(p.objective), 1e-9)
+        ):
+            figures.within_1pct = now
+        if on_line is not None:
+            on_line(_progress_line(p, now))
+
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=0, on_progress=progress)
+    schedule = solve(roster, period, options)
+    figures.wall_seconds = round(time.monotonic() - began, 2)
+    info = schedule.solver
+    figures.status, figures.objective, figures.bound = info.status, info.objective, info.bound
+    figures.workers = str(info.workers) if workers is not None else f"auto ({info.workers})"
+    # The last part can finish without a new solution: its proof closes the gap silently.
+    if (
+        figures.within_1pct is None
+        and info.objective is not None
+        and info.bound is not None
+        and info.objective - info.bound <= 0.01 * max(info.objective, 1)
+    ):
+        figures.within_1pct = figures.wall_seconds
+    figures.variables = int(getattr(schedule, "variables", 0) or _variables(roster, period))
+    figures.shortages = sum(s.missing for s in schedule.shortages)
+    report = check(roster, period, slots, assignment_of(schedule))
+    figures.violations = len(report.violations)
+    figures.peak_mb = round(peak_memory_mb(), 1)
+    return figures
+
+
+def _variables(roster: Roster, period: Any) -> int:
+    from solver.components import count_pairs
+
+    return count_pairs(roster, period)
+
+
+def _progress_line(p: Any, elapsed: float) -> str:
+    parts = ""
+    if hasattr(p, "parts"):
+        parts = f"parts {p.parts_done}/{p.parts} solved, {p.parts_found}/{p.parts} found; "
+    return f"[{elapsed:7.2f} s] {parts}objective {p.objective:g}, bound {p.bound:g}"
+
+
+def figures_markdown(f: Figures, command: str) -> str:
+    """A Markdown block with one run's figures, for benchmarks/district.md and the README."""
+
+    def sec(value: float | None) -> str:
+        return "not reached" if value is None else f"{value:.1f} s"
+
+    gap = ""
+    if f.objective is not None and f.bound is not None and f.objective:
+        gap = f" (gap {100 * (f.objective - f.bound) / f.objective:.2f} %)"
+    rows = [
+        (
+            "district",
+            f"{f.communities} communities, {f.people} people, {f.slots} slots, week {WEEK}",
+        ),
+        ("independent parts solved", str(f.parts)),
+        ("(person, slot) Booleans", f"{f.variables:,}"),
+        ("workers / time limit", f"{f.workers} / {f.time_limit:g} s"),
+        ("loading the folder", sec(f.load_seconds)),
+        ("time to first full roster", sec(f.first_full)),
+        ("time to within 1 % of the proven bound", sec(f.within_1pct)),
+        ("wall time of the solve", sec(f.wall_seconds)),
+        ("status / objective / bound", f"{f.status} / {f.objective} / {f.bound}{gap}"),
+        ("people missing in short slots", str(f.shortages)),
+        ("checker violations", str(f.violations)),
+        ("peak memory (maxrss)", f"{f.peak_mb:.0f} MiB"),
+    ]
+    lines = [f"`{command}`", "", "| measure | value |", "| --- | --- |"]
+    lines += [f"| {k} | {v} |" for k, v in rows]
+    lines += [
+        "",
+        f"Machine: {platform.machine()}, {_cores()} cores, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Generate a district of communities like the reference one, and measure solving it."""
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--seed", default=0, show_default=True, help="Seed of sizes, people, leave, requests."
+)
+@click.option("--communities", default=29, show_default=True, help="Number of communities.")
+@click.option("--people", default=1057, show_default=True, help="People in all communities.")
+def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
+    """Write a district roster folder (roster.yaml, people.csv) to OUT_DIR.
+
+    Example: python -m benchmarks.district generate out/district --seed 0
+    """
+    write_district(out_dir, seed, communities, people)
+    click.echo(f"wrote {out_dir / 'roster.yaml'} and {out_dir / 'people.csv'}")
+
+
+@main.command()
+@click.option("--time-limit", default=60.0, show_default=True, help="Seconds for the whole solve.")
+@click.option("--workers", type=int, default=None, help="CP-SAT workers; default: by model size.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
+@click.option("--communities", default=29, show_default=True, help="Number of communities.")
+@click.option("--people", default=1057, show_default=True, help="People in all communities.")
+@click.option(
+    "--results",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the Markdown block to this file.",
+)
+@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+def run(
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    communities: int,
+    people: int,
+    results: Path | None,
+    quiet: bool,
+) -> None:
+    """Generate the district in a temporary folder, solve week 2020-W06 and print the figures.
+
+    Example: python -m benchmarks.district run --time-limit 60 --workers 2
+    """
+    command = "python -m benchmarks.district run " + " ".join(sys.argv[2:])
+    line = None if quiet else (lambda text: click.echo(text, err=True))
+    figures = run_district(time_limit, workers, seed, communities, people, on_line=line)
+    block = figures_markdown(figures, command.strip())
+    click.echo(block)
+    if results is not None:
+        with results.open("a", encoding="utf-8") as handle:
+            handle.write(block + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+"""Independent parts of a roster: groups of people and posts that share nobody, solved apart.
+
+A district of communities is many rosters in one folder: nobody of one community may take another's
+posts. Every rule of the model couples slots only through a person (overlap, rest, hours, sequences,
+requests) or people only through a slot (headcount, quotas), so the connected components of the
+graph "person — post they may take" can be solved as separate models and their rosters merged:
+the merged roster is exactly what solving each part alone gives, and the objective is the sum.
+
+A rule that ties people of different posts together some other way (a fairness pool spanning the
+whole roster, say) must add its ties in ``find_parts`` (see ``_rule_ties``); ``solve_in_parts``
+also re-checks the merged roster and never calls it optimal when the whole costs more than the sum
+of its parts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from roster.eligibility import eligible
+from roster.errors import InfeasibleError
+from roster.load import Roster
+from roster.models import Person, Post
+from roster.report import assignment_of, build_schedule
+from roster.schedule import Schedule, SolverInfo
+from roster.slots import Period, Slot, expand
+
+if TYPE_CHECKING:
+    from .solve import Progress, SolveOptions
+
+#: Worker processes for a solve in parts (see benchmarks/district.md for the measurement).
+PROCESSES = 1
+
+SolveOne = Callable[[Roster, Period, "SolveOptions"], Schedule]
+
+
+# --- who may take a post, without a call per (person, slot) --------------------------------------
+
+
+def may_take_post(person: Person, post: Post) -> bool:
+    """Whether ``person`` has every skill of ``post`` and one of its tags (when it names any): the
+    part of ``roster.eligibility.ineligibility`` that depends on the post alone, not the slot."""
+    if any(skill not in person.skills for skill in post.skills):
+        return False
+    return not post.tags or any(tag in person.tags for tag in post.tags)
+
+
+def candidates(roster: Roster) -> dict[str, list[Person]]:
+    """For each post id, the people who may take some of its slots, in the roster's order.
+
+    A superset of who is eligible for each slot (leave and night limits are per slot): the model
+    still asks ``eligible()`` for these pairs, and skips the rest, which at district scale is
+    nearly all of them."""
+    return {
+        post.id: [p for p in roster.people if may_take_post(p, post)]
+        for post in roster.config.posts
+    }
+
+
+def count_pairs(roster: Roster, period: Period) -> int:
+    """Eligible (person, slot) pairs of a period: the number of Booleans of the model(s)."""
+    able = candidates(roster)
+    return sum(
+        1
+        for slot in expand(roster.config, period)
+        for p in able[slot.post]
+        if eligible(roster, p, slot)
+    )
+
+
+# --- parts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """People and posts that may be solved as a model of their own, in the roster's order."""
+
+    people: tuple[str, ...]
+    posts: tuple[str, ...]
+
+
+class _Union:
+    """Union-find over hashable keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(self, key: tuple[str, str]) -> tuple[str, str]:
+        self.parent.setdefault(key, key)
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def join(self, a: tuple[str, str], b: tuple[str, str]) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _rule_ties(roster: Roster) -> Iterable[tuple[tuple[str, str], tuple[str, str]]]:
+    """Ties between people and posts that the rules make besides "may take": a pin or a request
+    naming a post keeps the person with that post, so the part's roster still knows the post."""
+    for pin in roster.config.pins:
+        yield ("person", pin.person), ("post", pin.slot.partition("/")[0])
+    for request in roster.config.requests:
+        if request.post is not None:
+            yield ("person", request.person), ("post", request.post)
+
+
+def find_parts(roster: Roster) -> list[Part]:
+    """The connected components of "person — post they may take", in the order of their first
+    post. People who may take no post, and posts nobody may take, join the first part: they add no
+    variables, and their hard rules (a minimum of hours) still have to be met somewhere."""
+    union = _Union()
+    for post in roster.config.posts:
+        union.find(("post", post.id))
+        for person in roster.people:
+            if may_take_post(person, post):
+                union.join(("post", post.id), ("person", person.id))
+    for a, b in _rule_ties(roster):
+        union.join(a, b)
+    groups: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for post in roster.config.posts:
+        groups.setdefault(union.find(("post", post.id)), ([], []))[1].append(post.id)
+    for person in roster.people:
+        groups.setdefault(union.find(("person", person.id)), ([], []))[0].append(person.id)
+    real = [g for g in groups.values() if g[0] and g[1]]
+    loose = [g for g in groups.values() if not (g[0] and g[1])]
+    if not real:
+        return [Part(tuple(p.id for p in roster.people), tuple(p.id for p in roster.config.posts))]
+    for people, posts in loose:
+        real[0][0].extend(people)
+        real[0][1].extend(posts)
+    order = {p.id: i for i, p in enumerate(roster.people)}
+    post_order = {p.id: i for i, p in enumerate(roster.config.posts)}
+    parts = [
+        Part(
+            tuple(sorted(people, key=order.__getitem__)),
+            tuple(sorted(posts, key=post_order.__getitem__)),
+        )
+        for people, posts in real
+    ]
+    return sorted(parts, key=lambda part: post_order[part.posts[0]])
+
+
+def sub_roster(roster: Roster, part: Part) -> Roster:
+    """The roster of one part: its people and posts, and the leave, requests and pins of its
+    people. Rules, tags, weights and successions are the whole roster's."""
+    people = set(part.people)
+    posts = set(part.posts)
+    config = roster.config.model_copy(
+        update={
+            "posts": [p for p in roster.config.posts if p.id in posts],
+            "people": [p for p in roster.config.people if p.id in people],
+            "leave": [x for x in roster.config.leave if x.person in people],
+            "requests": [x for x in roster.config.requests if x.person in people],
+            "pins": [x for x in roster.config.pins if x.person in people],
+        }
+    )
+    return Roster(
+        folder=roster.folder,
+        config=config,
+        people=[p for p in roster.people if p.id in people],
+        leave={k: v for k, v in roster.leave.items() if k in people},
+    )
+
+
+# --- solving -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartProgress:
+    """Progress of a solve in parts: the sums over parts of the best objective and bound so far.
+
+    ``objective`` counts only parts with a roster; ``complete`` says whether every part has one
+    (only then is ``objective`` the objective of a full roster). Has the fields of ``Progress``."""
+
+    objective: float
+    bound: float
+    elapsed: float
+    solutions: int
+    part: int
+    parts: int
+    parts_done: int
+    parts_found: int
+    complete: bool
+
+
+@dataclass
+class _Tally:
+    """Best objective and bound of each part, for the progress of the whole."""
+
+    parts: int
+    started: float
+    report: Callable[[PartProgress], None] | None
+    objective: dict[int, float] = field(default_factory=dict)
+    bound: dict[int, float] = field(default_factory=dict)
+    done: set[int] = field(default_factory=set)
+    solutions: int = 0
+
+    def update(
+        self, index: int, objective: float | None, bound: float | None, done: bool = False
+    ) -> None:
+        if objective is not None:
+            self.objective[index] = objective
+            self.solutions += 1
+        if bound is not None:
+            self.bound[index] = max(bound, self.bound.get(index, bound))
+        if done:
+            self.done.add(index)
+        if self.report is not None:
+            self.report(
+                PartProgress(
+                    objective=sum(self.objective.values()),
+                    bound=sum(self.bound.values()),
+                    elapsed=time.monotonic() - self.started,
+                    solutions=self.solutions,
+                    part=index + 1,
+                    parts=self.parts,
+                    parts_done=len(self.done),
+                    parts_found=len(self.objective),
+                    complete=len(self.objective) == self.parts,
+                )
+            )
+
+
+def _solve_part(
+    solve_one: SolveOne, roster: Roster, period: Period, options: SolveOptions
+) -> Schedule:
+    """One part in a worker process (progress callbacks do not cross processes)."""
+    return solve_one(roster, period, replace(options, on_progress=None))
+
+
+def solve_in_parts(
+    roster: Roster,
+    period: Period,
+    options: SolveOptions,
+    solve_one: SolveOne,
+    parts: list[Part],
+    *,
+    processes: int = 1,
+) -> Schedule:
+    """Solve each part with ``solve_one`` and merge the rosters into one schedule of the whole.
+
+    The time limit is shared: each part gets the time left divided among the parts left, weighted
+    by their people, so a part that finishes early leaves its time to the others. With
+    ``processes`` > 1, parts run side by side in worker processes, each CP-SAT with
+    ``options.workers`` (or 1) workers. The merged solver info: OPTIMAL only when every part is,
+    objective and bound summed, wall time of the whole, workers per part.
+
+    Raises InfeasibleError when a part has no roster, naming the part."""
+    started = time.monotonic()
+    deadline = started + options.time_limit
+    subs = [sub_roster(roster, part) for part in parts]
+    tally = _Tally(len(parts), started, options.on_progress)  # type: ignore[arg-type]
+    results: dict[int, Schedule] = {}
+
+    def options_for(index: int, share: float) -> SolveOptions:
+        def relay(p: Progress) -> None:
+            tally.update(index, p.objective, p.bound)
+
+        limit = max(0.5, (deadline - time.monotonic()) * share)
+        return replace(options, time_limit=limit, on_progress=relay)
+
+    def finish(index: int, schedule: Schedule) -> None:
+        results[index] = schedule
+        info = schedule.solver
+        tally.update(index, info.objective, info.bound, done=True)
+
+    weights = [max(1, len(part.people)) for part in parts]
+    if processes <= 1:
+        for index, sub in enumerate(subs):
+            share = weights[index] / sum(weights[index:])
+            finish(index, _guard(index, parts, solve_one, sub, period, options_for(index, share)))
+    else:
+        # Biggest first, so the last parts to finish are small ones. A part starts when a process
+        # is free, with its share of the time left, so early finishers leave time to the rest.
+        pending = sorted(range(len(parts)), key=lambda i: -weights[i])
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            running: dict[Future[Schedule], int] = {}
+            while pending or running:
+                while pending and len(running) < processes:
+                    index = pending.pop(0)
+                    left = weights[index] + sum(weights[i] for i in pending)
+                    share = min(1.0, processes * weights[index] / left)
+                    part_options = replace(options_for(index, share), on_progress=None)
+                    future = pool.submit(_solve_part, solve_one, subs[index], period, part_options)
+                    running[future] = index
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = running.pop(future)
+                    try:
+                        finish(index, future.result())
+                    except InfeasibleError as exc:
+                        raise _named(index, parts, exc) from None
+
+    return merge(roster, period, [results[i] for i in range(len(parts))], options, started)
+
+
+def _guard(
+    index: int,
+    parts: list[Part],
+    solve_one: SolveOne,
+    roster: Roster,
+    period: Period,
+    options: SolveOptions,
+) -> Schedule:
+    try:
+        return solve_one(roster, period, options)
+    except InfeasibleError as exc:
+        raise _named(index, parts, exc) from None
+
+
+def _named(index: int, parts: list[Part], exc: InfeasibleError) -> InfeasibleError:
+    posts = parts[index].posts
+    shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
+    return InfeasibleError(
+        f"part {index + 1} of {len(parts)} (posts {shown}): {exc}", exc.conflicts
+    )
+
+
+def merge(
+    roster: Roster, period: Period, schedules: list[Schedule], options: SolveOptions, started: float
+) -> Schedule:
+    """One schedule of the whole roster from the schedules of its parts."""
+    slots: list[Slot] = expand(roster.config, period)
+    assignment: dict[str, list[str]] = {}
+    for schedule in schedules:
+        assignment.update(assignment_of(schedule))
+    infos = [s.solver for s in schedules]
+    parts_sum = sum(i.objective or 0 for i in infos)
+    info = SolverInfo(
+        status="OPTIMAL" if all(i.status == "OPTIMAL" for i in infos) else "FEASIBLE",
+        objective=parts_sum,
+        bound=sum(i.bound or 0 for i in infos),
+        wall_seconds=0.0,
+        workers=max(i.workers for i in infos),
+        seed=options.seed,
+    )
+    schedule = build_schedule(
+        roster,
+        period,
+        slots,
+        assignment,
+        info,
+        strict=options.strict,
+        generated_at=options.generated_at,
+    )
+    # build_schedule recomputes the objective from the whole roster. It is the parts' sum unless a
+    # rule ties parts together; then the parts' optimality says nothing about the whole.
+    for part in schedules:
+        schedule.hints.extend(part.hints)
+    update: dict[str, object] = {"wall_seconds": round(time.monotonic() - started, 2)}
+    whole = schedule.solver.objective or 0
+    if whole != parts_sum:
+        update.update(status="FEASIBLE", bound=min(info.bound or 0, whole))
+    return schedule.model_copy(update={"solver": schedule.solver.model_copy(update=update)})

@@ -1,0 +1,176 @@
+"""The generated district (benchmarks/district.py) and solving a roster in independent parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from benchmarks.district import build_district, community_sizes, write_district
+from roster.check import check
+from roster.eligibility import eligible
+from roster.load import Roster, load_roster
+from roster.report import assignment_of
+from roster.schedule import Schedule
+from roster.slots import Period, expand, make_period
+from solver.components import PartProgress, candidates, find_parts, sub_roster
+from solver.solve import SolveOptions, solve
+
+DAY = date(2020, 2, 3)
+
+
+def district(tmp_path: Path, communities: int = 3, people: int = 30, seed: int = 0) -> Roster:
+    """A small generated district, loaded."""
+    return load_roster(write_district(tmp_path / "district", seed, communities, people))
+
+
+def one_day(roster: Roster) -> Period:
+    return make_period(roster.config.timezone, None, DAY, DAY)
+
+
+def options(**kw: object) -> SolveOptions:
+    return SolveOptions(time_limit=20, workers=1, seed=0, **kw)  # type: ignore[arg-type]
+
+
+# --- the generator ------------------------------------------------------------------------------
+
+
+def test_same_seed_same_district() -> None:
+    assert build_district(seed=4, communities=3, people=30) == build_district(
+        seed=4, communities=3, people=30
+    )
+
+
+def test_another_seed_another_district() -> None:
+    assert build_district(seed=4, communities=3, people=30) != build_district(
+        seed=5, communities=3, people=30
+    )
+
+
+def test_same_seed_same_files(tmp_path: Path) -> None:
+    a = write_district(tmp_path / "a", 1, 3, 30)
+    b = write_district(tmp_path / "b", 1, 3, 30)
+    for name in ("roster.yaml", "people.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_sizes_add_up_and_differ() -> None:
+    import random
+
+    sizes = community_sizes(random.Random(0), 29, 1057)
+    assert sum(sizes) == 1057
+    assert len(sizes) == 29
+    assert min(sizes) < max(sizes)
+
+
+def test_loads_with_every_person(tmp_path: Path) -> None:
+    roster = district(tmp_path, communities=3, people=30)
+    assert len(roster.people) == 30
+    tags = {p.tags[0] for p in roster.people}
+    assert tags == {"c01", "c02", "c03"}
+
+
+def test_the_full_district_loads(tmp_path: Path) -> None:
+    roster = district(tmp_path, communities=29, people=1057)
+    assert len(roster.people) == 1057
+    assert len({p.tags[0] for p in roster.people}) == 29
+    assert roster.config.leave == [] and roster.leave  # leave comes from people.csv
+    assert roster.config.requests
+
+
+def test_each_community_has_the_reference_posts(tmp_path: Path) -> None:
+    reference = load_roster(Path(__file__).parent.parent / "examples" / "xingwang")
+    roster = district(tmp_path)
+    ids = {p.id for p in roster.config.posts}
+    for community in ("c01", "c02", "c03"):
+        assert {f"{community}-{p.id}" for p in reference.config.posts} <= ids
+
+
+def test_posts_open_only_to_their_own_community(tmp_path: Path) -> None:
+    roster = district(tmp_path)
+    able = candidates(roster)
+    for post in roster.config.posts:
+        community = post.id.split("-")[0]
+        assert all(p.id.startswith(community + "-") for p in able[post.id]), post.id
+
+
+def test_prefilter_misses_nobody_eligible(tmp_path: Path) -> None:
+    roster = district(tmp_path, communities=2, people=20)
+    able = candidates(roster)
+    for slot in expand(roster.config, one_day(roster)):
+        for person in roster.people:
+            if eligible(roster, person, slot):
+                assert person in able[slot.post]
+
+
+# --- parts --------------------------------------------------------------------------------------
+
+
+def test_two_communities_are_two_parts(tmp_path: Path) -> None:
+    roster = district(tmp_path, communities=2, people=20)
+    parts = find_parts(roster)
+    assert len(parts) == 2
+    for part, community in zip(parts, ("c01", "c02"), strict=True):
+        assert all(p.startswith(community + "-") for p in part.people)
+        assert all(p.startswith(community + "-") for p in part.posts)
+
+
+def test_one_community_is_one_part(tmp_path: Path) -> None:
+    roster = district(tmp_path, communities=1, people=12)
+    assert len(find_parts(roster)) == 1
+
+
+def test_a_person_of_both_joins_the_parts(tmp_path: Path) -> None:
+    roster = district(tmp_path, communities=2, people=20)
+    bridge = roster.people[0].model_copy(update={"tags": [*roster.people[0].tags, "c02"]})
+    joined = Roster(roster.folder, roster.config, [bridge, *roster.people[1:]], roster.leave)
+    assert len(find_parts(joined)) == 1
+
+
+@dataclass
+class Solved:
+    """A two-community district solved for one day, with the progress reports of the solve."""
+
+    roster: Roster
+    period: Period
+    schedule: Schedule
+    seen: list[PartProgress]
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Solved:
+    roster = district(tmp_path_factory.mktemp("solved"), communities=2, people=20)
+    seen: list[PartProgress] = []
+    schedule = solve(roster, one_day(roster), options(on_progress=seen.append))
+    return Solved(roster, one_day(roster), schedule, seen)
+
+
+def test_merged_roster_is_each_part_solved_alone(solved: Solved) -> None:
+    merged = assignment_of(solved.schedule)
+    objective = 0
+    for part in find_parts(solved.roster):
+        alone = solve(sub_roster(solved.roster, part), solved.period, options())
+        assert alone.solver.status == "OPTIMAL"
+        for slot_id, people in assignment_of(alone).items():
+            assert merged[slot_id] == people
+        objective += alone.solver.objective or 0
+    assert solved.schedule.solver.objective == objective
+
+
+def test_merged_roster_passes_the_checker(solved: Solved) -> None:
+    roster, period, schedule = solved.roster, solved.period, solved.schedule
+    report = check(roster, period, expand(roster.config, period), assignment_of(schedule))
+    assert report.violations == []
+    assert report.penalty == schedule.solver.objective
+    assert schedule.solver.status == "OPTIMAL"
+    assert schedule.solver.bound == schedule.solver.objective
+
+
+def test_progress_counts_parts(solved: Solved) -> None:
+    seen = solved.seen
+    assert seen and all(isinstance(p, PartProgress) for p in seen)
+    assert seen[-1].parts == 2
+    assert seen[-1].parts_done == 2
+    assert seen[-1].complete
