@@ -381,11 +381,17 @@ def run_district(
     communities: int = 29,
     people: int = 1057,
     on_line: Callable[[str], None] | None = None,
+    parallel: int = 1,
+    lns: bool = False,
+    params: dict[str, object] | None = None,
 ) -> Figures:
-    """Generate the district in a temporary folder, solve WEEK and measure it."""
+    """Generate the district in a temporary folder, solve WEEK and measure it: ``parallel`` parts
+    side by side, ``lns`` for the large-neighbourhood loop (when the engine has it), ``params``
+    passed to CP-SAT."""
     from roster.check import check
     from roster.report import assignment_of
     from roster.slots import expand
+    from solver import components
     from solver.components import find_parts
     from solver.solve import Progress, SolveOptions, solve
 
@@ -416,12 +422,21 @@ def run_district(
         if on_line is not None:
             on_line(_progress_line(p, now))
 
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=0, on_progress=progress)
+    options = SolveOptions(
+        time_limit=time_limit, workers=workers, seed=0, on_progress=progress, extra=params or {}
+    )
+    if lns:
+        if not hasattr(options, "lns"):
+            raise click.UsageError("this engine has no LNS loop (SolveOptions.lns)")
+        options.lns = True
+    components.PARALLEL = parallel
     schedule = solve(roster, period, options)
     figures.wall_seconds = round(time.monotonic() - began, 2)
     info = schedule.solver
     figures.status, figures.objective, figures.bound = info.status, info.objective, info.bound
     figures.workers = str(info.workers) if workers is not None else f"auto ({info.workers})"
+    figures.workers += f" per part, {parallel} part(s) at a time" + (", LNS" if lns else "")
+    figures.workers += "".join(f", {k}={v}" for k, v in (params or {}).items())
     # The last part can finish without a new solution: its proof closes the gap silently.
     if (
         figures.within_1pct is None
@@ -530,6 +545,15 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     default=None,
     help="Append the Markdown block to this file.",
 )
+@click.option("--parallel", default=1, show_default=True, help="Parts solved side by side.")
+@click.option("--lns", is_flag=True, help="Improve each part with the engine's LNS loop.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A CP-SAT parameter, e.g. interleave_search=false (repeatable).",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def run(
     time_limit: float,
@@ -538,6 +562,9 @@ def run(
     communities: int,
     people: int,
     results: Path | None,
+    parallel: int,
+    lns: bool,
+    params: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Generate the district in a temporary folder, solve week 2020-W06 and print the figures.
@@ -546,12 +573,30 @@ def run(
     """
     command = "python -m benchmarks.district run " + " ".join(sys.argv[2:])
     line = None if quiet else (lambda text: click.echo(text, err=True))
-    figures = run_district(time_limit, workers, seed, communities, people, on_line=line)
+    figures = run_district(
+        time_limit,
+        workers,
+        seed,
+        communities,
+        people,
+        on_line=line,
+        parallel=parallel,
+        lns=lns,
+        params=dict(_param(p) for p in params),
+    )
     block = figures_markdown(figures, command.strip())
     click.echo(block)
     if results is not None:
         with results.open("a", encoding="utf-8") as handle:
             handle.write(block + "\n")
+
+
+def _param(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
+    parsed: object = yaml.safe_load(value)
+    return key.strip(), parsed
 
 
 if __name__ == "__main__":

@@ -14,9 +14,10 @@ of its parts.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -31,8 +32,10 @@ from roster.slots import Period, Slot, expand
 if TYPE_CHECKING:
     from .solve import Progress, SolveOptions
 
-#: Worker processes for a solve in parts (see benchmarks/district.md for the measurement).
-PROCESSES = 1
+#: Parts solved side by side (threads); see benchmarks/district.md for the measurement.
+PARALLEL = 1
+#: The least time a part gets, in seconds, however little of the whole limit is left.
+MIN_PART_SECONDS = 2.0
 
 SolveOne = Callable[[Roster, Period, "SolveOptions"], Schedule]
 
@@ -194,7 +197,7 @@ class PartProgress:
 
 @dataclass
 class _Tally:
-    """Best objective and bound of each part, for the progress of the whole."""
+    """Best objective and bound of each part, for the progress of the whole (thread-safe)."""
 
     parts: int
     started: float
@@ -203,38 +206,33 @@ class _Tally:
     bound: dict[int, float] = field(default_factory=dict)
     done: set[int] = field(default_factory=set)
     solutions: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def update(
         self, index: int, objective: float | None, bound: float | None, done: bool = False
     ) -> None:
-        if objective is not None:
-            self.objective[index] = objective
-            self.solutions += 1
-        if bound is not None:
-            self.bound[index] = max(bound, self.bound.get(index, bound))
-        if done:
-            self.done.add(index)
-        if self.report is not None:
-            self.report(
-                PartProgress(
-                    objective=sum(self.objective.values()),
-                    bound=sum(self.bound.values()),
-                    elapsed=time.monotonic() - self.started,
-                    solutions=self.solutions,
-                    part=index + 1,
-                    parts=self.parts,
-                    parts_done=len(self.done),
-                    parts_found=len(self.objective),
-                    complete=len(self.objective) == self.parts,
+        with self.lock:
+            if objective is not None:
+                self.objective[index] = objective
+                self.solutions += 1
+            if bound is not None:
+                self.bound[index] = max(bound, self.bound.get(index, bound))
+            if done:
+                self.done.add(index)
+            if self.report is not None:
+                self.report(
+                    PartProgress(
+                        objective=sum(self.objective.values()),
+                        bound=sum(self.bound.values()),
+                        elapsed=time.monotonic() - self.started,
+                        solutions=self.solutions,
+                        part=index + 1,
+                        parts=self.parts,
+                        parts_done=len(self.done),
+                        parts_found=len(self.objective),
+                        complete=len(self.objective) == self.parts,
+                    )
                 )
-            )
-
-
-def _solve_part(
-    solve_one: SolveOne, roster: Roster, period: Period, options: SolveOptions
-) -> Schedule:
-    """One part in a worker process (progress callbacks do not cross processes)."""
-    return solve_one(roster, period, replace(options, on_progress=None))
 
 
 def solve_in_parts(
@@ -244,66 +242,63 @@ def solve_in_parts(
     solve_one: SolveOne,
     parts: list[Part],
     *,
-    processes: int = 1,
+    parallel: int | None = None,
 ) -> Schedule:
     """Solve each part with ``solve_one`` and merge the rosters into one schedule of the whole.
 
-    The time limit is shared: each part gets the time left divided among the parts left, weighted
-    by their people, so a part that finishes early leaves its time to the others. With
-    ``processes`` > 1, parts run side by side in worker processes, each CP-SAT with
-    ``options.workers`` (or 1) workers. The merged solver info: OPTIMAL only when every part is,
-    objective and bound summed, wall time of the whole, workers per part.
+    The time limit is shared: a part starts with the time left times its share of the people not
+    yet solved, so a part that finishes early leaves its time to the others; no part gets less
+    than ``MIN_PART_SECONDS``. ``parallel`` (default ``PARALLEL``) parts run side by side in
+    threads (CP-SAT releases the interpreter while it searches), each with ``options.workers``
+    workers, or 1 when none are asked for and parts run side by side. The merged solver info:
+    OPTIMAL only when every part is, objective and bound summed, the wall time of the whole, the
+    workers of one part.
 
     Raises InfeasibleError when a part has no roster, naming the part."""
     started = time.monotonic()
     deadline = started + options.time_limit
+    lanes = max(1, PARALLEL if parallel is None else parallel)
+    workers = options.workers if options.workers is not None or lanes == 1 else 1
     subs = [sub_roster(roster, part) for part in parts]
     tally = _Tally(len(parts), started, options.on_progress)  # type: ignore[arg-type]
+    weights = [max(1, len(part.people)) for part in parts]
+    # Biggest first, so the parts still running at the end are small ones.
+    order = sorted(range(len(parts)), key=lambda i: -weights[i])
+    pending = list(order)
+    queue_lock = threading.Lock()
     results: dict[int, Schedule] = {}
 
-    def options_for(index: int, share: float) -> SolveOptions:
+    def next_part() -> tuple[int, SolveOptions] | None:
+        with queue_lock:
+            if not pending:
+                return None
+            index = pending.pop(0)
+            left = weights[index] + sum(weights[i] for i in pending)
+            share = min(1.0, lanes * weights[index] / left)
+            limit = max(MIN_PART_SECONDS, (deadline - time.monotonic()) * share)
+
         def relay(p: Progress) -> None:
             tally.update(index, p.objective, p.bound)
 
-        limit = max(0.5, (deadline - time.monotonic()) * share)
-        return replace(options, time_limit=limit, on_progress=relay)
+        return index, replace(options, time_limit=limit, workers=workers, on_progress=relay)
 
-    def finish(index: int, schedule: Schedule) -> None:
-        results[index] = schedule
-        info = schedule.solver
-        tally.update(index, info.objective, info.bound, done=True)
+    def lane() -> None:
+        while (job := next_part()) is not None:
+            index, part_options = job
+            schedule = _solve_part(index, parts, solve_one, subs[index], period, part_options)
+            results[index] = schedule
+            tally.update(index, schedule.solver.objective, schedule.solver.bound, done=True)
 
-    weights = [max(1, len(part.people)) for part in parts]
-    if processes <= 1:
-        for index, sub in enumerate(subs):
-            share = weights[index] / sum(weights[index:])
-            finish(index, _guard(index, parts, solve_one, sub, period, options_for(index, share)))
+    if lanes == 1:
+        lane()
     else:
-        # Biggest first, so the last parts to finish are small ones. A part starts when a process
-        # is free, with its share of the time left, so early finishers leave time to the rest.
-        pending = sorted(range(len(parts)), key=lambda i: -weights[i])
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            running: dict[Future[Schedule], int] = {}
-            while pending or running:
-                while pending and len(running) < processes:
-                    index = pending.pop(0)
-                    left = weights[index] + sum(weights[i] for i in pending)
-                    share = min(1.0, processes * weights[index] / left)
-                    part_options = replace(options_for(index, share), on_progress=None)
-                    future = pool.submit(_solve_part, solve_one, subs[index], period, part_options)
-                    running[future] = index
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    index = running.pop(future)
-                    try:
-                        finish(index, future.result())
-                    except InfeasibleError as exc:
-                        raise _named(index, parts, exc) from None
-
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            for future in [pool.submit(lane) for _ in range(lanes)]:
+                future.result()
     return merge(roster, period, [results[i] for i in range(len(parts))], options, started)
 
 
-def _guard(
+def _solve_part(
     index: int,
     parts: list[Part],
     solve_one: SolveOne,
@@ -311,18 +306,21 @@ def _guard(
     period: Period,
     options: SolveOptions,
 ) -> Schedule:
+    """One part; when its share of time found no roster at all, once more with more time, since
+    a roster with shortages is always better than none."""
     try:
-        return solve_one(roster, period, options)
+        try:
+            return solve_one(roster, period, options)
+        except InfeasibleError as exc:
+            if exc.conflicts:
+                raise
+            return solve_one(roster, period, replace(options, time_limit=4 * options.time_limit))
     except InfeasibleError as exc:
-        raise _named(index, parts, exc) from None
-
-
-def _named(index: int, parts: list[Part], exc: InfeasibleError) -> InfeasibleError:
-    posts = parts[index].posts
-    shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
-    return InfeasibleError(
-        f"part {index + 1} of {len(parts)} (posts {shown}): {exc}", exc.conflicts
-    )
+        posts = parts[index].posts
+        shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
+        raise InfeasibleError(
+            f"part {index + 1} of {len(parts)} (posts {shown}): {exc}", exc.conflicts
+        ) from None
 
 
 def merge(

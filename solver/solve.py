@@ -16,7 +16,7 @@ from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
-from .components import PROCESSES, find_parts, solve_in_parts
+from .components import find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
 from .model import Penalty, RosterModel
 from .rules import RULES
@@ -118,7 +118,7 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     # Parts that share nobody (the communities of a district) are solved apart and merged.
     parts = find_parts(roster)
     if len(parts) > 1:
-        return solve_in_parts(roster, period, options, solve, parts, processes=PROCESSES)
+        return solve_in_parts(roster, period, options, solve, parts)
     started = time.monotonic()
     slots = expand(roster.config, period)
     m, _ = build_model(roster, period, slots, strict=options.strict)

@@ -15,7 +15,7 @@ from roster.load import Roster, load_roster
 from roster.report import assignment_of
 from roster.schedule import Schedule
 from roster.slots import Period, expand, make_period
-from solver.components import PartProgress, candidates, find_parts, sub_roster
+from solver.components import PartProgress, candidates, find_parts, solve_in_parts, sub_roster
 from solver.solve import SolveOptions, solve
 
 DAY = date(2020, 2, 3)
@@ -174,3 +174,10 @@ def test_progress_counts_parts(solved: Solved) -> None:
     assert seen[-1].parts == 2
     assert seen[-1].parts_done == 2
     assert seen[-1].complete
+
+
+def test_parts_side_by_side_give_the_same_roster(solved: Solved) -> None:
+    parts = find_parts(solved.roster)
+    side_by_side = solve_in_parts(solved.roster, solved.period, options(), solve, parts, parallel=2)
+    assert assignment_of(side_by_side) == assignment_of(solved.schedule)
+    assert side_by_side.solver.objective == solved.schedule.solver.objective
