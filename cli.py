@@ -17,6 +17,7 @@ import click
 from calendars.feeds import DEFAULT_ALARM_MINUTES, write_feeds
 from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
+from roster.demand import demand_report
 from roster.errors import InfeasibleError, RosterError
 from roster.load import load_roster
 from roster.render import (
@@ -173,11 +174,15 @@ def validate(
         "people": len(roster.people),
         "posts": len(roster.config.posts),
     }
+    demand = demand_report(roster)
     if week or first or last:
         period = _period(roster.config.timezone, week, first, last)
         slots = expand(roster.config, period)
         summary["slots"] = len(slots)
         summary["demand_hours"] = round(sum(s.hours * s.min for s in slots), 1)
+        demand = demand_report(roster, period, slots)
+    # Demand against supply per skill and tag, and early warnings (roster/demand.py).
+    summary.update(demand.to_dict())
     if fmt == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
@@ -189,6 +194,14 @@ def validate(
             f"{summary['slots']} slots, {summary['demand_hours']:g} person-hours at "
             "the minimum headcount"
         )
+    for need in demand.needs:
+        who = "everyone" if need.kind == "all" else f"{need.kind} {need.label}"
+        click.echo(
+            f"  {who}: {need.demand_hours:g} h needed, {need.holders} people can give at most "
+            f"{need.supply_hours:g} h"
+        )
+    for warning in demand.warnings:
+        click.echo(f"warning: {warning.text}")
 
 
 def _progress_printer() -> Callable[[Progress], None]:

@@ -24,9 +24,10 @@ MAX_LISTED = 3
 
 @dataclass(frozen=True)
 class Need:
-    """Demand against supply for one skill, or one tag (or a post's any-of group of tags)."""
+    """Demand against supply for one skill, or one tag (or a post's any-of group of tags), or for
+    everyone (kind ``all``, key ``*``)."""
 
-    kind: Literal["skill", "tag"]
+    kind: Literal["skill", "tag", "all"]
     key: str
     label: str
     demand_hours: float
@@ -239,6 +240,11 @@ def needs(roster: Roster, period: Period, slots: list[Slot]) -> list[Need]:
         out.append(
             Need(kind, "|".join(group), label, hours, supply, len(holders))  # type: ignore[arg-type]
         )
+    everyone = sum(s.min * s.hours for s in slots)
+    everyone_label = "全体人员" if words.zh else "everyone"
+    out.append(
+        Need("all", "*", everyone_label, everyone, sum(capacity.values()), len(roster.people))
+    )
     return out
 
 
@@ -278,16 +284,21 @@ def period_warnings(
     for need in found:
         if not need.short or not need.holders:
             continue  # nobody holds it at all: said once, as a post or quota nobody may take
+        needed, given = _h(need.demand_hours), _h(need.supply_hours)
         if words.zh:
-            what = f"技能{need.label}" if need.kind == "skill" else f"身份{need.label}"
+            what = {"skill": f"技能{need.label}", "tag": f"身份{need.label}"}.get(
+                need.kind, need.label
+            )
+            who = f"{need.holders}人" if need.kind == "all" else f"{need.holders}名持有者"
+            text = f"{what}：需要{needed}小时，{who}最多能提供{given}小时"
+        elif need.kind == "all":
             text = (
-                f"{what}：需要{_h(need.demand_hours)}小时，{need.holders}名持有者最多能提供"
-                f"{_h(need.supply_hours)}小时"
+                f"everyone: {needed} h needed, the {need.holders} people can give at most {given} h"
             )
         else:
             text = (
-                f"{need.kind} {need.label}: {_h(need.demand_hours)} h needed, its "
-                f"{need.holders} holder(s) can give at most {_h(need.supply_hours)} h"
+                f"{need.kind} {need.label}: {needed} h needed, its {need.holders} holder(s) "
+                f"can give at most {given} h"
             )
         out.append(DemandWarning(f"{need.kind}_short", text))
     return out

@@ -50,6 +50,7 @@ def test_warnings_in_chinese(tmp_path: Path) -> None:
         "夜巡（night）在2020-02-03 22:00无人可排（可排的人请假或不值夜班）",
         "技能测温：需要84小时，2名持有者最多能提供24小时",
         "身份党员：需要126小时，1名持有者最多能提供12小时",
+        "全体人员：需要294小时，3人最多能提供24小时",
     ]
 
 
@@ -63,10 +64,12 @@ def test_warnings_in_english_with_codes(tmp_path: Path) -> None:
         "shift_nobody",
         "skill_short",
         "tag_short",
+        "all_short",
     ]
     assert (
         warnings[3].text == "skill thermometer: 84 h needed, its 2 holder(s) can give at most 24 h"
     )
+    assert warnings[5].text == "everyone: 294 h needed, the 3 people can give at most 24 h"
 
 
 def test_without_a_period_only_the_static_warnings(tmp_path: Path) -> None:
