@@ -101,17 +101,64 @@ def reason_phrase(roster: Roster, person: Person, slot: Slot, reason: str, detai
     return f"受规则 {reason} 限制" if zh else f"kept away by rule {reason}"
 
 
-def personal_violations(
-    roster: Roster, period: Period, shifts: list[Slot], pid: str
+#: Soft checks that only price a roster and never report a violation. They are skipped when
+#: looking for the rule a person would break: fairness compares everyone and would be slow.
+PRICE_ONLY = frozenset({"fairness", "requests"})
+
+
+class PersonalChecker:
+    """The hard violations of one person's own shifts, checked on a roster of that person alone,
+    so the cost per question does not grow with the number of people (a district has 1,000)."""
+
+    def __init__(self, roster: Roster, period: Period) -> None:
+        self.roster = roster
+        self.period = period
+        self._solo: dict[str, Roster] = {}
+
+    def solo(self, pid: str) -> Roster:
+        """The roster with only this person (and only their pins and requests)."""
+        cached = self._solo.get(pid)
+        if cached is None:
+            config = self.roster.config
+            mine = config.model_copy(
+                update={
+                    "pins": [p for p in config.pins if p.person == pid],
+                    "requests": [r for r in config.requests if r.person == pid],
+                }
+            )
+            person = self.roster.person(pid)
+            cached = Roster(
+                self.roster.folder, mine, [person], {pid: self.roster.leave.get(pid, [])}
+            )
+            self._solo[pid] = cached
+        return cached
+
+    def violations(self, pid: str, shifts: list[Slot]) -> list[checker.Violation]:
+        """Violations of every rule of the checker but eligibility (``ineligibility`` answers it
+        first) by the roster made of ``pid`` on ``shifts`` and nobody else: the rules about one
+        person's shifts (overlap, rest, hours, days in a row, successions…) see their own roster."""
+        ctx = Ctx(self.solo(pid), self.period, shifts, {s.id: [pid] for s in shifts})
+        found: list[checker.Violation] = []
+        for hard in checker.HARD:
+            if hard is not checker.eligibility:
+                found.extend(hard(ctx))
+        for soft in checker.SOFT:
+            if soft.__name__ not in PRICE_ONLY:
+                found.extend(soft(ctx)[0])
+        return found
+
+
+def team_violations(
+    roster: Roster, period: Period, slot: Slot, people: list[str]
 ) -> list[checker.Violation]:
-    """Hard violations of the roster made of this person's ``shifts`` alone: the rules about one
-    person's shifts (overlap, rest, hours, days in a row…) see exactly their own roster.
-    Eligibility is left out (``ineligibility`` answers it first)."""
-    ctx = Ctx(roster, period, shifts, {s.id: [pid] for s in shifts})
+    """Violations of the rules about one shift's team (headcount and quota maximums) when
+    ``people`` are on ``slot``; checked on a roster of those people alone."""
+    team = Roster(roster.folder, roster.config, [roster.person(p) for p in people], {})
+    ctx = Ctx(team, period, [slot], {slot.id: people})
     found: list[checker.Violation] = []
-    for hard in checker.HARD:
-        if hard is not checker.eligibility:
-            found.extend(hard(ctx))
+    for soft in checker.SOFT:
+        if soft.__name__ not in PRICE_ONLY:
+            found.extend(soft(ctx)[0])
     return found
 
 
@@ -131,18 +178,12 @@ class ShortageExplainer:
             for pid in people:
                 if pid in self.shifts and sid in self.by_id:
                     self.shifts[pid].append(sid)
+        self.personal = PersonalChecker(roster, period)
         self._own: dict[str, Counter[str]] = {}
+        self._team: dict[str, Counter[str]] = {}
 
     def _personal(self, pid: str, slot_ids: list[str]) -> list[checker.Violation]:
-        return personal_violations(self.roster, self.period, [self.by_id[s] for s in slot_ids], pid)
-
-    def _slot_level(self, slot: Slot, people: list[str]) -> list[checker.Violation]:
-        """Violations of the rules about one shift's team (headcount maximum, quota maximum)."""
-        ctx = Ctx(self.roster, self.period, [slot], {slot.id: people})
-        found: list[checker.Violation] = []
-        for soft in checker.SOFT:
-            found.extend(soft(ctx)[0])
-        return found
+        return self.personal.violations(pid, [self.by_id[s] for s in slot_ids])
 
     def blocker(self, person: Person, slot: Slot) -> Blocker:
         """Why ``person`` is not on ``slot``: the first reason found (eligibility first, then the
@@ -158,9 +199,13 @@ class ShortageExplainer:
         with_slot = self._personal(person.id, [*self.shifts[person.id], slot.id])
         broken = self._new(own, with_slot)
         if broken is None:
-            on_slot = list(self.assignment.get(slot.id, []))
-            before = Counter(v.rule for v in self._slot_level(slot, on_slot))
-            broken = self._new(before, self._slot_level(slot, [*on_slot, person.id]))
+            on_slot = [p for p in self.assignment.get(slot.id, []) if p in self.shifts]
+            before = self._team.get(slot.id)
+            if before is None:
+                found = team_violations(self.roster, self.period, slot, on_slot)
+                before = self._team[slot.id] = Counter(v.rule for v in found)
+            after = team_violations(self.roster, self.period, slot, [*on_slot, person.id])
+            broken = self._new(before, after)
         if broken is None:
             phrase = reason_phrase(self.roster, person, slot, FREE, "")
             return Blocker(person.id, FREE, phrase, "breaks no hard rule")
@@ -197,10 +242,10 @@ class ShortageExplainer:
         zh = _zh(self.roster)
         if zh:
             parts = [f"{n}人{phrase}" for (_, phrase), n in ranked]
-            text = f"缺{missing}人" + (f"：{'，'.join(parts)}" if parts else "：无人可排")
+            text = f"缺{missing}人" + (f"：{'，'.join(parts)}" if parts else "：没有其他人")
         else:
             parts = [f"{n} {phrase}" for (_, phrase), n in ranked]
-            text = f"{missing} missing" + (f": {', '.join(parts)}" if parts else ": nobody to ask")
+            text = f"{missing} missing" + (f": {', '.join(parts)}" if parts else ": nobody else")
         return ShortageOut(
             slot=slot.id,
             post=slot.post,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,9 +20,9 @@ from ortools.sat.python import cp_model
 
 from roster.eligibility import ineligibility
 from roster.errors import InfeasibleError
-from roster.explain import personal_violations, reason_phrase
+from roster.explain import PersonalChecker, reason_phrase
 from roster.load import Roster
-from roster.models import Leave, Person
+from roster.models import Leave, Person, RuleSet
 from roster.slots import Period, Slot
 
 from .model import HardRule, Penalty, RosterModel
@@ -33,6 +34,11 @@ HINT_BUDGET = 5.0
 WALL_FACTOR = 3.0
 #: Most virtual people offered per kind when computing the staffing hint.
 MAX_VIRTUAL = 30
+#: Rules of virtual people beyond the global and tag rules: no minimum of hours or of days in a
+#: row, so one who is not needed need not work (and one who is, works only where needed).
+NO_MINIMUMS = RuleSet(
+    min_hours=0, min_hours_per_week=0, min_consecutive_days=1, min_consecutive_days_off=1
+)
 #: Virtual people of each kind offered to CP-SAT beyond what the greedy first fit used.
 SLACK = 2
 
@@ -315,7 +321,15 @@ def staffing_hint(
         pool[kind] = []
         for j in range(min(bound, MAX_VIRTUAL)):
             pid = f"virtual-{k + 1}-{j + 1}"
-            extra.append(Person(id=pid, name=pid, tags=list(kind.tags), skills=list(kind.skills)))
+            extra.append(
+                Person(
+                    id=pid,
+                    name=pid,
+                    tags=list(kind.tags),
+                    skills=list(kind.skills),
+                    rules=NO_MINIMUMS,
+                )
+            )
             pool[kind].append(pid)
     bigger = _with_people(roster, period, extra, short)
     greedy, unfilled = _greedy(bigger, period, short, assignment, pool)
@@ -359,6 +373,7 @@ def _greedy(
 ) -> tuple[dict[Kind, int], int]:
     """Virtual people used per kind by first-fit over the unfilled places, and places left."""
     shifts: dict[str, list[Slot]] = {pid: [] for pids in pool.values() for pid in pids}
+    personal = PersonalChecker(roster, period)
     left = 0
     for slot in short:
         post = roster.post(slot.post)
@@ -383,7 +398,7 @@ def _greedy(
                     pid
                     for pid in pool.get(kind, [])
                     if ineligibility(roster, roster.person(pid), slot) is None
-                    and not personal_violations(roster, period, [*shifts[pid], slot], pid)
+                    and not _breaks(personal, pid, shifts[pid], slot)
                 ),
                 None,
             )
@@ -394,6 +409,13 @@ def _greedy(
             on.append(roster.person(taker))
     used = {kind: sum(1 for pid in pids if shifts[pid]) for kind, pids in pool.items()}
     return {k: n for k, n in used.items() if n}, left
+
+
+def _breaks(personal: PersonalChecker, pid: str, shifts: list[Slot], slot: Slot) -> bool:
+    """Whether taking ``slot`` breaks a rule for ``pid`` that their shifts so far keep."""
+    before = Counter(v.rule for v in personal.violations(pid, shifts))
+    after = Counter(v.rule for v in personal.violations(pid, [*shifts, slot]))
+    return any(n > before[rule] for rule, n in after.items())
 
 
 def _solve_hint(
