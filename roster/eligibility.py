@@ -80,13 +80,14 @@ class Pool:
 
 
 def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
-    """Groups of people whose load is compared for fairness: people who may take the same posts
-    (by skills and tags). What each can give is their weekly hour limit (when anyone in the group
-    has one) times their days not on leave; loads are compared in proportion to it, so a
-    part-timer or someone off sick for two days is not expected to match a full week. People on
-    leave the whole period are left out. Only groups of two or more."""
+    """Groups of people whose load is compared for fairness: people who may take a post in
+    common (by skills and tags), directly or through others. What each can give is their weekly
+    hour limit (when anyone in the group has one) times their days not on leave; loads are
+    compared in proportion to it, so a part-timer or someone off sick for two days is not
+    expected to match a full week. People on leave the whole period are left out. Only groups
+    of two or more."""
     days = period.days
-    groups: dict[frozenset[str], list[tuple[Person, int]]] = {}
+    able: list[tuple[Person, int, frozenset[str]]] = []
     for person in roster.people:
         away = roster.away(person.id)
         free = 0
@@ -95,16 +96,31 @@ def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
             end = start + timedelta(days=1)
             if not any(a < end and start < b for a, b, _ in away):
                 free += 1
-        if free == 0:
-            continue
         posts = frozenset(
             post.id
             for post in roster.config.posts
             if all(s in person.skills for s in post.skills)
             and (not post.tags or any(t in person.tags for t in post.tags))
         )
-        if posts:
-            groups.setdefault(posts, []).append((person, free))
+        if free and posts:
+            able.append((person, free, posts))
+    # People who may take a post in common share a pool, and so do people linked through others:
+    # the groups are the connected parts of "may take the same post" (a union-find over posts).
+    parent: dict[str, str] = {}
+
+    def root(post: str) -> str:
+        while parent.setdefault(post, post) != post:
+            parent[post] = parent[parent[post]]
+            post = parent[post]
+        return post
+
+    for _, _, posts in able:
+        first, *rest = sorted(posts)
+        for other in rest:
+            parent[root(other)] = root(first)
+    groups: dict[str, list[tuple[Person, int]]] = {}
+    for person, free, posts in able:
+        groups.setdefault(root(min(posts)), []).append((person, free))
     pools = []
     for members in groups.values():
         if len(members) < 2:
