@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,9 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/python -m pytest
+
+docs: $(STAMP)
+	$(BIN)/python tools/clidoc.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.curtois --all --time-limit 60 --workers 8 --results benchmarks/results.md
