@@ -16,6 +16,7 @@ from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
+from . import lns
 from .components import find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
 from .model import Penalty, RosterModel
@@ -50,6 +51,8 @@ class SolveOptions:
     generated_at: datetime | None = None
     log: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    #: Improve the first rosters with the large-neighbourhood loop of solver/lns.py.
+    lns: bool = False
 
 
 def choose_workers(model: RosterModel, requested: int | None) -> int:
@@ -125,7 +128,10 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     if options.hint:
         m.hint(options.hint)
     workers = choose_workers(m, options.workers)
-    solver, status = run(m, options, workers)
+    if options.lns:
+        solver, status, _ = lns.search(m, options, workers, run)
+    else:
+        solver, status = run(m, options, workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
             # Name the smallest set of contradicting hard rules (solver/explain.py).

@@ -20,6 +20,8 @@ def successions(m: RosterModel) -> list[Penalty]:
     penalties: list[Penalty] = []
     for index, rule in enumerate(m.roster.config.successions):
         for person in m.people:
+            # In explain mode the one-a-day limit is guarded and may be switched off: pairs then.
+            one_a_day = m.rules(person).max_shifts_per_day == 1 and not m.explain
             by_day: dict[date, list[tuple[Slot, cp_model.IntVar]]] = {}
             for slot, var in m.of_person(person):
                 by_day.setdefault(slot.day, []).append((slot, var))
@@ -38,10 +40,14 @@ def successions(m: RosterModel) -> list[Penalty]:
                         f"{person.id} works none of {', '.join(rule.then)} on "
                         f"{day + timedelta(days=1)} after {', '.join(rule.after)} on {day}",
                     )
+                    if one_a_day:
+                        # At most one shift a day, so the shifts of `after` on the day and of
+                        # `then` on the next form one clique: a single at-most-one states the
+                        # rule, with |after| + |then| literals instead of |after| × |then| pairs.
+                        m.model.add_at_most_one([v for _, v in firsts] + [v for _, v in nexts])
+                        continue
                     for _, first in firsts:
                         for _, second in nexts:
-                            if first is second:
-                                continue
                             m.model.add_bool_or([first.Not(), second.Not()]).only_enforce_if(guard)
                 elif rule.weight > 0:
                     for a, first in firsts:

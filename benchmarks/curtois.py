@@ -1,0 +1,524 @@
+"""The Curtois & Qu shift scheduling benchmark: each instance read into the project's own domain
+(people, posts, rules, leave, requests, headcount targets), solved by the project's own solver,
+written as ``employee,day,shift`` CSV and compared with the best known results.
+
+    python -m benchmarks.curtois INSTANCE --time-limit S --workers N --out SOLUTION.csv
+    python -m benchmarks.curtois --all --time-limit 60 --workers 2 --results benchmarks/results.md
+
+Every part of the format maps onto a rule the engine has (shared/benchmarks/README.md, 1.4):
+a shift type is a post with one shift pattern per distinct cover row, starting 08:00 every day
+so no two days' shifts overlap; a cover row is a headcount with min 0, target the requirement,
+max the staff count and the row's under/over weights; ``MaxShifts`` is ``max_shifts_per_post``;
+the total minutes are ``min_hours``/``max_hours``; the consecutive limits and weekends are the
+rules of the same names; fixed days off are leave; on/off requests are prefer/avoid requests;
+``CannotFollow`` is a hard succession; one shift a day and no rest between shifts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from datetime import time as time_of_day
+from pathlib import Path
+
+import click
+
+from roster.load import Roster
+from roster.models import (
+    Headcount,
+    Leave,
+    Person,
+    Post,
+    Request,
+    RosterConfig,
+    RuleSet,
+    ShiftPattern,
+    Succession,
+    Weights,
+)
+from roster.schedule import Schedule
+from roster.slots import Period
+from solver.solve import Progress, SolveOptions, solve
+
+#: Day 0 of every instance is a Monday; any Monday will do.
+FIRST_DAY = date(2024, 1, 1)
+#: Nominal start of every shift: the longest shift is 12 h, so shifts of different days never meet.
+START = time_of_day(8, 0)
+#: Where the instances live, relative to the repository (CI keeps shared/ beside the clone).
+INSTANCE_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "curtois"
+#: Best known objective of instances 1–16 (shared/benchmarks/README.md, 1.5: the lower UB).
+BEST_KNOWN = {
+    1: 607, 2: 828, 3: 1001, 4: 1716, 5: 1143, 6: 1950, 7: 1056, 8: 1300,
+    9: 439, 10: 4631, 11: 3443, 12: 4040, 13: 1348, 14: 1278, 15: 3828, 16: 3225,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A shift type: its length and the shift types that may not follow it the next day."""
+
+    id: str
+    minutes: int
+    cannot_follow: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Staff:
+    """An employee line of ``SECTION_STAFF``."""
+
+    id: str
+    max_shifts: dict[str, int]
+    max_minutes: int
+    min_minutes: int
+    max_consecutive: int
+    min_consecutive: int
+    min_days_off: int
+    max_weekends: int
+
+
+@dataclass
+class Instance:
+    """A Curtois & Qu instance as written in its file."""
+
+    name: str
+    horizon: int
+    shifts: list[Shift]
+    staff: list[Staff]
+    days_off: dict[str, list[int]] = field(default_factory=dict)
+    #: (employee, day, shift, weight)
+    on_requests: list[tuple[str, int, str, int]] = field(default_factory=list)
+    off_requests: list[tuple[str, int, str, int]] = field(default_factory=list)
+    #: (day, shift) → (requirement, under weight, over weight)
+    cover: dict[tuple[int, str], tuple[int, int, int]] = field(default_factory=dict)
+
+
+def read_instance(path: Path) -> Instance:
+    """Read an instance file (CRLF or LF; ``#`` comments; sections in the documented order)."""
+    sections: dict[str, list[list[str]]] = {}
+    current = ""
+    for raw in path.read_text(encoding="ascii").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("SECTION_"):
+            current = line
+            sections[current] = []
+            continue
+        sections[current].append(line.split(","))
+    inst = Instance(
+        name=path.stem,
+        horizon=int(sections["SECTION_HORIZON"][0][0]),
+        shifts=[
+            Shift(row[0], int(row[1]), tuple(s for s in row[2].split("|") if s))
+            for row in sections["SECTION_SHIFTS"]
+        ],
+        staff=[],
+    )
+    for row in sections["SECTION_STAFF"]:
+        limits = dict(part.split("=") for part in row[1].split("|") if part)
+        inst.staff.append(
+            Staff(
+                id=row[0],
+                max_shifts={s: int(n) for s, n in limits.items()},
+                max_minutes=int(row[2]),
+                min_minutes=int(row[3]),
+                max_consecutive=int(row[4]),
+                min_consecutive=int(row[5]),
+                min_days_off=int(row[6]),
+                max_weekends=int(row[7]),
+            )
+        )
+    for row in sections.get("SECTION_DAYS_OFF", []):
+        inst.days_off[row[0]] = [int(d) for d in row[1:] if d]
+    for key, target in (
+        ("SECTION_SHIFT_ON_REQUESTS", inst.on_requests),
+        ("SECTION_SHIFT_OFF_REQUESTS", inst.off_requests),
+    ):
+        for row in sections.get(key, []):
+            target.append((row[0], int(row[1]), row[2], int(row[3])))
+    for row in sections["SECTION_COVER"]:
+        inst.cover[(int(row[0]), row[1])] = (int(row[2]), int(row[3]), int(row[4]))
+    return inst
+
+
+def day_date(day: int) -> date:
+    """The date of day ``day`` of an instance."""
+    return FIRST_DAY + timedelta(days=day)
+
+
+def to_roster(inst: Instance) -> tuple[Roster, Period]:
+    """The instance as a roster of the project's own domain, and its planning period."""
+    staff_count = len(inst.staff)
+    posts = []
+    for shift in inst.shifts:
+        # One pattern per distinct cover row, holding the dates that have it.
+        by_cover: dict[tuple[int, int, int], list[date]] = {}
+        for day in range(inst.horizon):
+            row = inst.cover.get((day, shift.id), (0, 0, 0))
+            by_cover.setdefault(row, []).append(day_date(day))
+        patterns = [
+            ShiftPattern(
+                start=START,
+                hours=shift.minutes / 60,
+                dates=dates,
+                name=shift.id,
+                headcount=Headcount(
+                    min=0,
+                    target=req,
+                    max=max(req, staff_count),
+                    under_weight=under,
+                    over_weight=over,
+                ),
+            )
+            for (req, under, over), dates in by_cover.items()
+        ]
+        posts.append(Post(id=shift.id, name=shift.id, shifts=patterns, headcount=Headcount(min=0)))
+    people = [
+        Person(
+            id=s.id,
+            name=s.id,
+            rules=RuleSet(
+                max_shifts_per_post=dict(s.max_shifts),
+                max_hours=s.max_minutes / 60,
+                min_hours=s.min_minutes / 60,
+                max_consecutive_days=s.max_consecutive,
+                min_consecutive_days=s.min_consecutive or None,
+                min_consecutive_days_off=s.min_days_off or None,
+                max_weekends=s.max_weekends,
+            ),
+        )
+        for s in inst.staff
+    ]
+    leave = [
+        Leave.model_validate({"person": pid, "from": day_date(d), "to": day_date(d)})
+        for pid, days in inst.days_off.items()
+        for d in days
+    ]
+    requests = [
+        Request(person=e, kind="prefer", post=s, date=day_date(d), weight=w)
+        for e, d, s, w in inst.on_requests
+    ] + [
+        Request(person=e, kind="avoid", post=s, date=day_date(d), weight=w)
+        for e, d, s, w in inst.off_requests
+    ]
+    config = RosterConfig(
+        name=f"Curtois & Qu {inst.name}",
+        timezone="UTC",
+        language="en",
+        rules=RuleSet(max_shifts_per_day=1, min_rest_hours=0),
+        # The benchmark's objective is cover and requests only: no fairness terms.
+        weights=Weights(fair_hours=0, fair_nights=0, fair_weekends=0),
+        successions=[
+            Succession(after=[s.id], then=list(s.cannot_follow))
+            for s in inst.shifts
+            if s.cannot_follow
+        ],
+        posts=posts,
+        people=people,
+        leave=leave,
+        requests=requests,
+    )
+    by_person: dict[str, list[Leave]] = {}
+    for item in leave:
+        by_person.setdefault(item.person, []).append(item)
+    roster = Roster(folder=Path("."), config=config, people=people, leave=by_person)
+    period = Period(FIRST_DAY, day_date(inst.horizon - 1), "UTC")
+    return roster, period
+
+
+def solution_rows(schedule: Schedule) -> list[tuple[str, int, str]]:
+    """The schedule as ``(employee, day, shift)`` rows, by employee (in file order) then day."""
+    order = {p.id: i for i, p in enumerate(schedule.people)}
+    rows = [
+        (pid, (slot.start.date() - FIRST_DAY).days, slot.post)
+        for slot in schedule.slots
+        for pid in slot.assigned
+    ]
+    return sorted(rows, key=lambda r: (order[r[0]], r[1]))
+
+
+def write_solution(path: Path, rows: list[tuple[str, int, str]]) -> None:
+    """Write the solution CSV with header ``employee,day,shift``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="ascii") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["employee", "day", "shift"])
+        writer.writerows(rows)
+
+
+@dataclass
+class Result:
+    """One run on one instance."""
+
+    instance: str
+    best_known: int | None
+    objective: int | None
+    bound: int | None
+    status: str
+    seconds: float
+    seconds_to_best: float
+    peak_mb: float
+    terms: dict[str, int]
+
+    @property
+    def gap(self) -> float | None:
+        """(objective − best known) / best known."""
+        if self.objective is None or not self.best_known:
+            return None
+        return (self.objective - self.best_known) / self.best_known
+
+
+def instance_number(path: Path) -> int | None:
+    """The N of ``InstanceN.txt``."""
+    digits = path.stem.removeprefix("Instance")
+    return int(digits) if digits.isdigit() else None
+
+
+def run_instance(
+    path: Path,
+    time_limit: float,
+    workers: int | None,
+    seed: int = 0,
+    out: Path | None = None,
+    extra: dict[str, object] | None = None,
+    lns: bool = True,
+) -> Result:
+    """Read, solve and score one instance; write its solution CSV when ``out`` is given."""
+    started = time.monotonic()
+    inst = read_instance(path)
+    roster, period = to_roster(inst)
+    best: dict[str, float] = {"objective": float("inf"), "elapsed": 0.0}
+
+    def progress(p: Progress) -> None:
+        if p.objective < best["objective"]:
+            best["objective"] = p.objective
+            best["elapsed"] = time.monotonic() - started
+
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=progress,
+        extra=dict(extra or {}),
+        lns=lns,
+    )
+    schedule = solve(roster, period, options)
+    rows = solution_rows(schedule)
+    if out is not None:
+        write_solution(out, rows)
+    number = instance_number(path)
+    return Result(
+        instance=path.stem,
+        best_known=BEST_KNOWN.get(number) if number is not None else None,
+        objective=schedule.solver.objective,
+        bound=schedule.solver.bound,
+        status=schedule.solver.status,
+        seconds=round(time.monotonic() - started, 2),
+        seconds_to_best=round(best["elapsed"], 2),
+        peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        terms={t.rule: t.penalty for t in schedule.objective_terms if t.penalty},
+    )
+
+
+def machine() -> str:
+    """The machine in one line: CPU model, cores, memory, Python and OR-Tools versions."""
+    from importlib.metadata import version
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 2**30:.0f} GiB"
+    except (ValueError, OSError):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, "
+        f"OR-Tools {version('ortools')}"
+    )
+
+
+def results_table(results: list[Result], command: str, note: str = "") -> str:
+    """``benchmarks/results.md``: one row per instance, then the command and the machine."""
+    lines = [
+        "# Curtois & Qu benchmark results",
+        "",
+        "Objective recomputed from the roster by the checker (cover + requests, as in",
+        "shared/benchmarks/README.md 1.4); gap = (ours − best known) / best known;",
+        "bound = CP-SAT's proven lower bound; time to best = seconds from start (reading",
+        "included) to our last improving solution; peak = peak resident memory of the process",
+        "solving the instance.",
+        "",
+        "| instance | best known | ours | gap | bound | status | time to best (s) | peak (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+    ]
+    for r in results:
+        gap = f"{r.gap:.1%}" if r.gap is not None else "–"
+        lines.append(
+            f"| {r.instance} | {r.best_known if r.best_known is not None else '–'} "
+            f"| {r.objective if r.objective is not None else '–'} | {gap} "
+            f"| {r.bound if r.bound is not None else '–'} | {r.status} | {r.seconds_to_best:g} "
+            f"| {r.peak_mb:g} |"
+        )
+    lines += ["", f"Command: `{command}`", "", f"Machine: {machine()}"]
+    if note:
+        lines += ["", note]
+    return "\n".join(lines) + "\n"
+
+
+def _instances(folder: Path) -> list[Path]:
+    paths = [p for p in folder.glob("Instance*.txt") if instance_number(p) is not None]
+    return sorted(paths, key=lambda p: instance_number(p) or 0)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("instance", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--time-limit",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds of solving per instance.",
+)
+@click.option(
+    "--workers", type=int, default=None, help="CP-SAT workers (default: chosen by model size)."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write the solution CSV here.")
+@click.option("--all", "run_all", is_flag=True, help="Run every instance of --instances.")
+@click.option(
+    "--instances",
+    type=click.Path(path_type=Path),
+    default=INSTANCE_DIR,
+    show_default=True,
+    help="Folder of InstanceN.txt files (with --all).",
+)
+@click.option("--only", default="", help="With --all: comma-separated instance numbers.")
+@click.option(
+    "--results",
+    type=click.Path(path_type=Path),
+    help="With --all: write the results table (Markdown) here.",
+)
+@click.option(
+    "--solutions",
+    type=click.Path(path_type=Path),
+    help="With --all: write each solution CSV into this folder.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--note", default="", help="With --results: a line added under the table.")
+def main(
+    instance: Path | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    out: Path | None,
+    run_all: bool,
+    instances: Path,
+    only: str,
+    results: Path | None,
+    solutions: Path | None,
+    as_json: bool,
+    note: str,
+) -> None:
+    """Solve Curtois & Qu instances with the engine and compare with the best known results.
+
+    Example: python -m benchmarks.curtois ../shared/benchmarks/curtois/Instance1.txt
+    --time-limit 10 --workers 8 --out out/instance1.csv
+    """
+    if run_all:
+        _run_all(instances, time_limit, workers, seed, only, results, solutions, note)
+        return
+    if instance is None:
+        raise click.UsageError("give an INSTANCE file, or --all")
+    result = run_instance(instance, time_limit, workers, seed, out)
+    if as_json:
+        click.echo(json.dumps(asdict(result)))
+        return
+    gap = (
+        f" (gap {result.gap:.1%} to best known {result.best_known})"
+        if result.gap is not None
+        else ""
+    )
+    click.echo(f"{result.instance}: objective {result.objective}{gap}")
+    click.echo(
+        f"status {result.status}, bound {result.bound}, {result.seconds:g} s "
+        f"(best found at {result.seconds_to_best:g} s), peak {result.peak_mb:g} MB"
+    )
+    click.echo("terms: " + ", ".join(f"{k} {v}" for k, v in result.terms.items()))
+
+
+def _run_all(
+    folder: Path,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    only: str,
+    results: Path | None,
+    solutions: Path | None,
+    note: str,
+) -> None:
+    """Each instance in its own process, so that peak memory is the instance's own."""
+    paths = _instances(folder)
+    if only:
+        wanted = {int(n) for n in only.split(",") if n.strip()}
+        paths = [p for p in paths if instance_number(p) in wanted]
+    if not paths:
+        raise click.ClickException(f"{folder}: no InstanceN.txt files")
+    done: list[Result] = []
+    for path in paths:
+        cmd = [
+            sys.executable,
+            "-m",
+            "benchmarks.curtois",
+            str(path),
+            "--json",
+            "--time-limit",
+            str(time_limit),
+            "--seed",
+            str(seed),
+        ]
+        if workers is not None:
+            cmd += ["--workers", str(workers)]
+        if solutions is not None:
+            cmd += ["--out", str(solutions / f"{path.stem}.csv")]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise click.ClickException(f"{path.name}: {proc.stderr.strip()}")
+        result = Result(**json.loads(proc.stdout.strip().splitlines()[-1]))
+        done.append(result)
+        gap = f"{result.gap:.1%}" if result.gap is not None else "–"
+        click.echo(
+            f"{result.instance}: {result.objective} (best known {result.best_known}, "
+            f"gap {gap}), bound {result.bound}, {result.status}, "
+            f"best at {result.seconds_to_best:g} s, {result.peak_mb:g} MB",
+            err=True,
+        )
+    if results is not None:
+        command = "python -m benchmarks.curtois " + " ".join(_quote(a) for a in sys.argv[1:])
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(results_table(done, command, note), encoding="utf-8")
+
+
+def _quote(arg: str) -> str:
+    return arg if arg and all(c.isalnum() or c in "-_./=," for c in arg) else repr(arg)
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["Instance", "Result", "read_instance", "run_instance", "to_roster"]

@@ -1,0 +1,275 @@
+"""Large-neighbourhood search around CP-SAT: keep the best roster, free a part of it, re-solve.
+
+CP-SAT's portfolio proves small rosters optimal quickly, but on rosters of a few thousand Booleans
+and more it stalls far from the best known results (measured on the Curtois & Qu instances, see
+benchmarks/results.md), and in interleaved (deterministic) mode it runs none of its own LNS
+workers. This loop does what published rostering heuristics do: find a first roster ignoring the
+objective, let CP-SAT's portfolio improve it for a share of the time (and prove a bound), then
+repeatedly fix most (person, slot) cells to the best roster so far and let a short single-worker
+CP-SAT run re-optimise the rest: a few people's whole period, a few days for everyone, or a block
+of people × days. A last full run, hinted with the best roster, reports it with CP-SAT's status.
+
+Every limit is deterministic time, as in ``solver.solve.run``: the budget is spent by counting each
+sub-solve's deterministic time, so the same seed gives the same roster on a busy machine too (the
+wall-clock cap of ``run`` still guards against a machine far slower than the estimate).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ortools.sat.python import cp_model
+
+from .model import RosterModel
+
+if TYPE_CHECKING:
+    from .solve import SolveOptions
+
+#: Share of the time limit that finding a first roster may take at most.
+FIND_SHARE = 0.5
+#: Share of the time limit for the first full CP-SAT run (it often proves small models optimal).
+FIRST_SHARE = 0.2
+#: Share of the time limit (at most FINAL_MAX) for the last full run, hinted with the best roster:
+#: it may still improve it, and it reports the roster with CP-SAT's own status and bound.
+FINAL_SHARE = 0.05
+FINAL_MAX = 3.0
+#: The hard wall-clock stop, as a multiple of the time limit (as in ``solver.solve.run``).
+WALL_CAP = 3
+#: Deterministic-time limit of one sub-solve (a fraction of a second of one core's work).
+SUB_DTIME = 0.2
+#: Deterministic time charged per sub-solve on top of CP-SAT's own count, for the copying and
+#: fixing done here (and so that the loop ends even if sub-solves report no work at all).
+SUB_OVERHEAD = 0.01
+
+
+@dataclass
+class _Kind:
+    """A kind of neighbourhood with its adaptive size (share of people or days freed)."""
+
+    name: str
+    size: float
+    low: float
+    high: float
+    tries: int = 0
+    wins: int = 0
+
+    def grow(self) -> None:
+        self.size = min(self.high, self.size * 1.15)
+
+    def shrink(self) -> None:
+        self.size = max(self.low, self.size / 1.15)
+
+
+@dataclass
+class LnsStats:
+    """What the loop did, for logs and benchmarks."""
+
+    iterations: int = 0
+    improvements: int = 0
+    first_objective: float | None = None
+    final_objective: float | None = None
+    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: (phase, deterministic time, wall seconds)
+    phases: list[tuple[str, float, float]] = field(default_factory=list)
+
+
+@dataclass
+class _Cells:
+    """The model's (person, slot) Booleans, indexed by person and by day."""
+
+    index: list[int]
+    person_of: list[str]
+    day_of: list[date]
+    by_person: dict[str, list[int]]
+    by_day: dict[date, list[int]]
+
+    @classmethod
+    def of(cls, m: RosterModel) -> _Cells:
+        index: list[int] = []
+        person_of: list[str] = []
+        day_of: list[date] = []
+        by_person: dict[str, list[int]] = {}
+        by_day: dict[date, list[int]] = {}
+        for slot in m.slots:
+            for person, var in m.on_slot(slot):
+                k = len(index)
+                index.append(var.index)
+                person_of.append(person.id)
+                day_of.append(slot.day)
+                by_person.setdefault(person.id, []).append(k)
+                by_day.setdefault(slot.day, []).append(k)
+        return cls(index, person_of, day_of, by_person, by_day)
+
+
+def search(
+    m: RosterModel,
+    options: SolveOptions,
+    workers: int,
+    run: Callable[[RosterModel, SolveOptions, int], tuple[cp_model.CpSolver, Any]],
+) -> tuple[cp_model.CpSolver, Any, LnsStats]:
+    """Solve ``m`` within ``options.time_limit`` (deterministic time): a first roster, CP-SAT's
+    portfolio from it, the LNS loop, a last full run hinted with the best roster. Returns the last
+    run's solver and status (its roster is at least as good as the best found) and what the loop
+    did. ``run`` is ``solver.solve.run`` (passed in: solve imports this module)."""
+    from .solve import Progress
+
+    started = time.monotonic()
+    wall_deadline = started + WALL_CAP * options.time_limit + 5
+    stats = LnsStats()
+    limit = options.time_limit
+    # 1. A first roster, ignoring the objective: CP-SAT finds one far sooner that way (0.1 s
+    # against 4 s and more on Curtois & Qu instance 5), and minimising from it goes faster too.
+    feasible = m.model.clone()
+    feasible.proto.clear_objective()
+    finder = cp_model.CpSolver()
+    _limits(finder, options, workers, limit * FIND_SHARE, wall_deadline)
+    found = finder.solve(feasible)
+    used = finder.deterministic_time
+    if found not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Infeasible, or too hard to find alone: the plain run decides (and explains).
+        solver, status = run(m, replace(options, time_limit=max(1.0, limit - used)), workers)
+        return solver, status, stats
+    # 2. CP-SAT's portfolio from that roster, for a share of the time: it proves small models
+    # optimal, and gives the bound.
+    _set_hint(m.model, list(finder.response_proto.solution))
+    solver, status = run(m, replace(options, time_limit=max(1.0, limit * FIRST_SHARE)), workers)
+    used += solver.deterministic_time
+    if status != cp_model.FEASIBLE:
+        return solver, status, stats
+    best = list(solver.response_proto.solution)
+    best_objective = solver.objective_value
+    bound = solver.best_objective_bound
+    stats.first_objective = best_objective
+    stats.phases.append(("find", finder.deterministic_time, finder.wall_time))
+    stats.phases.append(("portfolio", solver.deterministic_time, solver.wall_time))
+    # 3. The loop.
+    loop_start = time.monotonic()
+    cells = _Cells.of(m)
+    rng = random.Random(options.seed)
+    people = sorted(cells.by_person)
+    days = sorted(cells.by_day)
+    kinds = [
+        _Kind("people", 0.15, 2 / max(2, len(people)), 0.8),
+        _Kind("days", 0.2, 1 / max(1, len(days)), 0.8),
+        _Kind("block", 0.35, 0.1, 0.9),
+    ]
+    final_limit = min(FINAL_MAX, max(1.0, limit * FINAL_SHARE))
+    while (
+        used < limit - final_limit
+        and best_objective > bound
+        and time.monotonic() < wall_deadline - final_limit
+    ):
+        kind = kinds[stats.iterations % len(kinds)]
+        stats.iterations += 1
+        kind.tries += 1
+        free = _neighbourhood(kind, cells, people, days, rng)
+        sub = m.model.clone()
+        variables = sub.proto.variables
+        for k, var_index in enumerate(cells.index):
+            if k not in free:
+                # A Boolean's domain is [0, 1]: both ends become the value.
+                domain = variables[var_index].domain
+                domain[0] = domain[1] = best[var_index]
+        _set_hint(sub, best)
+        sub_solver = cp_model.CpSolver()
+        params = sub_solver.parameters
+        params.num_workers = 1
+        params.random_seed = options.seed + stats.iterations
+        params.max_deterministic_time = SUB_DTIME
+        params.max_time_in_seconds = max(0.1, wall_deadline - time.monotonic())
+        sub_status = sub_solver.solve(sub)
+        used += sub_solver.deterministic_time + SUB_OVERHEAD
+        if sub_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            kind.shrink()
+            continue
+        value = sub_solver.objective_value
+        if value < best_objective:
+            best = list(sub_solver.response_proto.solution)
+            best_objective = value
+            stats.improvements += 1
+            kind.wins += 1
+            if options.on_progress is not None:
+                elapsed = time.monotonic() - started
+                options.on_progress(Progress(value, bound, elapsed, stats.improvements))
+        elif sub_status == cp_model.OPTIMAL:
+            # Nothing better within this neighbourhood: look wider next time.
+            kind.grow()
+        else:
+            # Out of time before proving anything: look narrower next time.
+            kind.shrink()
+    stats.by_kind = {k.name: (k.tries, k.wins) for k in kinds}
+    looped = used - sum(p[1] for p in stats.phases)
+    stats.phases.append(("loop", looped, time.monotonic() - loop_start))
+    # 4. The last run: the full model from the best roster, with the bound already proven.
+    _set_hint(m.model, best)
+    objective = m.model.proto.objective
+    m.model.add(
+        sum(
+            coef * m.model.get_int_var_from_proto_index(var)
+            for var, coef in zip(objective.vars, objective.coeffs, strict=True)
+        )
+        >= round(bound) - round(objective.offset)
+    )
+    remaining = max(final_limit, limit - used)
+    solver, status = run(m, replace(options, time_limit=remaining), workers)
+    stats.phases.append(("final", solver.deterministic_time, solver.wall_time))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        stats.final_objective = solver.objective_value
+    return solver, status, stats
+
+
+def _limits(
+    solver: cp_model.CpSolver,
+    options: SolveOptions,
+    workers: int,
+    dtime: float,
+    wall_deadline: float,
+) -> None:
+    """The parameters of ``solver.solve.run`` (deterministic, interleaved), with these limits."""
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = options.seed
+    params.interleave_search = True
+    for key, value in options.extra.items():
+        setattr(params, key, value)
+    params.max_deterministic_time = max(0.1, dtime)
+    params.max_time_in_seconds = max(0.1, wall_deadline - time.monotonic())
+
+
+def _neighbourhood(
+    kind: _Kind, cells: _Cells, people: list[str], days: list[date], rng: random.Random
+) -> set[int]:
+    """The cells a neighbourhood frees."""
+    if kind.name == "people":
+        n = max(2, round(kind.size * len(people)))
+        chosen = rng.sample(people, min(n, len(people)))
+        return {k for p in chosen for k in cells.by_person[p]}
+    if kind.name == "days":
+        width = max(1, round(kind.size * len(days)))
+        first = rng.randrange(0, max(1, len(days) - width + 1))
+        return {k for d in days[first : first + width] for k in cells.by_day[d]}
+    # A block: about half the people over a stretch of days, sized so the share freed is kind.size.
+    share = kind.size**0.5
+    chosen_people = set(rng.sample(people, max(2, min(len(people), round(share * len(people))))))
+    width = max(2, min(len(days), round(share * len(days))))
+    first = rng.randrange(0, max(1, len(days) - width + 1))
+    window = set(days[first : first + width])
+    return {
+        k
+        for k in range(len(cells.index))
+        if cells.person_of[k] in chosen_people and cells.day_of[k] in window
+    }
+
+
+def _set_hint(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint every variable of ``model`` with ``values`` (a solution, by variable index)."""
+    hint = model.proto.solution_hint
+    hint.vars.clear()
+    hint.values.clear()
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
