@@ -230,15 +230,13 @@ class ShortageExplainer:
             self.blocker(person, slot) for person in self.roster.people if person.id not in on_slot
         ]
         reasons: Counter[str] = Counter(b.reason for b in blockers)
-        # One part per distinct phrase (two leave reasons are two parts), in order of first
-        # appearance of the reason in the checking order, so the sentence is stable.
-        order = {"skill": 0, "tag": 1, "unavailable": 2, "no_nights": 3}
+        # One part per distinct phrase (two leave reasons are two parts), in the order the
+        # reasons are looked for, so every sentence reads the same way.
+        order = _reason_order()
         groups: dict[tuple[str, str], int] = {}
         for b in blockers:
             groups[(b.reason, b.phrase)] = groups.get((b.reason, b.phrase), 0) + 1
-        ranked = sorted(
-            groups.items(), key=lambda item: (order.get(item[0][0], 4), item[0][0] == FREE)
-        )
+        ranked = sorted(groups.items(), key=lambda item: order.get(item[0][0], len(order)))
         zh = _zh(self.roster)
         if zh:
             parts = [f"{n}人{phrase}" for (_, phrase), n in ranked]
@@ -251,10 +249,24 @@ class ShortageExplainer:
             post=slot.post,
             start=slot.start,
             missing=missing,
-            reasons=dict(sorted(reasons.items(), key=lambda kv: (order.get(kv[0], 4), kv[0]))),
+            reasons=dict(
+                sorted(reasons.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+            ),
             text=text,
             people={b.person: b.detail for b in blockers},
         )
+
+
+def _reason_order() -> dict[str, int]:
+    """Reason ids in the order they are looked for: eligibility, then the checker's rules (ids
+    not named after a check come after them), and ``free`` last."""
+    ids = ["skill", "tag", "unavailable", "no_nights"]
+    ids += [check.__name__ for check in [*checker.HARD, *checker.SOFT]]
+    order: dict[str, int] = {}
+    for rule in ids:
+        order.setdefault(rule, len(order))
+    order[FREE] = len(order) + 1000
+    return order
 
 
 def explain_shortages(

@@ -111,8 +111,8 @@ def test_each_hard_rule_is_named_as_a_reason(tmp_path: Path) -> None:
     }
     assert item.text == (
         "2 missing: 1 on leave (sick), 1 doing no night shifts, 1 on an overlapping shift, "
-        "1 resting after an earlier shift, 1 with weekly hours used up, "
-        "1 already on their most shifts that day, 1 free but not chosen"
+        "1 already on their most shifts that day, 1 resting after an earlier shift, "
+        "1 with weekly hours used up, 1 free but not chosen"
     )
     assert (
         item.people["p2"] == "Bob (p2): 9 h between morning/2020-02-03T06:00 and "
