@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli import main
 from roster.errors import InfeasibleError
 from roster.load import Roster
 from tests.explainkit import person, post, solved, write_roster
@@ -81,3 +83,22 @@ def test_without_strict_the_same_roster_is_produced_with_its_shortages(tmp_path:
     schedule = solved(roster)
     assert [s.text for s in schedule.shortages] == ["1 missing: 1 without skill thermometer"] * 4
     assert schedule.hints == ["1 more person with skill thermometer would fill every place"]
+
+
+def test_solve_command_exits_1_and_lists_the_conflict(tmp_path: Path) -> None:
+    folder = tmp_path / "strict"
+    write_roster(
+        folder,
+        [post("gate", "Gate", need=2, skills=("thermometer",))],
+        [person("p1", "Ann", skills=("thermometer",)), person("p2", "Bob")],
+        language="en",
+    )
+    args = ["solve", str(folder), "--from", "2020-02-03", "--to", "2020-02-03", "--strict"]
+    args += ["--workers", "2", "--time-limit", "5", "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        "Error: a hard rule cannot hold, so no roster exists; relax it\n"
+        "  - Gate 2020-02-03 08:00 needs at least 2\n"
+        "  - only 1 may take Gate 2020-02-03 08:00 (1 without skill thermometer)\n"
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli import main
 from roster.demand import capacity_hours, demand_report
 from roster.load import Roster
 from tests.explainkit import days, person, post, write_roster
@@ -108,3 +110,12 @@ def test_capacity_respects_weekly_limit_and_leave(
     # p1 may take the gate or the night round (6 h each), one shift a day, and is away Monday:
     # six days of 6 h, or 12 h under the weekly limit.
     assert capacity_hours(roster, roster.person("p1"), period, slots) == expected
+
+
+def test_validate_command_prints_the_warnings(tmp_path: Path) -> None:
+    folder = tmp_path / "zh"
+    community(folder)
+    result = CliRunner().invoke(main, ["validate", str(folder), "--week", "2020-W06"])
+    assert result.exit_code == 0, result.output
+    assert "warning: 24小时值班（duty）无人可排：没有人是两委委员\n" in result.output
+    assert "  skill 测温: 84 h needed, 2 people can give at most 24 h\n" in result.output
