@@ -553,8 +553,32 @@ def conflict_error(roster: Roster, m: RosterModel, *, budget: float, seed: int) 
             else f"the hard rules contradict each other, so no roster exists: these {len(found)} "
             "cannot all hold; relax at least one of them"
         )
-    sentences = [conflict_sentence(roster, rule) for rule in found]
+    sentences = [conflict_sentence(roster, rule) for rule in _focus(found)]
     return InfeasibleError(message, sentences + conflict_facts(roster, m.slots, found))
+
+
+_CLIQUE = re.compile(r"^(?P<head>\S+ (?:rests between|in one of) )(?P<slots>.+)$")
+
+
+def _focus(found: list[HardRule]) -> list[HardRule]:
+    """The conflict with each "only one of these shifts" rule (rest, overlap) cut down to the
+    shifts the other rules of the conflict name, when two or more are left: still true (one of
+    fewer shifts at most), and it shows which shifts clash instead of a whole day of them."""
+    named = {
+        m.group(0)
+        for rule in found
+        if not _CLIQUE.match(rule.text)
+        for m in _SLOT_ID.finditer(rule.text)
+    }
+    out = []
+    for rule in found:
+        match = _CLIQUE.match(rule.text)
+        if match:
+            slots = [s for s in match.group("slots").split(", ") if s in named]
+            if len(slots) >= 2:
+                rule = HardRule(rule.rule, match.group("head") + ", ".join(slots))
+        out.append(rule)
+    return out
 
 
 def conflict_facts(roster: Roster, slots: list[Slot], found: list[HardRule]) -> list[str]:
