@@ -103,3 +103,23 @@ def test_solve_command_exits_1_and_lists_the_conflict(tmp_path: Path) -> None:
         "  - Gate 2020-02-03 08:00 needs at least 2\n"
         "  - only 1 may take Gate 2020-02-03 08:00 (1 without skill thermometer)\n"
     )
+
+
+def test_pins_against_a_forbidden_succession_name_the_succession(tmp_path: Path) -> None:
+    # Regression: with one shift a day, successions was one unguarded clique per day, so explain
+    # mode could not switch it off and the conflict named the two pins alone.
+    roster = write_roster(
+        tmp_path / "succession",
+        [post("night", "夜班", "22:00", 8), post("day", "白班", "14:00", 8)],
+        [person("p1", "甲"), person("p2", "乙")],
+        successions=[{"after": ["night"], "then": ["day"]}],
+        pins=[
+            {"person": "p1", "slot": "night/2020-02-03T22:00"},
+            {"person": "p1", "slot": "day/2020-02-04T14:00"},
+        ],
+    )
+    assert conflict(roster).conflicts == [
+        "甲 (p1)在2020-02-03上了夜班后，2020-02-04不能上白班",
+        "甲 (p1)被固定排在夜班 2020-02-03 22:00（pins[0]）",
+        "甲 (p1)被固定排在白班 2020-02-04 14:00（pins[1]）",
+    ]

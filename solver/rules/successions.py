@@ -40,10 +40,12 @@ def successions(m: RosterModel) -> list[Penalty]:
                         f"{person.id} works none of {', '.join(rule.then)} on "
                         f"{day + timedelta(days=1)} after {', '.join(rule.after)} on {day}",
                     )
-                    if one_a_day:
+                    if one_a_day and not guard:
                         # At most one shift a day, so the shifts of `after` on the day and of
                         # `then` on the next form one clique: a single at-most-one states the
                         # rule, with |after| + |then| literals instead of |after| × |then| pairs.
+                        # (Not in explain mode: the clique leans on the guarded one-a-day limit,
+                        # and this rule must be switched off by its own guard.)
                         m.model.add_at_most_one([v for _, v in firsts] + [v for _, v in nexts])
                         continue
                     for _, first in firsts:
