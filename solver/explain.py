@@ -212,9 +212,10 @@ def _feasible_under(m: RosterModel, assumed: list[int], budget: float, seed: int
 def minimal_conflict(
     m: RosterModel, *, budget: float = CONFLICT_BUDGET, seed: int = 0
 ) -> list[HardRule] | None:
-    """The smallest set of guarded hard rule instances of ``m`` (built with ``explain=True``) that
-    cannot hold together, in the order the rules were added; None when the model is not shown
-    infeasible within the budget.
+    """A set of guarded hard rule instances of ``m`` (built with ``explain=True``) that cannot
+    hold together and is minimal (without any one of them the rest can), in the order the rules
+    were added; None when the model is not shown infeasible within the budget, or is infeasible
+    for a reason no guard covers.
 
     The solver's sufficient core is shrunk by deletion: each rule is dropped in turn and kept
     out when the rest is still infeasible (then the new, possibly smaller core is taken). When the
@@ -224,6 +225,8 @@ def minimal_conflict(
     first = _feasible_under(m, sorted(m.guards), budget / 2, seed)
     if first.status != cp_model.INFEASIBLE:
         return None
+    if not first.core and _feasible_under(m, [], budget / 4, seed).status == cp_model.INFEASIBLE:
+        return None  # infeasible with every guard off: a constraint no guard covers
     core = sorted(first.core) if first.core else sorted(m.guards)
     # Counted in deterministic work, not seconds, so where the shrinking stops does not depend on
     # the machine's load (the wall-clock deadline is only a safety net).

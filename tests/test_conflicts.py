@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ortools.sat.python import cp_model
 
 from cli import main
 from roster.errors import InfeasibleError
 from roster.load import Roster
-from tests.explainkit import person, post, solved, write_roster
+from solver.explain import _feasible_under, minimal_conflict
+from solver.solve import build_model
+from tests.explainkit import days, person, post, solved, write_roster
 
 
 def conflict(roster: Roster, *, strict: bool = False) -> InfeasibleError:
@@ -123,3 +126,20 @@ def test_pins_against_a_forbidden_succession_name_the_succession(tmp_path: Path)
         "甲 (p1)被固定排在夜班 2020-02-03 22:00（pins[0]）",
         "甲 (p1)被固定排在白班 2020-02-04 14:00（pins[1]）",
     ]
+
+
+def test_the_set_found_is_minimal(tmp_path: Path) -> None:
+    roster = write_roster(
+        tmp_path / "strict",
+        [post("gate", "门岗", need=2), post("duty", "值班", "20:00", 12)],
+        [person("p1", "甲", max_hours_per_week=6), person("p2", "乙"), person("p3", "丙")],
+    )
+    period, slots = days(roster, 2)
+    m, _ = build_model(roster, period, slots, strict=True, explain=True)
+    found = minimal_conflict(m, budget=5)
+    assert found
+    chosen = [i for i, rule in m.guards.items() if rule in found]
+    assert _feasible_under(m, chosen, 5, 0).status == cp_model.INFEASIBLE
+    for dropped in chosen:
+        rest = [i for i in chosen if i != dropped]
+        assert _feasible_under(m, rest, 5, 0).status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
