@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .eligibility import FAIRNESS, fairness_pools, ineligibility, pinned
+from .eligibility import FAIRNESS, fairness_pools, ineligibility, pinned, pool_work
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
 from .slots import Period, Slot, is_night
@@ -541,20 +541,20 @@ def pins(ctx: Ctx) -> list[Violation]:
 
 
 def fairness(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
-    """In each pool (people who may take the same posts), the gap between the most and the least
-    loaded, each load scaled by what the person can give, in hours (rounded up), night shifts and
-    weekend shifts, each times its weight (``fair_hours``, ``fair_nights``, ``fair_weekends``)."""
+    """Each person's hours, night shifts and weekend shifts near their fair share of their pool's
+    (in proportion to what each can give); each unit of difference per person, rounded up, costs
+    the rule's weight (``fair_hours``, ``fair_nights``, ``fair_weekends``)."""
     pools = fairness_pools(ctx.roster, ctx.period)
     terms = {}
     for measure in FAIRNESS:
         weight: int = getattr(ctx.roster.config.weights, measure.rule)
         penalty = 0
         for pool in pools if weight > 0 else []:
-            loads = [
-                sum(pool.scaled(p, measure.size(s)) for s in ctx.shifts_of[p.id])
-                for p in pool.people
-            ]
-            penalty += weight * -(-(max(loads) - min(loads)) // measure.unit)
+            total = pool_work(pool, ctx.slots, measure)
+            for person in pool.people:
+                load = sum(measure.size(s) for s in ctx.shifts_of[person.id])
+                gap = abs(load - pool.expected(person, total))
+                penalty += weight * -(-gap // measure.unit)
         terms[measure.rule] = penalty
     return [], terms
 

@@ -67,25 +67,25 @@ def pinned(roster: Roster, slots: list[Slot]) -> list[tuple[int, Person, Slot | 
 
 @dataclass(frozen=True)
 class Pool:
-    """People whose loads are compared for fairness, each with the factor that scales their load
-    to the pool's most available member: a person who can give half the hours counts double."""
+    """People whose loads are compared for fairness, the posts they share, and each person's
+    share of the pool's work: what they can give over what all of them can give."""
 
     people: list[Person]
-    factor: dict[str, Fraction]
+    posts: frozenset[str]
+    share: dict[str, Fraction]
 
-    def scaled(self, person: Person, amount: int) -> int:
-        """``amount`` of a person's load on the common scale, rounded half up to an integer."""
-        value = self.factor[person.id] * amount
-        return int(value + Fraction(1, 2))
+    def expected(self, person: Person, total: int) -> int:
+        """A person's fair part of ``total``, rounded half up to an integer."""
+        return int(self.share[person.id] * total + Fraction(1, 2))
 
 
 def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
     """Groups of people whose load is compared for fairness: people who may take a post in
-    common (by skills and tags), directly or through others. What each can give is their weekly
-    hour limit (when anyone in the group has one) times their days not on leave; loads are
-    compared in proportion to it, so a part-timer or someone off sick for two days is not
-    expected to match a full week. People on leave the whole period are left out. Only groups
-    of two or more."""
+    common (by skills and tags), directly or through others, so every post belongs to one pool.
+    What each can give is their weekly hour limit (when anyone in the pool has one) times their
+    days not on leave; their share of the pool's work is in proportion to it, so a part-timer or
+    someone off sick for two days is not expected to do a full week. People on leave the whole
+    period are left out. Only pools of two or more."""
     days = period.days
     able: list[tuple[Person, int, frozenset[str]]] = []
     for person in roster.people:
@@ -105,7 +105,7 @@ def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
         if free and posts:
             able.append((person, free, posts))
     # People who may take a post in common share a pool, and so do people linked through others:
-    # the groups are the connected parts of "may take the same post" (a union-find over posts).
+    # the pools are the connected parts of "may take the same post" (a union-find over posts).
     parent: dict[str, str] = {}
 
     def root(post: str) -> str:
@@ -118,26 +118,23 @@ def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
         first, *rest = sorted(posts)
         for other in rest:
             parent[root(other)] = root(first)
-    groups: dict[str, list[tuple[Person, int]]] = {}
+    groups: dict[str, list[tuple[Person, int, frozenset[str]]]] = {}
     for person, free, posts in able:
-        groups.setdefault(root(min(posts)), []).append((person, free))
+        groups.setdefault(root(min(posts)), []).append((person, free, posts))
     pools = []
     for members in groups.values():
-        if len(members) < 2:
-            continue
-        limits = [roster.rules_for(p).max_hours_per_week for p, _ in members]
+        limits = [roster.rules_for(p).max_hours_per_week for p, _, _ in members]
         widest = max((x for x in limits if x is not None), default=1.0)
         capacity = {
             p.id: Fraction(limit if limit is not None else widest).limit_denominator(100) * free
-            for (p, free), limit in zip(members, limits, strict=True)
+            for (p, free, _), limit in zip(members, limits, strict=True)
         }
-        top = max(capacity.values())
-        if top == 0:
+        total = sum(capacity.values())
+        people = [p for p, _, _ in members if capacity[p.id] > 0]
+        if len(people) < 2 or total == 0:
             continue
-        factor = {pid: top / cap for pid, cap in capacity.items() if cap > 0}
-        people = [p for p, _ in members if p.id in factor]
-        if len(people) >= 2:
-            pools.append(Pool(people, factor))
+        posts = frozenset().union(*(posts for _, _, posts in members))
+        pools.append(Pool(people, posts, {p.id: capacity[p.id] / total for p in people}))
     return pools
 
 
@@ -158,3 +155,9 @@ FAIR_HOURS = Measure("fair_hours", lambda s: s.minutes, 60)
 FAIR_NIGHTS = Measure("fair_nights", lambda s: TENTHS * int(s.night), TENTHS)
 FAIR_WEEKENDS = Measure("fair_weekends", lambda s: TENTHS * int(s.day.weekday() >= 5), TENTHS)
 FAIRNESS = (FAIR_HOURS, FAIR_NIGHTS, FAIR_WEEKENDS)
+
+
+def pool_work(pool: Pool, slots: list[Slot], measure: Measure) -> int:
+    """The work of a pool in a measure: the measure of every slot of its posts, times the slot's
+    target headcount."""
+    return sum(measure.size(s) * s.target for s in slots if s.post in pool.posts)

@@ -18,12 +18,30 @@ from .schedule import (
 )
 from .slots import Period, Slot
 
-#: What each objective term means, for the summary and the schedule file.
+#: What each objective term means, for the summary and the schedule file, by language.
 TERM_LABELS = {
-    "shortage": "people missing below a slot's minimum",
-    "quota": "people missing below a team quota",
-    "under_target": "people below a slot's target",
-    "over_target": "people above a slot's target",
+    "en": {
+        "shortage": "people missing below a slot's minimum",
+        "quota": "people missing below a team quota",
+        "under_target": "people below a slot's target",
+        "over_target": "people above a slot's target",
+        "successions": "discouraged shift successions",
+        "requests": "wishes not met",
+        "fair_hours": "hours away from each person's fair share",
+        "fair_nights": "night shifts away from each person's fair share",
+        "fair_weekends": "weekend shifts away from each person's fair share",
+    },
+    "zh": {
+        "shortage": "低于最少人数的缺员",
+        "quota": "班组配额（如党员）缺员",
+        "under_target": "低于目标人数",
+        "over_target": "高于目标人数",
+        "successions": "不宜的班次衔接",
+        "requests": "未满足的个人意愿",
+        "fair_hours": "各人工时偏离应分担份额（小时）",
+        "fair_nights": "各人夜班数偏离应分担份额",
+        "fair_weekends": "各人周末班数偏离应分担份额",
+    },
 }
 
 
@@ -78,8 +96,9 @@ def build_schedule(
     ]
     # Each shortage with why the people not on the slot could not take it (roster/explain.py).
     shortage_out = explain_shortages(roster, period, slots, assignment, short)
+    words = TERM_LABELS.get(roster.config.language, TERM_LABELS["en"])
     terms = [
-        ObjectiveTerm(rule=rule, penalty=value, label=TERM_LABELS.get(rule, ""))
+        ObjectiveTerm(rule=rule, penalty=value, label=words.get(rule, ""))
         for rule, value in report.terms.items()
     ]
     solver = solver.model_copy(update={"objective": report.penalty})

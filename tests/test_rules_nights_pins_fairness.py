@@ -105,12 +105,17 @@ def fair(leave: list[Any] | None = None, **weights: int) -> Any:
     return roster(posts=posts, weights={"fair_hours": 0, **weights}, leave=leave or [])
 
 
-def test_fair_hours_gap_in_whole_hours() -> None:
+def test_fair_hours_even_split_costs_nothing() -> None:
+    # Two eight-hour shifts a day for three days: 16 hours each is everyone's fair share.
     even = {"p1": "DN.", "p2": "N.D", "p3": ".DN"}
-    assert judge(fair(fair_hours=5), even, days=3).report.terms["fair_hours"] == 0
+    outcome = judge(fair(fair_hours=5), even, days=3)
+    assert outcome.report.terms["fair_hours"] == 0 == outcome.objective
+
+
+def test_fair_hours_counts_each_hour_away_from_the_share() -> None:
+    # 24, 16 and 8 hours against 16 each: 8 + 0 + 8 hours at 5 each.
     uneven = {"p1": "DND", "p2": "N.N", "p3": ".D."}
     outcome = judge(fair(fair_hours=5), uneven, days=3)
-    # 24 h against 8 h: a gap of 16 hours at 5 each.
     assert outcome.objective == 80 == outcome.report.terms["fair_hours"]
 
 
@@ -120,40 +125,42 @@ def test_fair_hours_solves_to_an_even_split() -> None:
     assert outcome.report.violations == []
 
 
-def test_fair_nights_and_weekends() -> None:
-    rows = {"p1": "NNN", "p2": "DDD", "p3": ""}
-    outcome = judge(fair(fair_nights=7), rows, days=3)
-    assert outcome.objective == 21 == outcome.report.terms["fair_nights"]
-    # p1 and p2 work both weekend days, p3 none: a gap of 2 weekend shifts at 2 each.
-    weekend = {"p1": ".DN..NN", "p2": "N.D..DD", "p3": "DN.DNDN"[:5]}
+def test_fair_nights() -> None:
+    # Three nights to share: one each is fair; p1 has two too many, p2 and p3 one too few.
+    outcome = judge(fair(fair_nights=7), {"p1": "NNN", "p2": "DDD", "p3": ""}, days=3)
+    assert outcome.objective == (2 + 1 + 1) * 7 == outcome.report.terms["fair_nights"]
+
+
+def test_fair_weekends() -> None:
+    # Four weekend shifts among three: a share of 1.3 each (in tenths, rounded to 13). p1 and p2
+    # have two (0.7 over, rounded up to 1), p3 none (1.3 under, rounded up to 2).
+    weekend = {"p1": ".DN..NN", "p2": "N.D..DD", "p3": "DN.DN"}
     outcome = judge(fair(fair_weekends=2), weekend, days=7)
-    assert outcome.report.terms["fair_weekends"] == 4
+    assert outcome.report.terms["fair_weekends"] == (1 + 1 + 2) * 2
     assert outcome.objective == outcome.report.penalty
 
 
-def test_days_on_leave_lower_what_is_expected() -> None:
-    # p3 is away one day of three: 8 hours count as 12 on the common scale.
-    leave = [{"person": "p3", "from": "2024-01-02", "to": "2024-01-02"}]
-    rows = {"p1": "DN.", "p2": "N.D", "p3": "..N"}
-    assert judge(fair(fair_hours=5), rows, days=3).report.terms["fair_hours"] == 8 * 5
+def test_days_on_leave_lower_the_share() -> None:
+    # p3 is away one day of three: shares 3/8, 3/8, 2/8 of 48 hours are 18, 18 and 12.
+    leave = [{"person": "p3", "from": "2024-01-03", "to": "2024-01-03"}]
+    rows = {"p1": "DND", "p2": "N.N", "p3": ".D."}
+    assert judge(fair(fair_hours=5), rows, days=3).report.terms["fair_hours"] == 16 * 5
     outcome = judge(fair(fair_hours=5, leave=leave), rows, days=3)
-    assert outcome.report.terms["fair_hours"] == 4 * 5
+    assert outcome.report.terms["fair_hours"] == (6 + 2 + 4) * 5
     assert outcome.objective == outcome.report.penalty
 
 
-def test_weekly_limits_set_what_is_expected() -> None:
-    # A 20-hour part-timer doing 8 hours matches a 40-hour colleague doing 16.
+def test_weekly_limits_set_the_share() -> None:
+    # A 20-hour part-timer's share is half a 40-hour colleague's: 16, 32 and 32 of 80 hours.
     r = fair(fair_hours=5)
-    r.config.rules_by_tag.clear()
     r.people[2].rules.max_hours_per_week = 20
     for person in r.people[:2]:
         person.rules.max_hours_per_week = 40
-    outcome = judge(r, {"p1": "DN.", "p2": "N.D", "p3": "..N"}, days=3)
-    assert outcome.report.terms["fair_hours"] == 0
-    assert outcome.objective == outcome.report.penalty
+    outcome = judge(r, {"p1": "DNDN.", "p2": "NDN.D", "p3": "...DN"}, days=5)
+    assert outcome.report.terms["fair_hours"] == 0 == outcome.objective
 
 
 def test_people_away_all_period_are_left_out() -> None:
     leave = [{"person": "p3", "from": "2024-01-01", "to": "2024-01-03"}]
-    outcome = judge(fair(fair_hours=5, leave=leave), {"p1": "DN.", "p2": "N.D"}, days=3)
-    assert outcome.report.terms["fair_hours"] == 0
+    outcome = judge(fair(fair_hours=5, leave=leave), {"p1": "DND", "p2": "NDN"}, days=3)
+    assert outcome.report.terms["fair_hours"] == 0 == outcome.objective

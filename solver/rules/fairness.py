@@ -1,58 +1,59 @@
-"""Rules ``fair_hours``, ``fair_nights``, ``fair_weekends``: the load shared evenly in each pool."""
+"""Rules ``fair_hours``, ``fair_nights``, ``fair_weekends``: each person near their fair share."""
 
 from __future__ import annotations
 
-from roster.eligibility import FAIR_HOURS, FAIR_NIGHTS, FAIR_WEEKENDS, Measure, fairness_pools
+from roster.eligibility import (
+    FAIR_HOURS,
+    FAIR_NIGHTS,
+    FAIR_WEEKENDS,
+    Measure,
+    fairness_pools,
+    pool_work,
+)
 
 from ..model import Penalty, RosterModel
 
 
 def _spread(m: RosterModel, measure: Measure) -> list[Penalty]:
-    """Penalty (the measure's weight) per unit, rounded up, of the gap between the most and the
-    least loaded person of each pool, each person's load scaled by what they can give."""
+    """For each person of each pool, the measure's weight per unit (rounded up) by which their
+    load differs from their fair share of the pool's work."""
     weight: int = getattr(m.roster.config.weights, measure.rule)
     if weight <= 0:
         return []
     penalties = []
-    for number, pool in enumerate(fairness_pools(m.roster, m.period)):
-        loads = []
+    for pool in fairness_pools(m.roster, m.period):
+        total = pool_work(pool, m.slots, measure)
         for person in pool.people:
             terms = [
-                (pool.scaled(person, measure.size(slot)), var)
-                for slot, var in m.of_person(person)
-                if measure.size(slot)
+                (measure.size(slot), var) for slot, var in m.of_person(person) if measure.size(slot)
             ]
-            top = sum(s for s, _ in terms)
-            load = m.model.new_int_var(0, top, f"{measure.rule}_load({person.id})")
-            m.model.add(load == sum(s * v for s, v in terms))
-            loads.append((load, top))
-        ceiling = max(top for _, top in loads)
-        if ceiling == 0:
-            continue
-        most = m.model.new_int_var(0, ceiling, f"{measure.rule}_max(pool{number})")
-        least = m.model.new_int_var(0, ceiling, f"{measure.rule}_min(pool{number})")
-        m.model.add_max_equality(most, [load for load, _ in loads])
-        m.model.add_min_equality(least, [load for load, _ in loads])
-        gap = m.model.new_int_var(0, -(-ceiling // measure.unit), f"{measure.rule}(pool{number})")
-        m.model.add(gap * measure.unit >= most - least)
-        penalties.append(Penalty(measure.rule, gap, weight))
+            expected = pool.expected(person, total)
+            top = max(expected, sum(s for s, _ in terms))
+            deviation = m.model.new_int_var(0, top, f"{measure.rule}_dev({person.id})")
+            load = sum(s * v for s, v in terms)
+            m.model.add(deviation >= load - expected)
+            m.model.add(deviation >= expected - load)
+            units = m.model.new_int_var(0, -(-top // measure.unit), f"{measure.rule}({person.id})")
+            m.model.add(units * measure.unit >= deviation)
+            penalties.append(Penalty(measure.rule, units, weight))
     return penalties
 
 
 def fair_hours(m: RosterModel) -> list[Penalty]:
-    """In each pool (people who may take the same posts), each hour of gap between the most and
-    the least loaded costs ``weights.fair_hours``; loads are compared in proportion to what each
-    can give (weekly limit times days not on leave). Soft; unit: hours, rounded up."""
+    """Each person's hours are held near their fair share of their pool's hours (the pool's
+    hours at target headcount, shared in proportion to what each can give: weekly limit times days
+    not on leave). Each hour above or below costs ``weights.fair_hours``. Soft; unit: hours of
+    difference per person, rounded up."""
     return _spread(m, FAIR_HOURS)
 
 
 def fair_nights(m: RosterModel) -> list[Penalty]:
-    """In each pool, each night shift of gap between the most and the fewest night shifts (in
-    proportion to what each can give) costs ``weights.fair_nights``. Soft; unit: night shifts."""
+    """Each person's night shifts are held near their fair share of the pool's night shifts; each
+    night shift above or below costs ``weights.fair_nights``. Soft; unit: night shifts."""
     return _spread(m, FAIR_NIGHTS)
 
 
 def fair_weekends(m: RosterModel) -> list[Penalty]:
-    """In each pool, each weekend shift (starting Saturday or Sunday) of gap between the most and
-    the fewest costs ``weights.fair_weekends``. Soft; unit: weekend shifts."""
+    """Each person's weekend shifts (starting Saturday or Sunday) are held near their fair share;
+    each one above or below costs ``weights.fair_weekends``. Soft; unit: weekend shifts."""
     return _spread(m, FAIR_WEEKENDS)
