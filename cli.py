@@ -161,8 +161,10 @@ def validate(
 ) -> None:
     """Load and check a roster folder, and show what it asks for.
 
-    Every problem is listed with its file and place. With a period, the slots it would
-    create are counted.
+    Every problem is listed with its file and place. Warns early about demands no roster
+    can meet: a post nobody may take, a quota larger than the headcount. With a period, the
+    slots it would create are counted, and the hours needed per skill and tag are compared
+    with the hours their holders can give.
 
     \b
     Example:
