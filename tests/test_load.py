@@ -254,4 +254,4 @@ def test_rules_override_order(tmp_path: Path) -> None:
     hours = {
         p: roster.rules_for(roster.person(p)).max_hours_per_week for p in ("p01", "p05", "p07")
     }
-    assert hours == {"p01": 40, "p05": 24, "p07": 12}
+    assert hours == {"p01": 56, "p05": 24, "p07": 12}
