@@ -360,11 +360,13 @@ def results_table(results: list[Result], command: str, note: str = "") -> str:
         "Objective recomputed from the roster by the checker (cover + requests, as in",
         "shared/benchmarks/README.md 1.4); gap = (ours − best known) / best known;",
         "bound = CP-SAT's proven lower bound; time to best = seconds from start (reading",
-        "included) to our last improving solution; peak = peak resident memory of the process",
+        "included) to our last improving solution; wall = the whole run's seconds (the time limit",
+        "is CP-SAT's deterministic time, see README); peak = peak resident memory of the process",
         "solving the instance.",
         "",
-        "| instance | best known | ours | gap | bound | status | time to best (s) | peak (MB) |",
-        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+        "| instance | best known | ours | gap | bound | status | time to best (s) | wall (s) "
+        "| peak (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in results:
         gap = f"{r.gap:.1%}" if r.gap is not None else "–"
@@ -372,7 +374,7 @@ def results_table(results: list[Result], command: str, note: str = "") -> str:
             f"| {r.instance} | {r.best_known if r.best_known is not None else '–'} "
             f"| {r.objective if r.objective is not None else '–'} | {gap} "
             f"| {r.bound if r.bound is not None else '–'} | {r.status} | {r.seconds_to_best:g} "
-            f"| {r.peak_mb:g} |"
+            f"| {r.seconds:g} | {r.peak_mb:g} |"
         )
     lines += ["", f"Command: `{command}`", "", f"Machine: {machine()}"]
     if note:
@@ -418,6 +420,19 @@ def _instances(folder: Path) -> list[Path]:
     type=click.Path(path_type=Path),
     help="With --all: write each solution CSV into this folder.",
 )
+@click.option(
+    "--lns/--no-lns",
+    default=True,
+    show_default=True,
+    help="Improve with the engine's large-neighbourhood loop (SolveOptions.lns).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A CP-SAT parameter (SolveOptions.extra), e.g. interleave_search=false.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--note", default="", help="With --results: a line added under the table.")
 def main(
@@ -431,6 +446,8 @@ def main(
     only: str,
     results: Path | None,
     solutions: Path | None,
+    lns: bool,
+    params: tuple[str, ...],
     as_json: bool,
     note: str,
 ) -> None:
@@ -439,12 +456,14 @@ def main(
     Example: python -m benchmarks.curtois ../shared/benchmarks/curtois/Instance1.txt
     --time-limit 10 --workers 8 --out out/instance1.csv
     """
+    extra = _parse_params(params)
     if run_all:
-        _run_all(instances, time_limit, workers, seed, only, results, solutions, note)
+        passed = ["--lns" if lns else "--no-lns"] + [f"--param={p}" for p in params]
+        _run_all(instances, time_limit, workers, seed, only, results, solutions, note, passed)
         return
     if instance is None:
         raise click.UsageError("give an INSTANCE file, or --all")
-    result = run_instance(instance, time_limit, workers, seed, out)
+    result = run_instance(instance, time_limit, workers, seed, out, extra=extra, lns=lns)
     if as_json:
         click.echo(json.dumps(asdict(result)))
         return
@@ -470,8 +489,10 @@ def _run_all(
     results: Path | None,
     solutions: Path | None,
     note: str,
+    passed: list[str],
 ) -> None:
-    """Each instance in its own process, so that peak memory is the instance's own."""
+    """Each instance in its own process, so that peak memory is the instance's own. The table is
+    rewritten after each instance, so a long run leaves the rows it has finished."""
     paths = _instances(folder)
     if only:
         wanted = {int(n) for n in only.split(",") if n.strip()}
@@ -491,6 +512,7 @@ def _run_all(
             "--seed",
             str(seed),
         ]
+        cmd += passed
         if workers is not None:
             cmd += ["--workers", str(workers)]
         if solutions is not None:
@@ -507,10 +529,31 @@ def _run_all(
             f"best at {result.seconds_to_best:g} s, {result.peak_mb:g} MB",
             err=True,
         )
-    if results is not None:
-        command = "python -m benchmarks.curtois " + " ".join(_quote(a) for a in sys.argv[1:])
-        results.parent.mkdir(parents=True, exist_ok=True)
-        results.write_text(results_table(done, command, note), encoding="utf-8")
+        if results is not None:
+            command = "python -m benchmarks.curtois " + " ".join(_quote(a) for a in sys.argv[1:])
+            results.parent.mkdir(parents=True, exist_ok=True)
+            results.write_text(results_table(done, command, note), encoding="utf-8")
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, object]:
+    """``KEY=VALUE`` strings as CP-SAT parameters: true/false, integers, floats, else text."""
+    out: dict[str, object] = {}
+    for item in params:
+        key, sep, text = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--param")
+        value: object = text
+        if text.lower() in ("true", "false"):
+            value = text.lower() == "true"
+        else:
+            for kind in (int, float):
+                try:
+                    value = kind(text)
+                    break
+                except ValueError:
+                    continue
+        out[key.strip()] = value
+    return out
 
 
 def _quote(arg: str) -> str:

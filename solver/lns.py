@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,8 @@ FIRST_SHARE = 0.2
 #: it may still improve it, and it reports the roster with CP-SAT's own status and bound.
 FINAL_SHARE = 0.05
 FINAL_MAX = 3.0
+#: Whether the loop moves to a different roster of the same penalty.
+ACCEPT_EQUAL = True
 #: The hard wall-clock stop, as a multiple of the time limit (as in ``solver.solve.run``).
 WALL_CAP = 3
 #: Deterministic-time limit of one sub-solve (a fraction of a second of one core's work).
@@ -159,49 +162,55 @@ def search(
         _Kind("block", 0.35, 0.1, 0.9),
     ]
     final_limit = min(FINAL_MAX, max(1.0, limit * FINAL_SHARE))
-    while (
-        used < limit - final_limit
-        and best_objective > bound
-        and time.monotonic() < wall_deadline - final_limit
-    ):
-        kind = kinds[stats.iterations % len(kinds)]
-        stats.iterations += 1
-        kind.tries += 1
-        free = _neighbourhood(kind, cells, people, days, rng)
-        sub = m.model.clone()
-        variables = sub.proto.variables
-        for k, var_index in enumerate(cells.index):
-            if k not in free:
-                # A Boolean's domain is [0, 1]: both ends become the value.
-                domain = variables[var_index].domain
-                domain[0] = domain[1] = best[var_index]
-        _set_hint(sub, best)
-        sub_solver = cp_model.CpSolver()
-        params = sub_solver.parameters
-        params.num_workers = 1
-        params.random_seed = options.seed + stats.iterations
-        params.max_deterministic_time = SUB_DTIME
-        params.max_time_in_seconds = max(0.1, wall_deadline - time.monotonic())
-        sub_status = sub_solver.solve(sub)
-        used += sub_solver.deterministic_time + SUB_OVERHEAD
-        if sub_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            kind.shrink()
-            continue
-        value = sub_solver.objective_value
-        if value < best_objective:
-            best = list(sub_solver.response_proto.solution)
-            best_objective = value
-            stats.improvements += 1
-            kind.wins += 1
-            if options.on_progress is not None:
-                elapsed = time.monotonic() - started
-                options.on_progress(Progress(value, bound, elapsed, stats.improvements))
-        elif sub_status == cp_model.OPTIMAL:
-            # Nothing better within this neighbourhood: look wider next time.
-            kind.grow()
-        else:
-            # Out of time before proving anything: look narrower next time.
-            kind.shrink()
+    # Sub-solves run in a batch of one per worker, in threads (CP-SAT releases the GIL), all
+    # from the same best roster; their results are taken in batch order, so the outcome does not
+    # depend on which thread finishes first.
+    batch = max(1, workers)
+    with ThreadPoolExecutor(max_workers=batch) as pool:
+        while (
+            used < limit - final_limit
+            and best_objective > bound
+            and time.monotonic() < wall_deadline - final_limit
+        ):
+            jobs = []
+            for _ in range(batch):
+                kind = kinds[stats.iterations % len(kinds)]
+                stats.iterations += 1
+                kind.tries += 1
+                free = _neighbourhood(kind, cells, people, days, rng)
+                sub = _fixed_copy(m.model, cells, free, best)
+                seed = options.seed + stats.iterations
+                remaining = max(0.1, wall_deadline - time.monotonic())
+                jobs.append((kind, pool.submit(_sub_solve, sub, seed, remaining)))
+            results = [(kind, job.result()) for kind, job in jobs]
+            # The batch ran side by side: it costs the longest of its sub-solves.
+            used += max(r.deterministic_time for _, (r, _) in results) + SUB_OVERHEAD
+            moved = False
+            for kind, (sub_solver, sub_status) in results:
+                if sub_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    kind.shrink()
+                    continue
+                value = sub_solver.objective_value
+                if value < best_objective:
+                    best = list(sub_solver.response_proto.solution)
+                    best_objective = value
+                    moved = True
+                    stats.improvements += 1
+                    kind.wins += 1
+                    if options.on_progress is not None:
+                        elapsed = time.monotonic() - started
+                        options.on_progress(Progress(value, bound, elapsed, stats.improvements))
+                elif ACCEPT_EQUAL and value == best_objective and not moved:
+                    # An equally good roster: moving to it shows the next neighbourhoods new
+                    # ground.
+                    best = list(sub_solver.response_proto.solution)
+                    moved = True
+                elif sub_status == cp_model.OPTIMAL:
+                    # Nothing better within this neighbourhood: look wider next time.
+                    kind.grow()
+                else:
+                    # Out of time before proving anything: look narrower next time.
+                    kind.shrink()
     stats.by_kind = {k.name: (k.tries, k.wins) for k in kinds}
     looped = used - sum(p[1] for p in stats.phases)
     stats.phases.append(("loop", looped, time.monotonic() - loop_start))
@@ -221,6 +230,33 @@ def search(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         stats.final_objective = solver.objective_value
     return solver, status, stats
+
+
+def _fixed_copy(
+    model: cp_model.CpModel, cells: _Cells, free: set[int], best: list[int]
+) -> cp_model.CpModel:
+    """A copy of ``model`` with every cell outside ``free`` fixed to ``best``, hinted with it."""
+    sub = model.clone()
+    variables = sub.proto.variables
+    for k, var_index in enumerate(cells.index):
+        if k not in free:
+            # A Boolean's domain is [0, 1]: both ends become the value.
+            domain = variables[var_index].domain
+            domain[0] = domain[1] = best[var_index]
+    _set_hint(sub, best)
+    return sub
+
+
+def _sub_solve(sub: cp_model.CpModel, seed: int, wall: float) -> tuple[cp_model.CpSolver, Any]:
+    """One short single-worker solve of a neighbourhood (deterministic for its seed)."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.max_deterministic_time = SUB_DTIME
+    params.max_time_in_seconds = wall
+    status = solver.solve(sub)
+    return solver, status
 
 
 def _limits(
