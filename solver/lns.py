@@ -39,6 +39,9 @@ FIRST_SHARE = 0.2
 #: it may still improve it, and it reports the roster with CP-SAT's own status and bound.
 FINAL_SHARE = 0.05
 FINAL_MAX = 3.0
+#: Sub-solves run side by side, at most: the laptops and CI machines we aim at have 2 cores, and
+#: a fixed number (not the machine's core count) keeps the roster the same on every machine.
+BATCH = 2
 #: Whether the loop moves to a different roster of the same penalty.
 ACCEPT_EQUAL = True
 #: The hard wall-clock stop, as a multiple of the time limit (as in ``solver.solve.run``).
@@ -165,7 +168,7 @@ def search(
     # Sub-solves run in a batch of one per worker, in threads (CP-SAT releases the GIL), all
     # from the same best roster; their results are taken in batch order, so the outcome does not
     # depend on which thread finishes first.
-    batch = max(1, workers)
+    batch = max(1, min(workers, BATCH))
     with ThreadPoolExecutor(max_workers=batch) as pool:
         while (
             used < limit - final_limit
