@@ -434,7 +434,7 @@ def run_district(
     figures.wall_seconds = round(time.monotonic() - began, 2)
     info = schedule.solver
     figures.status, figures.objective, figures.bound = info.status, info.objective, info.bound
-    figures.workers = str(info.workers) if workers is not None else f"auto ({info.workers})"
+    figures.workers = str(info.workers) if workers is not None else f"auto (up to {info.workers})"
     figures.workers += f" per part, {parallel} part(s) at a time" + (", LNS" if lns else "")
     figures.workers += "".join(f", {k}={v}" for k, v in (params or {}).items())
     # The last part can finish without a new solution: its proof closes the gap silently.

@@ -35,7 +35,11 @@ if TYPE_CHECKING:
 #: Parts solved side by side (threads); see benchmarks/district.md for the measurement.
 PARALLEL = 1
 #: The least time a part gets, in seconds, however little of the whole limit is left.
-MIN_PART_SECONDS = 2.0
+MIN_PART_SECONDS = 3.0
+#: Share of the time limit for the first pass, which gives every part its first roster.
+FIRST_PASS = 0.5
+#: The time a part gets for a second try when its share found no roster at all.
+RETRY_SECONDS = 10.0
 
 SolveOne = Callable[[Roster, Period, "SolveOptions"], Schedule]
 
@@ -213,7 +217,8 @@ class _Tally:
     ) -> None:
         with self.lock:
             if objective is not None:
-                self.objective[index] = objective
+                # A second search of a part starts above the part's best roster: keep the best.
+                self.objective[index] = min(objective, self.objective.get(index, objective))
                 self.solutions += 1
             if bound is not None:
                 self.bound[index] = max(bound, self.bound.get(index, bound))
@@ -246,13 +251,15 @@ def solve_in_parts(
 ) -> Schedule:
     """Solve each part with ``solve_one`` and merge the rosters into one schedule of the whole.
 
-    The time limit is shared: a part starts with the time left times its share of the people not
-    yet solved, so a part that finishes early leaves its time to the others; no part gets less
-    than ``MIN_PART_SECONDS``. ``parallel`` (default ``PARALLEL``) parts run side by side in
-    threads (CP-SAT releases the interpreter while it searches), each with ``options.workers``
-    workers, or 1 when none are asked for and parts run side by side. The merged solver info:
-    OPTIMAL only when every part is, objective and bound summed, the wall time of the whole, the
-    workers of one part.
+    Two passes share the time limit. The first gives every part the same share of
+    ``FIRST_PASS`` of the limit (a small community short of people is no easier than a big one),
+    at least ``MIN_PART_SECONDS``: after it, every part has a roster. The second gives the time
+    left to the parts not proven optimal, in proportion to their gap to the bound, largest first,
+    each searching again from its roster; a part keeps the better roster and the better bound.
+    ``parallel`` (default ``PARALLEL``) parts run side by side in threads (CP-SAT releases the
+    interpreter while it searches), each with ``options.workers`` workers, or 1 when none are
+    asked for and parts run side by side. The merged solver info: OPTIMAL only when every part is,
+    objective and bound summed, the wall time of the whole, the most workers a part used.
 
     Raises InfeasibleError when a part has no roster, naming the part."""
     started = time.monotonic()
@@ -261,41 +268,95 @@ def solve_in_parts(
     workers = options.workers if options.workers is not None or lanes == 1 else 1
     subs = [sub_roster(roster, part) for part in parts]
     tally = _Tally(len(parts), started, options.on_progress)  # type: ignore[arg-type]
-    weights = [max(1, len(part.people)) for part in parts]
-    # Biggest first, so the parts still running at the end are small ones.
-    order = sorted(range(len(parts)), key=lambda i: -weights[i])
-    pending = list(order)
-    queue_lock = threading.Lock()
-    results: dict[int, Schedule] = {}
+    best: dict[int, Schedule] = {}
+    lock = threading.Lock()
 
-    def next_part() -> tuple[int, SolveOptions] | None:
-        with queue_lock:
-            if not pending:
-                return None
-            index = pending.pop(0)
-            left = weights[index] + sum(weights[i] for i in pending)
-            share = min(1.0, lanes * weights[index] / left)
-            limit = max(MIN_PART_SECONDS, (deadline - time.monotonic()) * share)
+    def run_pass(order: list[int], end: float, weight: dict[int, float], first: bool) -> None:
+        pending = list(order)
 
-        def relay(p: Progress) -> None:
-            tally.update(index, p.objective, p.bound)
+        def next_part() -> tuple[int, SolveOptions] | None:
+            with lock:
+                if not pending:
+                    return None
+                index = pending.pop(0)
+                left = weight[index] + sum(weight[i] for i in pending)
+                limit = (end - time.monotonic()) * min(1.0, lanes * weight[index] / left)
+                if not first and limit < MIN_PART_SECONDS:
+                    pending.clear()  # the parts after it have smaller gaps and less time
+                    return None
+                limit = max(MIN_PART_SECONDS, limit)
 
-        return index, replace(options, time_limit=limit, workers=workers, on_progress=relay)
+            def relay(p: Progress) -> None:
+                tally.update(index, p.objective, p.bound)
 
-    def lane() -> None:
-        while (job := next_part()) is not None:
-            index, part_options = job
-            schedule = _solve_part(index, parts, solve_one, subs[index], period, part_options)
-            results[index] = schedule
-            tally.update(index, schedule.solver.objective, schedule.solver.bound, done=True)
+            # The limit is a wall-clock budget shared by the parts: cap each part's wall time
+            # too, not only its (deterministic) time limit, unless the caller set a cap.
+            extra = {"max_time_in_seconds": limit, **options.extra}
+            hint = options.hint if first else assignment_of(best[index])
+            return index, replace(
+                options,
+                time_limit=limit,
+                workers=workers,
+                on_progress=relay,
+                extra=extra,
+                hint=hint,
+            )
 
-    if lanes == 1:
-        lane()
-    else:
-        with ThreadPoolExecutor(max_workers=lanes) as pool:
-            for future in [pool.submit(lane) for _ in range(lanes)]:
-                future.result()
-    return merge(roster, period, [results[i] for i in range(len(parts))], options, started)
+        def lane() -> None:
+            while (job := next_part()) is not None:
+                index, part_options = job
+                if first:
+                    found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
+                else:
+                    try:
+                        found = solve_one(subs[index], period, part_options)
+                    except InfeasibleError:
+                        continue  # no better roster in the time: keep the first one
+                with lock:
+                    best[index] = _better(best.get(index), found)
+                info = best[index].solver
+                tally.update(index, info.objective, info.bound, done=first)
+
+        if lanes == 1:
+            lane()
+        else:
+            with ThreadPoolExecutor(max_workers=lanes) as pool:
+                for future in [pool.submit(lane) for _ in range(lanes)]:
+                    future.result()
+
+    # Biggest first, so the parts still running at the end of a pass are small ones.
+    order = sorted(range(len(parts)), key=lambda i: -len(parts[i].people))
+    run_pass(order, started + FIRST_PASS * options.time_limit, dict.fromkeys(order, 1.0), True)
+    gaps = {i: float(_gap(best[i])) for i in order if _gap(best[i]) > 0}
+    run_pass(sorted(gaps, key=lambda i: -gaps[i]), deadline, gaps, False)
+    return merge(roster, period, [best[i] for i in range(len(parts))], options, started)
+
+
+def _gap(schedule: Schedule) -> int:
+    """How far a part's roster may be from its optimum (0 when proven optimal)."""
+    info = schedule.solver
+    if info.status == "OPTIMAL":
+        return 0
+    return max(0, (info.objective or 0) - (info.bound or 0))
+
+
+def _better(old: Schedule | None, new: Schedule) -> Schedule:
+    """The better of two rosters of a part (lower penalty; the first on a tie), with the better
+    of the two proven bounds, OPTIMAL when that bound meets the penalty."""
+    if old is None:
+        return new
+    keep = new if (new.solver.objective or 0) < (old.solver.objective or 0) else old
+    bound = max(old.solver.bound or 0, new.solver.bound or 0)
+    bound = min(bound, keep.solver.objective or 0)
+    status = "OPTIMAL" if bound == keep.solver.objective else keep.solver.status
+    solver = keep.solver.model_copy(
+        update={
+            "bound": bound,
+            "status": status,
+            "workers": max(old.solver.workers, new.solver.workers),
+        }
+    )
+    return keep.model_copy(update={"solver": solver})
 
 
 def _solve_part(
@@ -314,7 +375,9 @@ def _solve_part(
         except InfeasibleError as exc:
             if exc.conflicts:
                 raise
-            return solve_one(roster, period, replace(options, time_limit=4 * options.time_limit))
+            extra = {k: v for k, v in options.extra.items() if k != "max_time_in_seconds"}
+            retry = max(RETRY_SECONDS, 4 * options.time_limit)
+            return solve_one(roster, period, replace(options, time_limit=retry, extra=extra))
     except InfeasibleError as exc:
         posts = parts[index].posts
         shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
