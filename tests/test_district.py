@@ -15,7 +15,14 @@ from roster.load import Roster, load_roster
 from roster.report import assignment_of
 from roster.schedule import Schedule
 from roster.slots import Period, expand, make_period
-from solver.components import PartProgress, candidates, find_parts, solve_in_parts, sub_roster
+from solver.components import (
+    PartProgress,
+    _better,
+    candidates,
+    find_parts,
+    solve_in_parts,
+    sub_roster,
+)
 from solver.solve import SolveOptions, solve
 
 DAY = date(2020, 2, 3)
@@ -181,3 +188,18 @@ def test_parts_side_by_side_give_the_same_roster(solved: Solved) -> None:
     side_by_side = solve_in_parts(solved.roster, solved.period, options(), solve, parts, parallel=2)
     assert assignment_of(side_by_side) == assignment_of(solved.schedule)
     assert side_by_side.solver.objective == solved.schedule.solver.objective
+
+
+def _with(schedule: Schedule, status: str, objective: int, bound: int) -> Schedule:
+    info = schedule.solver.model_copy(
+        update={"status": status, "objective": objective, "bound": bound}
+    )
+    return schedule.model_copy(update={"solver": info})
+
+
+def test_a_second_search_keeps_the_better_roster_and_bound(solved: Solved) -> None:
+    first = _with(solved.schedule, "FEASIBLE", 10, 2)
+    kept = _better(first, _with(solved.schedule, "FEASIBLE", 12, 6))
+    assert (kept.solver.objective, kept.solver.bound, kept.solver.status) == (10, 6, "FEASIBLE")
+    kept = _better(first, _with(solved.schedule, "FEASIBLE", 8, 8))
+    assert (kept.solver.objective, kept.solver.bound, kept.solver.status) == (8, 8, "OPTIMAL")
