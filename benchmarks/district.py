@@ -384,6 +384,7 @@ def run_district(
     parallel: int = 1,
     lns: bool = False,
     params: dict[str, object] | None = None,
+    min_part: float | None = None,
 ) -> Figures:
     """Generate the district in a temporary folder, solve WEEK and measure it: ``parallel`` parts
     side by side, ``lns`` for the large-neighbourhood loop (when the engine has it), ``params``
@@ -430,6 +431,8 @@ def run_district(
             raise click.UsageError("this engine has no LNS loop (SolveOptions.lns)")
         options.lns = True
     components.PARALLEL = parallel
+    if min_part is not None:
+        components.MIN_PART_SECONDS = min_part
     schedule = solve(roster, period, options)
     figures.wall_seconds = round(time.monotonic() - began, 2)
     info = schedule.solver
@@ -437,6 +440,8 @@ def run_district(
     figures.workers = str(info.workers) if workers is not None else f"auto (up to {info.workers})"
     figures.workers += f" per part, {parallel} part(s) at a time" + (", LNS" if lns else "")
     figures.workers += "".join(f", {k}={v}" for k, v in (params or {}).items())
+    if min_part is not None:
+        figures.workers += f", at least {min_part:g} s a part"
     # The last part can finish without a new solution: its proof closes the gap silently.
     if (
         figures.within_1pct is None
@@ -554,6 +559,12 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     metavar="KEY=VALUE",
     help="A CP-SAT parameter, e.g. interleave_search=false (repeatable).",
 )
+@click.option(
+    "--min-part",
+    type=float,
+    default=None,
+    help="Least seconds a part gets (default: solver.components.MIN_PART_SECONDS).",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def run(
     time_limit: float,
@@ -565,6 +576,7 @@ def run(
     parallel: int,
     lns: bool,
     params: tuple[str, ...],
+    min_part: float | None,
     quiet: bool,
 ) -> None:
     """Generate the district in a temporary folder, solve week 2020-W06 and print the figures.
@@ -583,6 +595,7 @@ def run(
         parallel=parallel,
         lns=lns,
         params=dict(_param(p) for p in params),
+        min_part=min_part,
     )
     block = figures_markdown(figures, command.strip())
     click.echo(block)
