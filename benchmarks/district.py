@@ -361,6 +361,7 @@ class Figures:
     objective: int | None = None
     bound: int | None = None
     shortages: int = 0
+    terms: str = ""
     violations: int = 0
     peak_mb: float = 0.0
 
@@ -452,6 +453,9 @@ def run_district(
         figures.within_1pct = figures.wall_seconds
     figures.variables = int(getattr(schedule, "variables", 0) or _variables(roster, period))
     figures.shortages = sum(s.missing for s in schedule.shortages)
+    figures.terms = ", ".join(
+        f"{t.rule} {t.penalty:,}" for t in schedule.objective_terms if t.penalty
+    )
     report = check(roster, period, slots, assignment_of(schedule))
     figures.violations = len(report.violations)
     figures.peak_mb = round(peak_memory_mb(), 1)
@@ -493,6 +497,7 @@ def figures_markdown(f: Figures, command: str) -> str:
         ("time to within 1 % of the proven bound", sec(f.within_1pct)),
         ("wall time of the solve", sec(f.wall_seconds)),
         ("status / objective / bound", f"{f.status} / {f.objective} / {f.bound}{gap}"),
+        ("objective by term", f.terms or "none"),
         ("people missing in short slots", str(f.shortages)),
         ("checker violations", str(f.violations)),
         ("peak memory (maxrss)", f"{f.peak_mb:.0f} MiB"),
