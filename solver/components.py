@@ -253,9 +253,10 @@ def solve_in_parts(
 
     Two passes share the time limit. The first gives every part the same share of
     ``FIRST_PASS`` of the limit (a small community short of people is no easier than a big one),
-    at least ``MIN_PART_SECONDS``: after it, every part has a roster. The second gives the time
-    left to the parts not proven optimal, in proportion to their gap to the bound, largest first,
-    each searching again from its roster; a part keeps the better roster and the better bound.
+    at least ``MIN_PART_SECONDS`` (or the whole limit, when smaller): after it, every part has a
+    roster. The second gives the time left to the parts not proven optimal, in proportion to their
+    gap to the bound, largest first, each searching again from its roster; a part keeps the better
+    roster and the better bound.
     ``parallel`` (default ``PARALLEL``) parts run side by side in threads (CP-SAT releases the
     interpreter while it searches), each with ``options.workers`` workers, or 1 when none are
     asked for and parts run side by side. The merged solver info: OPTIMAL only when every part is,
@@ -270,6 +271,8 @@ def solve_in_parts(
     tally = _Tally(len(parts), started, options.on_progress)  # type: ignore[arg-type]
     best: dict[int, Schedule] = {}
     lock = threading.Lock()
+    # A part never gets more than the whole solve was given, however small the limit.
+    floor = min(MIN_PART_SECONDS, options.time_limit)
 
     def run_pass(order: list[int], end: float, weight: dict[int, float], first: bool) -> None:
         pending = list(order)
@@ -281,10 +284,10 @@ def solve_in_parts(
                 index = pending.pop(0)
                 left = weight[index] + sum(weight[i] for i in pending)
                 limit = (end - time.monotonic()) * min(1.0, lanes * weight[index] / left)
-                if not first and limit < MIN_PART_SECONDS:
+                if not first and limit < floor:
                     pending.clear()  # the parts after it have smaller gaps and less time
                     return None
-                limit = max(MIN_PART_SECONDS, limit)
+                limit = max(floor, limit)
 
             def relay(p: Progress) -> None:
                 tally.update(index, p.objective, p.bound)
