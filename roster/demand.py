@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .eligibility import ineligibility
+from .eligibility import ineligibility, may_take_post
 from .load import Roster
 from .models import Person, Post
 from .slots import Period, Slot
@@ -94,13 +94,6 @@ class _Words:
         return " or ".join(ids)
 
 
-def _qualified(post: Post, person: Person) -> bool:
-    """Whether the person holds the post's skills and one of its tags (leave aside)."""
-    if any(s not in person.skills for s in post.skills):
-        return False
-    return not post.tags or any(t in person.tags for t in post.tags)
-
-
 def _post_heads(post: Post) -> list[tuple[int, int]]:
     """(min, max) headcounts of the post's shifts (a shift may override the post's)."""
     out = []
@@ -116,7 +109,7 @@ def static_warnings(roster: Roster) -> list[DemandWarning]:
     words = _Words(roster)
     out: list[DemandWarning] = []
     for post in roster.config.posts:
-        able = [p for p in roster.people if _qualified(post, p)]
+        able = [p for p in roster.people if may_take_post(p, post)]
         heads = _post_heads(post)
         most_min = max(lo for lo, _ in heads)
         if not able and most_min > 0:
@@ -256,7 +249,8 @@ def period_warnings(
     words = _Words(roster)
     out: list[DemandWarning] = []
     qualified = {
-        post.id: [p for p in roster.people if _qualified(post, p)] for post in roster.config.posts
+        post.id: [p for p in roster.people if may_take_post(p, post)]
+        for post in roster.config.posts
     }
     empty: dict[str, list[Slot]] = {}
     for slot in slots:

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from fractions import Fraction
 
 from .load import Roster
-from .models import Person
+from .models import Person, Post
 from .slots import Period, Slot
 
 
@@ -18,6 +18,14 @@ class Reason:
 
     id: str
     text: str
+
+
+def may_take_post(person: Person, post: Post) -> bool:
+    """Whether ``person`` has every skill of ``post`` and one of its tags (when it names any): the
+    part of ``ineligibility`` that depends on the post alone, not on the slot's time."""
+    if any(skill not in person.skills for skill in post.skills):
+        return False
+    return not post.tags or any(tag in person.tags for tag in post.tags)
 
 
 def ineligibility(roster: Roster, person: Person, slot: Slot) -> Reason | None:
@@ -96,12 +104,7 @@ def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
             end = start + timedelta(days=1)
             if not any(a < end and start < b for a, b, _ in away):
                 free += 1
-        posts = frozenset(
-            post.id
-            for post in roster.config.posts
-            if all(s in person.skills for s in post.skills)
-            and (not post.tags or any(t in person.tags for t in post.tags))
-        )
+        posts = frozenset(post.id for post in roster.config.posts if may_take_post(person, post))
         if free and posts:
             able.append((person, free, posts))
     # People who may take a post in common share a pool, and so do people linked through others:

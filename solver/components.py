@@ -21,10 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from roster.eligibility import eligible
+from roster.eligibility import eligible, may_take_post
 from roster.errors import InfeasibleError
 from roster.load import Roster
-from roster.models import Person, Post
+from roster.models import Person
 from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
@@ -45,14 +45,6 @@ SolveOne = Callable[[Roster, Period, "SolveOptions"], Schedule]
 
 
 # --- who may take a post, without a call per (person, slot) --------------------------------------
-
-
-def may_take_post(person: Person, post: Post) -> bool:
-    """Whether ``person`` has every skill of ``post`` and one of its tags (when it names any): the
-    part of ``roster.eligibility.ineligibility`` that depends on the post alone, not the slot."""
-    if any(skill not in person.skills for skill in post.skills):
-        return False
-    return not post.tags or any(tag in person.tags for tag in post.tags)
 
 
 def candidates(roster: Roster) -> dict[str, list[Person]]:
