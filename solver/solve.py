@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from .rules import RULES
 #: rostering models optimal far sooner than 2 (their portfolio finds the bound), while on large
 #: models 2 workers did better (8 threads fight for 2 cores and each gets too little time).
 SMALL_MODEL = 2000
+
+#: The hard wall-clock stop, as a multiple of the time limit (which is deterministic time).
+WALL_CAP = 3
 
 
 @dataclass(frozen=True)
@@ -100,10 +104,14 @@ def run(
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = options.seed
-    params.max_time_in_seconds = options.time_limit
-    # Same input, seed and worker count must give the same roster: interleaved search makes the
-    # portfolio deterministic (its batches are merged in a fixed order, not as threads finish).
+    # Same input, seed and worker count must give the same roster. Interleaved search makes the
+    # portfolio deterministic (its batches are merged in a fixed order, not as threads finish),
+    # and the limit is CP-SAT's deterministic time, which counts work rather than seconds, so a
+    # busy or slow machine stops at the same point. The wall-clock cap only guards against a
+    # machine far slower than the work estimate assumes.
     params.interleave_search = True
+    params.max_deterministic_time = options.time_limit
+    params.max_time_in_seconds = WALL_CAP * options.time_limit + 5
     params.log_search_progress = options.log
     for key, value in options.extra.items():
         setattr(params, key, value)
@@ -145,7 +153,8 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     info = SolverInfo(
         status=solver.status_name(status),
         objective=round(solver.objective_value),
-        bound=round(solver.best_objective_bound),
+        # The objective is a whole number, so a fractional bound rounds up and stays a bound.
+        bound=math.ceil(solver.best_objective_bound - 1e-6),
         wall_seconds=round(time.monotonic() - started, 2),
         workers=workers,
         seed=options.seed,
