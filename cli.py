@@ -77,6 +77,18 @@ def period_options(command: F) -> F:
     return command
 
 
+def format_option(*choices: str, help: str) -> Callable[[F], F]:
+    """--format: how a command prints, the first choice being the default, the same everywhere."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 def _period(
     timezone: str, week: str | None, first: datetime | None, last: datetime | None
 ) -> Period:
@@ -147,14 +159,7 @@ def init(folder: Path, example: str) -> None:
 @main.command()
 @roster_dir
 @period_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for scripts.",
-)
+@format_option("table", "json", help="table for people, json for scripts.")
 @friendly
 def validate(
     folder: Path, week: str | None, first: datetime | None, last: datetime | None, fmt: str
@@ -253,14 +258,7 @@ def _progress_printer() -> Callable[[Progress], None]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write schedule.json, roster.csv, roster.md [default: out/<DIR name>].",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: a summary for people; json: the schedule.",
-)
+@format_option("table", "json", help="table: a summary for people; json: the schedule.")
 @friendly
 def solve_command(
     folder: Path,
@@ -315,12 +313,12 @@ def write_outputs(schedule: Schedule, target: Path) -> None:
 @click.option("--person", help="Only this person's shifts (person id).")
 @click.option("--post", help="Only this post's shifts (post id).")
 @click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Only this day, YYYY-MM-DD.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "md", "json", "people"]),
-    default="table",
-    show_default=True,
+@format_option(
+    "table",
+    "csv",
+    "md",
+    "json",
+    "people",
     help="table, csv, md (Markdown), json, or people (hours per person).",
 )
 @friendly
@@ -360,14 +358,7 @@ def show(
 @roster_dir
 @schedule_file
 @click.option("--strict", is_flag=True, help="Count shortages below minimums as violations.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for scripts.",
-)
+@format_option("table", "json", help="table for people, json for scripts.")
 @friendly
 def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> None:
     """Check a schedule against every rule of a roster folder, without the solver.
