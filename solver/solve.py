@@ -23,10 +23,14 @@ from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hint
 from .model import Penalty, RosterModel
 from .rules import RULES
 
-#: Below this many Booleans a model counts as small. Measured on 2 cores: 8 workers proved small
-#: rostering models optimal far sooner than 2 (their portfolio finds the bound), while on large
-#: models 2 workers did better (8 threads fight for 2 cores and each gets too little time).
-SMALL_MODEL = 2000
+#: Below this many Booleans a model counts as small. With the ordinary (non-deterministic)
+#: portfolio on 2 cores, 8 workers proved small rostering models optimal sooner than 2 and 2 did
+#: better on large ones. In the deterministic interleaved search this engine uses, a single worker
+#: won on both bundled examples at the same budget (`python -m benchmarks.workers`: clinic, 158
+#: Booleans, optimal in 0.2 s against 1.4 s with 2 and 2.6 s with 8; xingwang, 3,595 Booleans,
+#: penalty 143 against 172 and 287), so models up to this size get one worker; larger ones,
+#: measured only with the ordinary portfolio so far, keep 2.
+SMALL_MODEL = 10_000
 
 #: The hard wall-clock stop, as a multiple of the time limit (which is deterministic time).
 #: Measured here: one deterministic second took 2 to 3.5 wall seconds on a busy 2-core machine.
@@ -61,10 +65,10 @@ class SolveOptions:
 
 
 def choose_workers(model: RosterModel, requested: int | None) -> int:
-    """The worker count: the one asked for, or 8 for small models and 2 for large ones."""
+    """The worker count: the one asked for, or 1 for models under SMALL_MODEL and 2 above."""
     if requested is not None:
         return max(1, requested)
-    return 8 if model.variable_count() < SMALL_MODEL else 2
+    return 1 if model.variable_count() < SMALL_MODEL else 2
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
