@@ -23,14 +23,13 @@ from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hint
 from .model import Penalty, RosterModel
 from .rules import RULES
 
-#: Below this many Booleans a model counts as small. With the ordinary (non-deterministic)
-#: portfolio on 2 cores, 8 workers proved small rostering models optimal sooner than 2 and 2 did
-#: better on large ones. In the deterministic interleaved search this engine uses, a single worker
-#: won on both bundled examples at the same budget (`python -m benchmarks.workers`: clinic, 158
-#: Booleans, optimal in 0.2 s against 1.4 s with 2 and 2.6 s with 8; xingwang, 3,595 Booleans,
-#: penalty 143 against 172 and 287), so models up to this size get one worker; larger ones,
-#: measured only with the ordinary portfolio so far, keep 2.
-SMALL_MODEL = 10_000
+#: Below this many Booleans a model counts as small.
+SMALL_MODEL = 2000
+#: Below this many Booleans the repeatable (interleaved) search gets a single worker. At the same
+#: deterministic budget one worker won on both bundled examples (`python -m benchmarks.workers`:
+#: clinic, 158 Booleans, optimal in 0.2 s against 1.4 s with 2 workers and 2.6 s with 8;
+#: xingwang, 3,595 Booleans, penalty 143 against 172 and 287). Larger models get 2.
+SMALL_INTERLEAVED = 10_000
 
 #: The hard wall-clock stop, as a multiple of the time limit (which is deterministic time).
 #: Measured here: one deterministic second took 2 to 3.5 wall seconds on a busy 2-core machine.
@@ -64,11 +63,17 @@ class SolveOptions:
     lns: bool = False
 
 
-def choose_workers(model: RosterModel, requested: int | None) -> int:
-    """The worker count: the one asked for, or 1 for models under SMALL_MODEL and 2 above."""
+def choose_workers(model: RosterModel, requested: int | None, interleaved: bool = True) -> int:
+    """The worker count: the one asked for; else, in the repeatable interleaved search, 1 below
+    SMALL_INTERLEAVED Booleans and 2 above; with the ordinary portfolio, 8 below SMALL_MODEL and 2
+    above (on 2 cores, 8 workers proved small rostering models optimal far sooner than 2, while on
+    large ones 8 threads fight for 2 cores and 2 did better)."""
     if requested is not None:
         return max(1, requested)
-    return 1 if model.variable_count() < SMALL_MODEL else 2
+    size = model.variable_count()
+    if interleaved:
+        return 1 if size < SMALL_INTERLEAVED else 2
+    return 8 if size < SMALL_MODEL else 2
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -140,7 +145,7 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     m, _ = build_model(roster, period, slots, strict=options.strict)
     if options.hint:
         m.hint(options.hint)
-    workers = choose_workers(m, options.workers)
+    workers = choose_workers(m, options.workers, bool(options.extra.get("interleave_search", True)))
     if options.lns:
         solver, status, _ = lns.search(m, options, workers, run)
     else:
