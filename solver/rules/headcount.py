@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from ..model import Penalty, RosterModel
 
 
@@ -19,7 +21,7 @@ def headcount(m: RosterModel) -> list[Penalty]:
             m.model.add(count <= slot.max).only_enforce_if(
                 m.guard("headcount", f"{slot.id} takes at most {slot.max}")
             )
-        short = 0
+        short: cp_model.LinearExpr | int = 0
         if slot.min > 0:
             if m.strict:
                 m.model.add(count >= slot.min).only_enforce_if(
@@ -29,7 +31,7 @@ def headcount(m: RosterModel) -> list[Penalty]:
                 short_var = m.model.new_int_var(0, slot.min, f"shortage({slot.id})")
                 m.model.add(count + short_var >= slot.min)
                 penalties.append(Penalty("shortage", short_var, shortage_weight))
-                short = short_var  # type: ignore[assignment]
+                short = short_var
         gap = slot.target - slot.min
         if gap > 0 and slot.under_weight:
             under = m.model.new_int_var(0, gap, f"under_target({slot.id})")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from ..model import Penalty, RosterModel
 
 
@@ -14,7 +16,7 @@ def hours(m: RosterModel) -> list[Penalty]:
     for person in m.people:
         rules = m.rules(person)
         shifts = m.of_person(person)
-        by_week: dict[tuple[int, int], list] = {k: [] for k in weeks}  # type: ignore[type-arg]
+        by_week: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = {k: [] for k in weeks}
         for slot, var in shifts:
             iso = slot.day.isocalendar()
             by_week.setdefault((iso.year, iso.week), []).append((slot.minutes, var))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from ortools.sat.python import cp_model
+
 from ..model import Penalty, RosterModel
 
 
@@ -13,7 +15,7 @@ def max_shifts_per_day(m: RosterModel) -> list[Penalty]:
         limit = m.rules(person).max_shifts_per_day
         if limit is None:
             continue
-        per_day: dict[date, list] = {}  # type: ignore[type-arg]
+        per_day: dict[date, list[cp_model.IntVar]] = {}
         for slot, var in m.of_person(person):
             per_day.setdefault(slot.day, []).append(var)
         for day, lits in per_day.items():
