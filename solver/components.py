@@ -412,6 +412,10 @@ def merge(
     # rule ties parts together; then the parts' optimality says nothing about the whole.
     for part in schedules:
         schedule.hints.extend(part.hints)
+    # Each part explained its shortages with its own people; explained again over the whole
+    # roster, every other community's people would be counted as "not of this community".
+    explained = {item.slot: item for part in schedules for item in part.shortages}
+    schedule.shortages = [explained.get(item.slot, item) for item in schedule.shortages]
     update: dict[str, object] = {"wall_seconds": round(time.monotonic() - started, 2)}
     whole = schedule.solver.objective or 0
     if whole != parts_sum:

@@ -203,3 +203,12 @@ def test_a_second_search_keeps_the_better_roster_and_bound(solved: Solved) -> No
     assert (kept.solver.objective, kept.solver.bound, kept.solver.status) == (10, 6, "FEASIBLE")
     kept = _better(first, _with(solved.schedule, "FEASIBLE", 8, 8))
     assert (kept.solver.objective, kept.solver.bound, kept.solver.status) == (8, 8, "OPTIMAL")
+
+
+def test_shortages_count_only_the_community_s_own_people(solved: Solved) -> None:
+    parts = find_parts(solved.roster)
+    assert solved.schedule.shortages, "ten people a community cannot fill a day"
+    for item in solved.schedule.shortages:
+        (part,) = [p for p in parts if item.post in p.posts]
+        assert set(item.people) <= set(part.people)
+        assert sum(item.reasons.values()) == len(item.people)
