@@ -220,9 +220,13 @@ def _progress_printer() -> Callable[[Progress], None]:
         if progress.elapsed < 1.0 or now - last[0] < 0.5:
             return
         last[0] = now
+        # A solve in independent parts (communities) reports how many parts have a roster; its
+        # penalty covers only those, so it rises as parts are found.
+        parts = getattr(progress, "parts", 1)
+        found = f"  parts {getattr(progress, 'parts_found', 0)}/{parts}" if parts > 1 else ""
         click.echo(
             f"  … {progress.elapsed:5.1f} s  penalty {progress.objective:g}  "
-            f"bound {progress.bound:g}",
+            f"bound {progress.bound:g}{found}",
             err=True,
         )
 
