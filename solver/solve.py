@@ -108,9 +108,7 @@ def build_model(
     return m, penalties
 
 
-def run(
-    m: RosterModel, options: SolveOptions, workers: int, assumptions: bool = False
-) -> tuple[cp_model.CpSolver, Any]:
+def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.CpSolver, Any]:
     """Solve ``m`` with the given options; returns the solver and its status."""
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -127,8 +125,6 @@ def run(
     params.log_search_progress = options.log
     for key, value in options.extra.items():
         setattr(params, key, value)
-    if assumptions:
-        m.model.add_assumptions(list(m.guards))
     status = solver.solve(m.model, _Watcher(options.on_progress))
     return solver, status
 

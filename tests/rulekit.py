@@ -136,8 +136,7 @@ def conflict(roster: Roster, rows: dict[str, str], days: int = 14) -> list[str]:
     m.fix(plan(slots, rows))
     # With an objective CP-SAT names every assumption rather than a core: feasibility only.
     m.model.clear_objective()
-    # The guards are assumed with the literals themselves: run(assumptions=True) passes bare
-    # indices, which ortools 9.15 rejects.
+    # The guards are assumed as literals (ortools 9.15 rejects bare indices).
     m.model.add_assumptions([m.model.get_bool_var_from_proto_index(i) for i in m.guards])
     # Interleaved search, too, makes CP-SAT name every assumption.
     options = SolveOptions(time_limit=10, workers=1, seed=0, extra={"interleave_search": False})
