@@ -248,7 +248,7 @@ def _progress_printer() -> Callable[[Progress], None]:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="CP-SAT worker threads (default: 1 for models under 2,000 Booleans, 2 above).",
+    help="CP-SAT worker threads (default: 8 for models under 2,000 Booleans, 2 above).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option(

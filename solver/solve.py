@@ -23,15 +23,13 @@ from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hint
 from .model import Penalty, RosterModel
 from .rules import RULES
 
-#: Below this many Booleans a model counts as small.
+#: Below this many Booleans a model counts as small and gets 8 workers, above it 2. Measured on
+#: 2 cores: 8 workers proved small rostering models optimal far sooner than 2, while on large
+#: ones 8 threads fight for 2 cores and 2 did better. In the repeatable (interleaved) search a
+#: single worker was faster on the tiny clinic example (optimal in 0.2 s against 2.6 s with 8)
+#: but far worse on Curtois & Qu instances 6 and 7 (2,230 and 1,377 against 1,954 and 1,081 in 60
+#: units), so small models keep 8 (`python -m benchmarks.workers`, benchmarks/results.md).
 SMALL_MODEL = 2000
-#: Below this many Booleans the repeatable (interleaved) search gets a single worker. At the same
-#: deterministic budget one worker won on the small example (`python -m benchmarks.workers`:
-#: clinic, 158 Booleans, optimal in 0.2 s against 1.4 s with 2 workers and 2.6 s with 8). On the
-#: reference community (3,595 Booleans) one worker ended better after 10 units (penalty 143
-#: against 172) but far worse after 1 (9,175 against 434): districts give each community about a
-#: unit, so models this size keep 2.
-SMALL_INTERLEAVED = 2000
 
 #: The hard wall-clock stop, as a multiple of the time limit (which is deterministic time).
 #: Measured here: one deterministic second took 2 to 3.5 wall seconds on a busy 2-core machine.
@@ -65,17 +63,11 @@ class SolveOptions:
     lns: bool = False
 
 
-def choose_workers(model: RosterModel, requested: int | None, interleaved: bool = True) -> int:
-    """The worker count: the one asked for; else, in the repeatable interleaved search, 1 below
-    SMALL_INTERLEAVED Booleans and 2 above; with the ordinary portfolio, 8 below SMALL_MODEL and 2
-    above (on 2 cores, 8 workers proved small rostering models optimal far sooner than 2, while on
-    large ones 8 threads fight for 2 cores and 2 did better)."""
+def choose_workers(model: RosterModel, requested: int | None) -> int:
+    """The worker count: the one asked for, or 8 for small models and 2 for large ones."""
     if requested is not None:
         return max(1, requested)
-    size = model.variable_count()
-    if interleaved:
-        return 1 if size < SMALL_INTERLEAVED else 2
-    return 8 if size < SMALL_MODEL else 2
+    return 8 if model.variable_count() < SMALL_MODEL else 2
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -143,7 +135,7 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     m, _ = build_model(roster, period, slots, strict=options.strict)
     if options.hint:
         m.hint(options.hint)
-    workers = choose_workers(m, options.workers, bool(options.extra.get("interleave_search", True)))
+    workers = choose_workers(m, options.workers)
     if options.lns:
         solver, status, _ = lns.search(m, options, workers, run)
     else:
