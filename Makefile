@@ -31,7 +31,7 @@ docs: $(STAMP)
 	$(BIN)/python tools/clidoc.py
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.curtois --all --time-limit 60 --param interleave_search=false --results benchmarks/results.md
+	$(BIN)/python -m benchmarks.curtois --all --time-limit 60 --results benchmarks/results.md
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
