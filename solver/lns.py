@@ -145,10 +145,16 @@ def search(
     _set_hint(m.model, list(finder.response_proto.solution))
     solver, status = run(m, replace(options, time_limit=max(1.0, limit * FIRST_SHARE)), workers)
     used += solver.deterministic_time
-    if status != cp_model.FEASIBLE:
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return solver, status, stats
-    best = list(solver.response_proto.solution)
-    best_objective = solver.objective_value
+    if status == cp_model.FEASIBLE:
+        best = list(solver.response_proto.solution)
+        best_objective = solver.objective_value
+    else:
+        # The portfolio found nothing in its share (seen on the reference community with a budget
+        # of 10): the loop starts from the first roster, priced by the model's own objective.
+        best = list(finder.response_proto.solution)
+        best_objective = _objective_of(m.model, best)
     bound = solver.best_objective_bound
     stats.first_objective = best_objective
     stats.phases.append(("find", finder.deterministic_time, finder.wall_time))
@@ -312,3 +318,13 @@ def _set_hint(model: cp_model.CpModel, values: list[int]) -> None:
     hint.values.clear()
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)
+
+
+def _objective_of(model: cp_model.CpModel, solution: list[int]) -> float:
+    """The value of ``model``'s objective for a full assignment of its variables."""
+    objective = model.proto.objective
+    total = sum(
+        coeff * (solution[var] if var >= 0 else 1 - solution[-var - 1])
+        for var, coeff in zip(objective.vars, objective.coeffs, strict=True)
+    )
+    return float((total + objective.offset) * (objective.scaling_factor or 1))
