@@ -54,10 +54,6 @@ class Ctx:
         """A person as ``name (id)``."""
         return f"{self.roster.person(pid).name} ({pid})"
 
-    def full_weeks(self) -> dict[tuple[int, int], list[date]]:
-        """ISO weeks entirely inside the period: minimums per week apply to these only."""
-        return {k: v for k, v in self.period.weeks().items() if len(v) == 7}
-
 
 def _count(ctx: Ctx, slot: Slot) -> int:
     return len(ctx.assignment.get(slot.id, []))
@@ -228,7 +224,7 @@ def hours(ctx: Ctx) -> list[Violation]:
     week, at least ``min_hours_per_week`` in each ISO week wholly inside the period, and between
     ``min_hours`` and ``max_hours`` over the period."""
     out = []
-    full = ctx.full_weeks()
+    full = ctx.period.full_weeks()
     for pid, shifts in ctx.shifts_of.items():
         rules = ctx.rules(ctx.roster.person(pid))
         per_week: dict[tuple[int, int], int] = dict.fromkeys(ctx.period.weeks(), 0)

@@ -51,6 +51,10 @@ class Period:
             out.setdefault((iso.year, iso.week), []).append(day)
         return out
 
+    def full_weeks(self) -> set[tuple[int, int]]:
+        """The ISO weeks wholly inside the period: weekly minimums apply to these only."""
+        return {week for week, days in self.weeks().items() if len(days) == 7}
+
 
 def parse_week(text: str) -> tuple[date, date]:
     """The Monday and Sunday of an ISO week written ``2020-W06``."""

@@ -12,7 +12,7 @@ def hours(m: RosterModel) -> list[Penalty]:
     at least ``min_hours_per_week`` in each ISO week wholly inside the period; between ``min_hours``
     and ``max_hours`` over the period. Hard; no penalty."""
     weeks = m.period.weeks()
-    full = {k for k, v in weeks.items() if len(v) == 7}
+    full = m.period.full_weeks()
     for person in m.people:
         rules = m.rules(person)
         shifts = m.of_person(person)
