@@ -560,10 +560,12 @@ def fairness(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
 
 @dataclass
 class CheckReport:
-    """The outcome of a check: hard violations and the penalty of each soft rule."""
+    """The outcome of a check: hard violations, the penalty of each soft rule, and the people
+    missing below each short slot's minimum."""
 
     violations: list[Violation]
     terms: dict[str, int]
+    shortages: dict[str, int] = field(default_factory=dict)
 
     @property
     def penalty(self) -> int:
@@ -609,4 +611,4 @@ def check(
         terms.update(penalty)
     for hard in HARD:
         violations.extend(hard(ctx))
-    return CheckReport(violations, terms)
+    return CheckReport(violations, terms, shortages(ctx))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .check import Ctx, check, shortages
+from .check import check
 from .explain import explain_shortages
 from .load import Roster
 from .schedule import (
@@ -63,7 +63,7 @@ def build_schedule(
     minutes = dict.fromkeys(order, 0)
     count = dict.fromkeys(order, 0)
     nights = dict.fromkeys(order, 0)
-    short = shortages(Ctx(roster, period, slots, assignment))
+    short = report.shortages
     for slot in slots:
         people = sorted(assignment.get(slot.id, []), key=lambda p: order.get(p, len(order)))
         for pid in people:
