@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import LoadError, LoadErrors
-from .models import DEFAULT_RULES, Leave, Person, RosterConfig, RuleSet
+from .models import DEFAULT_RULES, Leave, Person, Post, RosterConfig, RuleSet
 
 ROSTER_FILE = "roster.yaml"
 PEOPLE_FILES = ("people.csv", "people.xlsx")
@@ -74,7 +74,7 @@ class Roster:
         """The person with this id."""
         return self._people[person_id]
 
-    def post(self, post_id: str) -> Any:
+    def post(self, post_id: str) -> Post:
         """The post with this id."""
         return self._posts[post_id]
 
