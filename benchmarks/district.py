@@ -2,7 +2,8 @@
 runner that solves one week of it and reports how fast and how well.
 
 Every community is a copy of the reference community (``examples/xingwang``): its posts, rules and
-mix of people, at a size of its own. Communities share no people: each person carries their
+mix of people, at a size of its own, with a demand that fits its size (a small community keeps
+fewer people at its gate; see ``LIGHTER``). Communities share no people: each person carries their
 community's tag and each community's posts are open only to that tag.
 
     python -m benchmarks.district generate OUT_DIR [--seed N] [--communities 29] [--people 1057]
@@ -21,7 +22,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,8 @@ import click
 import yaml
 
 from roster.load import Roster, load_roster, read_yaml
-from roster.models import WEEKDAYS
-from roster.slots import make_period
+from roster.models import WEEKDAYS, Person, RosterConfig
+from roster.slots import Period, expand, make_period
 
 #: The reference community every community of the district copies.
 REFERENCE = Path(__file__).resolve().parent.parent / "examples" / "xingwang"
@@ -91,6 +93,43 @@ _MIN_ROLE = {"committee": 4, "grid_leader": 2}
 
 
 @dataclass(frozen=True)
+class Step:
+    """One change of a community's demand from the reference's: the least headcount of ``posts``
+    set to ``headcount`` (0 drops them; only on the shifts starting at ``at`` when given), or their
+    shift starting at ``close`` dropped (closed at that time of day). Posts the reference does not
+    have are skipped."""
+
+    posts: tuple[str, ...]
+    headcount: int | None = None
+    close: str | None = None
+    at: tuple[str, ...] = ()
+    why: str = ""
+
+
+#: The reference's gate posts, open around the clock in four shifts.
+_GATE = ("gate-temp", "gate-register", "gate-turnback")
+#: How a community smaller than the reference lightens its demand, one step after another, each
+#: taken only while its people could not staff the demand with the reference's slack.
+LIGHTER = (
+    Step(("grid-screening",), headcount=1, why="网格长独自入户摸排"),
+    Step(("disinfect-corridors",), headcount=1, why="楼道消杀一人一组"),
+    Step(("gate-temp",), headcount=1, at=("00:00", "18:00"), why="夜班只用一台体温仪"),
+    Step(("gate-temp",), headcount=1, why="只用一台体温仪"),
+    Step(_GATE, close="00:00", why="门岗夜间 00:00–06:00 关闭"),
+    Step(("gate-turnback",), headcount=0, why="登记点兼做劝返"),
+)
+#: How a community bigger than the reference adds to its demand, in order, each step taken only
+#: while its people can still staff it with the reference's slack.
+HEAVIER = (
+    Step(("gate-register",), headcount=2, why="两张登记桌"),
+    Step(("disinfect-lifts",), headcount=2, why="电梯消杀两人一组"),
+    Step(("grid-screening",), headcount=3, why="三人入户摸排"),
+    Step(("gate-turnback",), headcount=2, why="劝返点两人"),
+    Step(("disinfect-corridors",), headcount=3, why="楼道消杀三人一组"),
+)
+
+
+@dataclass(frozen=True)
 class Profile:
     """A person of the reference community, as a pattern for people of other communities."""
 
@@ -98,15 +137,23 @@ class Profile:
     skills: list[str]
     rules: dict[str, str]
     note: str
+    hours: float
 
 
 @dataclass
 class Community:
-    """One generated community: its id (the tag its people carry), name and people rows."""
+    """One generated community: its id (the tag its people carry), name, people rows, and how its
+    demand was sized."""
 
     id: str
     name: str
     rows: list[dict[str, str]] = field(default_factory=list)
+    #: Hours its people can give in the week: weekly limit times the share of days not on leave.
+    capacity: float = 0.0
+    #: Its demand level: steps of ``LIGHTER`` taken (negative) or of ``HEAVIER`` (positive).
+    level: int = 0
+    #: Hours of its posts at least headcount in the week.
+    demand: float = 0.0
 
 
 def community_sizes(rng: random.Random, communities: int, people: int) -> list[int]:
@@ -133,7 +180,8 @@ def _profiles(reference: Roster) -> dict[str, list[Profile]]:
     groups: dict[str, list[Profile]] = {}
     for person in reference.people:
         rules = {k: _cell(v) for k, v in person.rules.model_dump(exclude_none=True).items()}
-        profile = Profile(list(person.tags), list(person.skills), rules, person.note)
+        hours = _weekly_hours(reference, person)
+        profile = Profile(list(person.tags), list(person.skills), rules, person.note, hours)
         groups.setdefault(person.tags[0] if person.tags else "", []).append(profile)
     return groups
 
@@ -167,14 +215,104 @@ def _name(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + given
 
 
-def _leave(rng: random.Random, first: date, last: date) -> str:
+def _leave(rng: random.Random, first: date, last: date) -> tuple[str, int]:
     """A leave cell such as ``2020-02-05..2020-02-08 病假``, starting up to two days before the
-    week and lasting one to seven days."""
+    week and lasting one to seven days, and the number of days of the week it takes."""
     start = first + timedelta(days=rng.randint(-2, (last - first).days))
     end = start + timedelta(days=rng.randint(0, 6))
     reason = rng.choice(_LEAVE_REASONS)
     span = start.isoformat() if end == start else f"{start.isoformat()}..{end.isoformat()}"
-    return f"{span} {reason}"
+    away = (min(end, last) - max(start, first)).days + 1
+    return f"{span} {reason}", max(0, away)
+
+
+def _weekly_hours(roster: Roster, person: Person) -> float:
+    """A person's weekly hour limit; without one, every hour of the week."""
+    limit = roster.rules_for(person).max_hours_per_week
+    return 7 * 24.0 if limit is None else limit
+
+
+def _capacity(roster: Roster, period: Period) -> float:
+    """Hours the people of ``roster`` can give in ``period``: their weekly limits, each times the
+    share of the days they are not on leave at all."""
+    total = 0.0
+    for person in roster.people:
+        away = roster.away(person.id)
+        free = 0
+        for day in period.days:
+            start = datetime.combine(day, time_of_day(), roster.zone)
+            end = start + timedelta(days=1)
+            if not any(a < end and start < b for a, b, _ in away):
+                free += 1
+        total += _weekly_hours(roster, person) * free / len(period.days)
+    return total
+
+
+def _demand(posts: list[dict[str, Any]], timezone: str, period: Period) -> float:
+    """Hours of the posts at their least headcount in ``period``."""
+    config = RosterConfig.model_validate({"name": "demand", "timezone": timezone, "posts": posts})
+    return sum(slot.minutes * slot.min for slot in expand(config, period)) / 60
+
+
+def _apply(posts: list[dict[str, Any]], step: Step) -> list[dict[str, Any]]:
+    """``posts`` (copies) with one demand step applied."""
+    out = []
+    for post in posts:
+        if post["id"] not in step.posts:
+            out.append(post)
+            continue
+        post = copy.deepcopy(post)
+        if step.headcount == 0:
+            continue
+        if step.headcount is not None:
+            if step.at:
+                for pattern in post["shifts"]:
+                    if str(pattern.get("start")) in step.at:
+                        pattern["headcount"] = _headcount(post, step.headcount)
+            else:
+                post["headcount"] = _headcount(post, step.headcount)
+                for pattern in post["shifts"]:
+                    pattern.pop("headcount", None)
+            for quota in post.get("quotas") or []:
+                quota["min"] = min(quota.get("min", 0), step.headcount)
+        if step.close is not None:
+            kept = [s for s in post["shifts"] if str(s.get("start")) != step.close]
+            post["shifts"] = kept or post["shifts"]
+        out.append(post)
+    return out
+
+
+def _headcount(post: dict[str, Any], least: int) -> dict[str, Any]:
+    """The post's headcount with ``least`` as its minimum; a target or most given in the
+    reference moves with it, never below it."""
+    head = dict(post.get("headcount") or {})
+    shift = least - head.get("min", 1)
+    head["min"] = least
+    for key in ("target", "max"):
+        if head.get(key) is not None:
+            head[key] = max(least, head[key] + shift)
+    return head
+
+
+def demand_levels(
+    posts: list[dict[str, Any]], timezone: str, period: Period
+) -> dict[int, tuple[list[dict[str, Any]], float]]:
+    """The reference's posts at every demand level with their hours: level 0 is the reference,
+    -k has the first k steps of ``LIGHTER``, +k the first k of ``HEAVIER``."""
+    levels = {0: (posts, _demand(posts, timezone, period))}
+    for sign, steps in ((-1, LIGHTER), (1, HEAVIER)):
+        current = posts
+        for k, step in enumerate(steps, start=1):
+            current = _apply(current, step)
+            levels[sign * k] = (current, _demand(current, timezone, period))
+    return levels
+
+
+def choose_level(levels: dict[int, tuple[list[Any], float]], capacity: float, slack: float) -> int:
+    """The heaviest demand level that ``capacity`` hours staff with ``slack`` (the reference's
+    capacity over its demand); the lightest when none does."""
+    fits = [k for k, (_, hours) in levels.items() if hours * slack <= capacity]
+    return max(fits) if fits else min(levels)
 
 
 def _post_copy(post: dict[str, Any], cid: str, stem: str, restricted: set[str]) -> dict[str, Any]:
@@ -193,9 +331,18 @@ def _post_copy(post: dict[str, Any], cid: str, stem: str, restricted: set[str]) 
     return out
 
 
-def _expand_posts(names: list[str], ids: list[str], prefixes: list[str]) -> list[str]:
-    """Reference post ids in a rule or succession, as the posts of every community."""
-    return [f"{c}-{n}" if n in ids else n for n in names for c in prefixes]
+def _expand_posts(
+    names: list[str], ids: list[str], prefixes: list[str], exists: set[str]
+) -> list[str]:
+    """Reference post ids in a rule or succession, as the posts of every community that has them
+    (other names, such as ``night``, as they are)."""
+    out: list[str] = []
+    for name in names:
+        if name not in ids:
+            out.append(name)
+            continue
+        out.extend(f"{c}-{name}" for c in prefixes if f"{c}-{name}" in exists)
+    return out
 
 
 def build_district(
@@ -205,12 +352,17 @@ def build_district(
     rng = random.Random(seed)
     ref = load_roster(reference)
     raw = read_yaml(reference / "roster.yaml")
-    first, last = make_period("Asia/Shanghai", WEEK, None, None).days[0::6]
+    timezone = raw.get("timezone", "Asia/Shanghai")
+    period = make_period(timezone, WEEK, None, None)
+    first, last = period.days[0::6]
     groups = _profiles(ref)
     sizes = community_sizes(rng, communities, people)
     stems = list(_STEMS[: min(communities, len(_STEMS))])
     cids = [f"c{k + 1:02d}" for k in range(communities)]
     ref_ids = [p["id"] for p in raw["posts"]]
+    levels = demand_levels(raw["posts"], timezone, period)
+    # The reference's slack: hours its people can give over the hours its posts need (about 1.5).
+    slack = _capacity(ref, period) / levels[0][1]
 
     posts: list[dict[str, Any]] = []
     restricted: set[str] = set()
@@ -218,7 +370,6 @@ def build_district(
     for k, (cid, size) in enumerate(zip(cids, sizes, strict=True)):
         stem = stems[k] if k < len(stems) else f"第{k + 1}"
         community = Community(cid, f"{stem}社区")
-        posts.extend(_post_copy(p, cid, stem, restricted) for p in raw["posts"])
         counts = _role_counts(groups, size)
         number = 0
         for role, profiles in groups.items():
@@ -233,11 +384,14 @@ def build_district(
                     "tags": ";".join([cid, *profile.tags]),
                     "skills": ";".join(profile.skills),
                     "phone": f"138{rng.randrange(10**8):08d}",
-                    "unavailable": _leave(rng, first, last) if rng.random() < 0.08 else "",
-                    "note": profile.note,
-                    **profile.rules,
                 }
+                leave, away = _leave(rng, first, last) if rng.random() < 0.08 else ("", 0)
+                row.update(unavailable=leave, note=profile.note, **profile.rules)
                 community.rows.append(row)
+                community.capacity += profile.hours * (len(period.days) - away) / len(period.days)
+        community.level = choose_level(levels, community.capacity, slack)
+        chosen, community.demand = levels[community.level]
+        posts.extend(_post_copy(p, cid, stem, restricted) for p in chosen)
         made.append(community)
     # Role tags restricted per community, once every post is known.
     for community in made:
@@ -265,11 +419,12 @@ def build_district(
             config[key] = raw[key]
     rules = copy.deepcopy(raw.get("rules") or {})
     by_tag = copy.deepcopy(raw.get("rules_by_tag") or {})
+    exists = {p["id"] for p in posts}
     for ruleset in [rules, *by_tag.values()]:
         limits = ruleset.get("max_shifts_per_post")
         if limits:
             ruleset["max_shifts_per_post"] = {
-                f"{c}-{p}": n for p, n in limits.items() for c in cids
+                f"{c}-{p}": n for p, n in limits.items() for c in cids if f"{c}-{p}" in exists
             }
     config["rules"] = rules
     config["rules_by_tag"] = by_tag
@@ -277,23 +432,28 @@ def build_district(
         config["successions"] = [
             {
                 **s,
-                "after": _expand_posts(s["after"], ref_ids, cids),
-                "then": _expand_posts(s["then"], ref_ids, cids),
+                "after": _expand_posts(s["after"], ref_ids, cids, exists),
+                "then": _expand_posts(s["then"], ref_ids, cids, exists),
             }
             for s in raw["successions"]
         ]
     config["posts"] = posts
-    config["requests"] = _requests(rng, made, ref_ids, first)
+    config["requests"] = _requests(rng, made, ref_ids, exists, first)
     return config, made
 
 
 def _requests(
-    rng: random.Random, communities: list[Community], post_ids: list[str], first: date
+    rng: random.Random,
+    communities: list[Community],
+    ref_ids: list[str],
+    exists: set[str],
+    first: date,
 ) -> list[dict[str, Any]]:
     """About one person in eight asks for something: to avoid nights or a weekday, to prefer a
-    post or a day; weights 1 to 5."""
+    post of their community or a day; weights 1 to 5."""
     out: list[dict[str, Any]] = []
     for community in communities:
+        own = [f"{community.id}-{r}" for r in ref_ids if f"{community.id}-{r}" in exists]
         for row in community.rows:
             if rng.random() >= 0.125:
                 continue
@@ -304,7 +464,7 @@ def _requests(
             elif choice == 1:
                 request.update(kind="avoid", weekday=rng.choice(WEEKDAYS))
             elif choice == 2:
-                request.update(kind="prefer", post=f"{community.id}-{rng.choice(post_ids)}")
+                request.update(kind="prefer", post=rng.choice(own))
             else:
                 request.update(kind="prefer", date=first + timedelta(days=rng.randrange(7)))
             out.append(request)
@@ -322,11 +482,19 @@ def write_district(
     config, made = build_district(seed, communities, people, reference)
     out_dir.mkdir(parents=True, exist_ok=True)
     header = [
-        "# 生成的城区：每个社区照搬参考社区（examples/xingwang）的岗位与规则。",
+        "# 生成的城区：每个社区照搬参考社区（examples/xingwang）的岗位与规则，需求按人数增减。",
         f"# python -m benchmarks.district generate --seed {seed} "
         f"--communities {communities} --people {people}",
-        "",
+        "#",
+        "# 社区  人数  可出工时  需求工时  需求调整",
     ]
+    for c in made:
+        steps = LIGHTER[: -c.level] if c.level < 0 else HEAVIER[: c.level]
+        change = "；".join(dict.fromkeys(step.why for step in steps)) or "同参考社区"
+        header.append(
+            f"# {c.id} {c.name}  {len(c.rows)}  {c.capacity:.0f}  {c.demand:.0f}  {change}"
+        )
+    header.append("")
     body = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
     (out_dir / "roster.yaml").write_text("\n".join(header) + body, encoding="utf-8")
     columns = ["id", "name", "tags", "skills", "phone", "unavailable", "note"]

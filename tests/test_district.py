@@ -8,10 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.district import build_district, community_sizes, write_district
+from benchmarks.district import (
+    HEAVIER,
+    LIGHTER,
+    REFERENCE,
+    WEEK,
+    _capacity,
+    build_district,
+    choose_level,
+    community_sizes,
+    demand_levels,
+    write_district,
+)
 from roster.check import check
 from roster.eligibility import eligible
-from roster.load import Roster, load_roster
+from roster.load import Roster, load_roster, read_yaml
 from roster.report import assignment_of
 from roster.schedule import Schedule
 from roster.slots import Period, expand, make_period
@@ -87,12 +98,70 @@ def test_the_full_district_loads(tmp_path: Path) -> None:
     assert roster.config.requests
 
 
-def test_each_community_has_the_reference_posts(tmp_path: Path) -> None:
-    reference = load_roster(Path(__file__).parent.parent / "examples" / "xingwang")
-    roster = district(tmp_path)
+def test_each_community_has_the_posts_of_its_demand_level(tmp_path: Path) -> None:
+    reference = load_roster(REFERENCE)
+    roster = district(tmp_path, communities=3, people=120)
+    _, made = build_district(0, 3, 120)
+    levels = _levels()
     ids = {p.id for p in roster.config.posts}
-    for community in ("c01", "c02", "c03"):
-        assert {f"{community}-{p.id}" for p in reference.config.posts} <= ids
+    for community in made:
+        own = {p.removeprefix(community.id + "-") for p in ids if p.startswith(community.id + "-")}
+        assert own == {p["id"] for p in levels[community.level][0]}
+        assert own <= {p.id for p in reference.config.posts}
+        assert {"duty-24h", "gate-temp", "gate-register"} <= own
+
+
+def _levels() -> dict[int, tuple[list[dict[str, object]], float]]:
+    raw = read_yaml(REFERENCE / "roster.yaml")
+    return demand_levels(
+        raw["posts"], "Asia/Shanghai", make_period("Asia/Shanghai", WEEK, None, None)
+    )
+
+
+def test_demand_levels_go_from_lightest_to_heaviest() -> None:
+    levels = _levels()
+    assert sorted(levels) == list(range(-len(LIGHTER), len(HEAVIER) + 1))
+    hours = [levels[k][1] for k in sorted(levels)]
+    assert hours == sorted(hours) and len(set(hours)) == len(hours)
+    # The reference: 4 people at the gate around the clock, 24-hour duty, disinfection,
+    # broadcast and screening (examples/xingwang/roster.yaml: 973 hours).
+    assert levels[0][1] == 973
+
+
+def test_the_lightest_level_keeps_one_person_at_each_gate_post_by_day() -> None:
+    posts = {p["id"]: p for p in _levels()[-len(LIGHTER)][0]}
+    assert "gate-turnback" not in posts
+    assert posts["gate-temp"]["headcount"]["min"] == 1
+    assert posts["gate-temp"]["quotas"] == [{"tag": "party_member", "min": 1}]
+    assert [s["start"] for s in posts["gate-temp"]["shifts"]] == ["06:00", "12:00", "18:00"]
+    assert posts["duty-24h"]["headcount"] == {"min": 1}
+
+
+def test_a_level_fits_when_capacity_is_exactly_its_hours_times_the_slack() -> None:
+    levels = _levels()
+    hours = levels[0][1]
+    assert choose_level(levels, hours * 1.5, 1.5) == 0
+    assert choose_level(levels, hours * 1.5 - 0.01, 1.5) == -1
+    assert choose_level(levels, 0.0, 1.5) == -len(LIGHTER)
+    assert choose_level(levels, 1e9, 1.5) == len(HEAVIER)
+
+
+def test_demand_follows_the_size_of_each_community() -> None:
+    _, made = build_district(0, 29, 1057)
+    levels = _levels()
+    period = make_period("Asia/Shanghai", WEEK, None, None)
+    slack = _capacity(load_roster(REFERENCE), period) / levels[0][1]
+    assert 1.4 < slack < 1.6  # the reference: about 1,450 hours to give for 973 needed
+    for community in made:
+        assert community.demand == levels[community.level][1]
+        if community.level > -len(LIGHTER):
+            assert community.capacity >= slack * community.demand
+        heavier = levels.get(community.level + 1)
+        if heavier is not None:
+            assert community.capacity < slack * heavier[1]
+    by_size = sorted(made, key=lambda c: c.capacity)
+    assert by_size[0].demand < by_size[-1].demand
+    assert [c.level for c in by_size] == sorted(c.level for c in by_size)
 
 
 def test_posts_open_only_to_their_own_community(tmp_path: Path) -> None:
