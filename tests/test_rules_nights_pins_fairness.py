@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rulekit import judge, make_roster
+from rulekit import judge, make_roster, period
+
+from roster.slots import expand
+from solver.rules.fairness import achievable, least_gap
+from solver.solve import build_model
 
 NOBODY = {"min": 0, "target": 0, "max": 3}
 
@@ -164,3 +168,103 @@ def test_people_away_all_period_are_left_out() -> None:
     leave = [{"person": "p3", "from": "2024-01-01", "to": "2024-01-03"}]
     outcome = judge(fair(fair_hours=5, leave=leave), {"p1": "DND", "p2": "NDN"}, days=3)
     assert outcome.report.terms["fair_hours"] == 0 == outcome.objective
+
+
+# --- fairness: what the loads can be ------------------------------------------------------------
+
+
+def test_reachable_loads_are_the_sums_of_the_slots() -> None:
+    # Two 6-hour shifts and a 24-hour turn, in steps of 6 hours: 0, 6, 12, 24, 30, 36.
+    reach = achievable([([360, 360, 1440], None)], 360)
+    assert reach is not None
+    assert [i for i in range(8) if reach >> i & 1] == [0, 1, 2, 4, 5, 6]
+    # 18 hours is 6 from 12 and from 24; 20 hours is 4 from 24.
+    assert least_gap(reach, 360, 18 * 60) == 360
+    assert least_gap(reach, 360, 20 * 60) == 240
+    assert least_gap(reach, 360, 24 * 60) == 0
+    # Beyond every sum: the distance to the largest.
+    assert least_gap(reach, 360, 40 * 60) == 4 * 60
+
+
+def test_a_weekly_limit_caps_the_reachable_loads_of_each_week() -> None:
+    # At most 24 hours a week: 30 and 36 hours are out of reach in one week, not over two.
+    one = achievable([([360, 360, 1440], 1440)], 360)
+    assert one is not None and [i for i in range(8) if one >> i & 1] == [0, 1, 2, 4]
+    two = achievable([([360, 1440], 1440), ([360], 1440)], 360)
+    assert two is not None and [i for i in range(8) if two >> i & 1] == [0, 1, 2, 4, 5]
+
+
+def test_without_the_set_the_gap_is_to_the_nearest_multiple() -> None:
+    assert least_gap(None, 60, 150) == 30
+    assert least_gap(None, 60, 120) == 0
+    assert least_gap(0, 0, 150) == 150  # no slots at all: the load is 0
+
+
+def capped(weekly: float) -> Any:
+    # Two people for an 8-hour day shift on five days (80 hours), nobody required; p1 may work
+    # 40 hours a week and p2 8, so their fair shares are 40/48 and 8/48 of 80 hours.
+    head = {"min": 0, "target": 2, "max": 2, "under_weight": 0}
+    posts = [
+        {"id": "day", "name": "白班", "shifts": [{"start": "08:00", "hours": 8}], "headcount": head}
+    ]
+    return make_roster(
+        people=2,
+        posts=posts,
+        weights={"fair_hours": 3},
+        rules={"min_rest_hours": 0},
+        person_rules={"p1": {"max_hours_per_week": 40}, "p2": {"max_hours_per_week": weekly}},
+    )
+
+
+def static_bound(r: Any, days: int, explain: bool = False) -> int:
+    """The objective's least value from the domains of the penalty variables alone."""
+    per = period(days)
+    m, penalties = build_model(r, per, expand(r.config, per), strict=False, explain=explain)
+    return sum(p.coef * m.model.proto.variables[p.var.index].domain[0] for p in penalties)
+
+
+def test_fair_hours_bound_from_what_loads_can_be() -> None:
+    # p1's share is 66 h 40 min, but 40 h is the most: 26 h 40 min, 27 hours rounded up.
+    # p2's share is 13 h 20 min, and one 8-hour shift is the most: 5 h 20 min, 6 hours.
+    r = capped(8)
+    assert static_bound(r, 5) == (27 + 6) * 3
+    outcome = judge(r, None, days=5)
+    assert outcome.status == "OPTIMAL"
+    assert outcome.objective == (27 + 6) * 3 == outcome.report.penalty
+    assert outcome.report.violations == []
+
+
+def test_fair_hours_bound_is_a_bound_on_both_sides() -> None:
+    # Fixed rosters cost what the checker says, at the bound and above it.
+    r = capped(8)
+    assert judge(r, {"p1": "DDDDD", "p2": "D"}, days=5).objective == (27 + 6) * 3
+    outcome = judge(r, {"p1": "DDDD", "p2": "D"}, days=5)
+    assert outcome.objective == (35 + 6) * 3 == outcome.report.penalty
+    outcome = judge(r, {"p1": "DDDDD", "p2": ""}, days=5)
+    assert outcome.objective == (27 + 14) * 3 == outcome.report.penalty
+
+
+def test_explain_mode_bounds_without_the_weekly_limit() -> None:
+    # Explain mode may switch the hours rule off, so the loads it caps are not ruled out: p2 may
+    # reach 16 hours (2 h 40 min from the share, 3 hours); p1 has five shifts, 40 hours, anyway.
+    assert static_bound(capped(8), 5, explain=True) == (27 + 3) * 3
+
+
+def test_fair_hours_bound_when_shifts_are_not_whole_units() -> None:
+    # Ninety-minute shifts: the gap cannot be counted in whole hours of load, so the bound comes
+    # from the nearest reachable load alone; solver and checker agree at the optimum.
+    head = {"min": 1, "target": 1, "max": 1}
+    posts = [
+        {
+            "id": "day",
+            "name": "白班",
+            "shifts": [{"start": "08:00", "hours": 1.5}],
+            "headcount": head,
+        }
+    ]
+    r = make_roster(people=2, posts=posts, weights={"fair_hours": 2}, rules={"min_rest_hours": 0})
+    # Three shifts, 4.5 hours: 2 h 15 min each is fair; 1.5 or 3 hours are 45 min away, 1 hour.
+    assert static_bound(r, 3) == (1 + 1) * 2
+    outcome = judge(r, None, days=3)
+    assert outcome.status == "OPTIMAL"
+    assert outcome.objective == 4 == outcome.report.penalty

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from math import gcd
+
 from roster.eligibility import (
     FAIR_HOURS,
     FAIR_NIGHTS,
@@ -10,16 +13,100 @@ from roster.eligibility import (
     fairness_pools,
     pool_work,
 )
+from roster.models import Person
 
 from ..model import Penalty, RosterModel
+
+#: Loads are enumerated (as bits of an integer) only up to this many steps of their gcd; beyond
+#: it the gcd alone bounds the gap, which is exact enough and keeps building fast.
+MAX_STEPS = 200_000
+
+
+def achievable(weeks: Iterable[tuple[list[int], int | None]], step: int) -> int | None:
+    """The loads a person can reach, as a bit set over multiples of ``step``: bit i set when some
+    choice of their slots adds up to ``i * step``. ``weeks`` holds each ISO week's slot sizes
+    (multiples of ``step``) and the most the week may hold (or None). None when the set would
+    have more than ``MAX_STEPS`` bits."""
+    reach = 1
+    top = 0
+    for sizes, cap in weeks:
+        week_top = sum(sizes) // step
+        if cap is not None:
+            week_top = min(week_top, cap // step)
+        top += week_top
+        if top > MAX_STEPS:
+            return None
+        mask = (1 << (week_top + 1)) - 1
+        week = 1
+        for size in sizes:
+            week = (week | (week << (size // step))) & mask
+        # Loads of the weeks so far plus a load of this week: the sum set of the two bit sets.
+        both = 0
+        bit = 0
+        while week >> bit:
+            if (week >> bit) & 1:
+                both |= reach << bit
+            bit += 1
+        reach = both
+    return reach
+
+
+def least_gap(reach: int | None, step: int, expected: int) -> int:
+    """The distance from ``expected`` to the nearest reachable load (``reach`` as from
+    ``achievable``; None means every multiple of ``step`` from 0 up)."""
+    if step <= 0:
+        return expected  # no slots: the load is 0
+    below = expected // step
+    if reach is None:
+        return min(expected - below * step, (below + 1) * step - expected)
+    gaps = []
+    under = reach & ((1 << (below + 1)) - 1)
+    if under:
+        gaps.append(expected - (under.bit_length() - 1) * step)
+    over = reach >> (below + 1)
+    if over:
+        gaps.append(((over & -over).bit_length() + below) * step - expected)
+    return min(gaps)
+
+
+def _weeks(
+    m: RosterModel, person: Person, measure: Measure
+) -> tuple[list[tuple[list[int], int | None]], int]:
+    """The measure's sizes of a person's slots by ISO week, each week with the most its hard
+    rules let it hold, and the gcd of the sizes (0 when there are none)."""
+    by_week: dict[tuple[int, int], list[int]] = {}
+    for slot, _ in m.of_person(person):
+        size = measure.size(slot)
+        if size:
+            iso = slot.day.isocalendar()
+            by_week.setdefault((iso.year, iso.week), []).append(size)
+    step = 0
+    for sizes in by_week.values():
+        for size in sizes:
+            step = gcd(step, size)
+    cap: int | None = None
+    rules = m.rules(person)
+    # Hours are the one measure a hard rule caps per week (rule ``hours``, by the week a shift
+    # starts in, in minutes as here). In explain mode that rule may be switched off: no cap.
+    if measure is FAIR_HOURS and not m.explain and rules.max_hours_per_week is not None:
+        cap = round(rules.max_hours_per_week * 60)
+    return [(sizes, cap) for _, sizes in sorted(by_week.items())], step
 
 
 def _spread(m: RosterModel, measure: Measure) -> list[Penalty]:
     """For each person of each pool, the measure's weight per unit (rounded up) by which their
-    load differs from their fair share of the pool's work."""
+    load differs from their fair share of the pool's work.
+
+    A load is a sum of the sizes of the person's slots, so it can only be a multiple of their gcd
+    and, more precisely, one of the sums their slots (within weekly hour limits) can make. The
+    gap's least value, the distance from the fair share to the nearest such sum, is the penalty's
+    lower bound; when the unit divides the gcd (hours of whole-hour shifts, shift counts) the gap
+    in units is modelled exactly with the share rounded down and up to the unit, so the LP
+    relaxation sees at least half a unit wherever the share falls between two units."""
     weight: int = getattr(m.roster.config.weights, measure.rule)
     if weight <= 0:
         return []
+    unit = measure.unit
     penalties = []
     for pool in fairness_pools(m.roster, m.period):
         total = pool_work(pool, m.slots, measure)
@@ -28,13 +115,23 @@ def _spread(m: RosterModel, measure: Measure) -> list[Penalty]:
                 (measure.size(slot), var) for slot, var in m.of_person(person) if measure.size(slot)
             ]
             expected = pool.expected(person, total)
+            weeks, step = _weeks(m, person, measure)
+            least = least_gap(achievable(weeks, step) if step else 0, step, expected)
             top = max(expected, sum(s for s, _ in terms))
-            deviation = m.model.new_int_var(0, top, f"{measure.rule}_dev({person.id})")
+            units = m.model.new_int_var(
+                -(-least // unit), -(-top // unit), f"{measure.rule}({person.id})"
+            )
             load = sum(s * v for s, v in terms)
-            m.model.add(deviation >= load - expected)
-            m.model.add(deviation >= expected - load)
-            units = m.model.new_int_var(0, -(-top // measure.unit), f"{measure.rule}({person.id})")
-            m.model.add(units * measure.unit >= deviation)
+            if step and step % unit == 0:
+                # The load is a whole number of units: the gap rounded up is exactly the larger
+                # of (load - share rounded down) and (share rounded up - load), in units.
+                m.model.add(unit * units >= load - unit * (expected // unit))
+                m.model.add(unit * units >= unit * -(-expected // unit) - load)
+            else:
+                deviation = m.model.new_int_var(least, top, f"{measure.rule}_dev({person.id})")
+                m.model.add(deviation >= load - expected)
+                m.model.add(deviation >= expected - load)
+                m.model.add(units * unit >= deviation)
             penalties.append(Penalty(measure.rule, units, weight))
     return penalties
 
