@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from ortools.sat.python import cp_model
 
@@ -17,11 +18,17 @@ from .components import candidates
 
 @dataclass(frozen=True)
 class Penalty:
-    """One term of the objective: ``coef * var``, counted under ``rule`` in the report."""
+    """One term of the objective: ``coef * var``, counted under ``rule`` in the report.
+
+    ``people`` and ``days`` say where the term lives (the people who could change it, the days it
+    is about), when a rule knows: the large-neighbourhood search (solver/lns.py) frees the cells
+    around a term that costs something, to repair it."""
 
     rule: str
     var: cp_model.IntVar
     coef: int
+    people: tuple[str, ...] = ()
+    days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class RosterModel:
     explain: bool = False
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     guards: dict[int, HardRule] = field(default_factory=dict)
+    #: The objective's terms, once every rule is added (solver.solve.build_model).
+    penalties: list[Penalty] = field(default_factory=list)
     _x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     _by_slot: dict[str, list[tuple[Person, cp_model.IntVar]]] = field(default_factory=dict)
     _by_person: dict[str, list[tuple[Slot, cp_model.IntVar]]] = field(default_factory=dict)

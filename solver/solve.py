@@ -97,6 +97,7 @@ def build_model(
     for rule in RULES:
         penalties.extend(rule(m))
     m.model.minimize(sum(p.coef * p.var for p in penalties))
+    m.penalties = penalties
     return m, penalties
 
 

@@ -17,6 +17,8 @@ def headcount(m: RosterModel) -> list[Penalty]:
     for slot in m.slots:
         lits = [var for _, var in m.on_slot(slot)]
         count = sum(lits)
+        # Where the terms live: the slot's people, on its day (for solver/lns.py).
+        people, days = tuple(p.id for p, _ in m.on_slot(slot)), (slot.day,)
         if len(lits) > slot.max:
             m.model.add(count <= slot.max).only_enforce_if(
                 m.guard("headcount", f"{slot.id} takes at most {slot.max}")
@@ -30,16 +32,16 @@ def headcount(m: RosterModel) -> list[Penalty]:
             else:
                 short_var = m.model.new_int_var(0, slot.min, f"shortage({slot.id})")
                 m.model.add(count + short_var >= slot.min)
-                penalties.append(Penalty("shortage", short_var, shortage_weight))
+                penalties.append(Penalty("shortage", short_var, shortage_weight, people, days))
                 short = short_var
         gap = slot.target - slot.min
         if gap > 0 and slot.under_weight:
             under = m.model.new_int_var(0, gap, f"under_target({slot.id})")
             m.model.add(count + short + under >= slot.target)
-            penalties.append(Penalty("under_target", under, slot.under_weight))
+            penalties.append(Penalty("under_target", under, slot.under_weight, people, days))
         room = min(len(lits), slot.max) - slot.target
         if room > 0 and slot.over_weight:
             over = m.model.new_int_var(0, room, f"over_target({slot.id})")
             m.model.add(count - over <= slot.target)
-            penalties.append(Penalty("over_target", over, slot.over_weight))
+            penalties.append(Penalty("over_target", over, slot.over_weight, people, days))
     return penalties

@@ -29,5 +29,13 @@ def quotas(m: RosterModel) -> list[Penalty]:
             else:
                 missing = m.model.new_int_var(0, quota.min, f"quota({slot.id},{quota.tag})")
                 m.model.add(count + missing >= quota.min)
-                penalties.append(Penalty("quota", missing, weight))
+                penalties.append(
+                    Penalty(
+                        "quota",
+                        missing,
+                        weight,
+                        people=tuple(p.id for p, _ in m.on_slot(slot) if quota.tag in p.tags),
+                        days=(slot.day,),
+                    )
+                )
     return penalties

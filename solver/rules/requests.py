@@ -17,14 +17,21 @@ def requests(m: RosterModel) -> list[Penalty]:
         if request.weight == 0:
             continue
         person = m.roster.person(request.person)
-        lits = [var for slot, var in m.of_person(person) if request_matches(request, slot)]
+        matching = [
+            (slot, var) for slot, var in m.of_person(person) if request_matches(request, slot)
+        ]
+        lits = [var for _, var in matching]
         if request.kind == "avoid":
-            penalties.extend(Penalty("requests", var, request.weight) for var in lits)
+            penalties.extend(
+                Penalty("requests", var, request.weight, people=(person.id,), days=(slot.day,))
+                for slot, var in matching
+            )
             continue
         unmet = m.model.new_bool_var(f"requests(index={index},person={person.id},prefer)")
         # unmet is exactly "none of the matching shifts worked" (constant 1 when none is possible).
         m.model.add_bool_or([*lits, unmet])
         for lit in lits:
             m.model.add_implication(lit, unmet.Not())
-        penalties.append(Penalty("requests", unmet, request.weight))
+        days = tuple(sorted({slot.day for slot, _ in matching}))
+        penalties.append(Penalty("requests", unmet, request.weight, people=(person.id,), days=days))
     return penalties

@@ -61,5 +61,13 @@ def successions(m: RosterModel) -> list[Penalty]:
                             # Exact, so a solution's objective is the roster's penalty.
                             m.model.add_implication(both, first)
                             m.model.add_implication(both, second)
-                            penalties.append(Penalty("successions", both, rule.weight))
+                            penalties.append(
+                                Penalty(
+                                    "successions",
+                                    both,
+                                    rule.weight,
+                                    people=(person.id,),
+                                    days=(a.day, b.day),
+                                )
+                            )
     return penalties

@@ -1,0 +1,110 @@
+"""The large-neighbourhood loop of solver/lns.py: where its neighbourhoods go, and that its result
+is a valid roster, no worse than its start, the same for the same seed."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from rulekit import MONDAY, make_roster, period
+
+from roster.check import check
+from roster.slots import expand
+from solver import lns
+from solver.model import RosterModel
+from solver.solve import SolveOptions, build_model, run
+
+CURTOIS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
+
+
+def _model_with_targets() -> RosterModel:
+    """Six people, a day post wanting two people every day (each missing one costs 10), and a
+    request of p1 to work on day 3."""
+    roster = make_roster(
+        people=6,
+        posts=[
+            {
+                "id": "day",
+                "name": "Day",
+                "shifts": [{"start": "08:00", "hours": 8}],
+                "headcount": {"min": 0, "target": 2, "max": 6, "under_weight": 10},
+            }
+        ],
+        requests=[{"person": "p1", "kind": "prefer", "date": str(MONDAY + timedelta(days=3))}],
+    )
+    per = period(14)
+    m, _ = build_model(roster, per, expand(roster.config, per), strict=False)
+    return m
+
+
+def test_every_costed_term_says_where_it_lives() -> None:
+    m = _model_with_targets()
+    located = {p.rule for p in m.penalties if p.people and p.days}
+    assert located == {"under_target", "over_target", "requests"}
+    request = next(p for p in m.penalties if p.rule == "requests")
+    assert request.people == ("p1",)
+    assert request.days == (MONDAY + timedelta(days=3),)
+
+
+def test_repair_frees_the_cells_around_the_costly_term() -> None:
+    m = _model_with_targets()
+    cells = lns._Cells.of(m)
+    people, days = sorted(cells.by_person), sorted(cells.by_day)
+    # Nobody works: every under_target term costs 20 and the request 1. Make only day 9 short.
+    best = [0] * len(m.model.proto.variables)
+    for p in m.penalties:
+        if p.rule == "under_target" and p.days != (MONDAY + timedelta(days=9),):
+            continue
+        best[p.var.index] = 2 if p.rule == "under_target" else 0
+    located = [p for p in m.penalties if p.people or p.days]
+    kind = lns._Kind("repair", 0.1, 0.02, 0.9)
+    for seed in range(5):
+        free = lns._repair(kind, cells, people, days, random.Random(seed), located, best)
+        freed_days = {cells.day_of[k] for k in free}
+        assert MONDAY + timedelta(days=9) in freed_days
+        assert len(freed_days) < len(days)
+
+
+def test_repair_falls_back_to_a_block_when_nothing_costs() -> None:
+    m = _model_with_targets()
+    cells = lns._Cells.of(m)
+    people, days = sorted(cells.by_person), sorted(cells.by_day)
+    best = [0] * len(m.model.proto.variables)
+    located = [p for p in m.penalties if p.people or p.days]
+    free = lns._repair(
+        lns._Kind("repair", 0.3, 0.02, 0.9), cells, people, days, random.Random(0), located, best
+    )
+    assert 0 < len(free) < len(cells.index)
+
+
+@pytest.mark.skipif(not CURTOIS.is_dir(), reason="shared/benchmarks not beside the repo")
+def test_search_is_valid_no_worse_than_its_start_and_repeatable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.curtois import read_instance, to_roster
+    from solver import solve
+
+    # Only the wall-clock guard can make two runs differ (when a busy machine hits it): lift it.
+    monkeypatch.setattr(lns, "WALL_CAP", 100)
+    monkeypatch.setattr(solve, "WALL_CAP", 100)
+    roster, per = to_roster(read_instance(CURTOIS / "Instance4.txt"))
+    slots = expand(roster.config, per)
+    objectives = []
+    rosters = []
+    for _ in range(2):
+        m, _ = build_model(roster, per, slots, strict=False)
+        options = SolveOptions(time_limit=8, workers=2, seed=0, lns=True)
+        solver, status, stats = lns.search(m, options, 2, run)
+        assert solver.status_name(status) in ("OPTIMAL", "FEASIBLE")
+        assert stats.iterations > 0
+        assert stats.first_objective is not None
+        assert solver.objective_value <= stats.first_objective
+        assignment = m.extract(solver)
+        report = check(roster, per, slots, assignment)
+        assert report.violations == []
+        objectives.append(solver.objective_value)
+        rosters.append(assignment)
+    assert objectives[0] == objectives[1]
+    assert rosters[0] == rosters[1]
