@@ -601,7 +601,7 @@ def run_district(
         options.lns = True
     components.PARALLEL = parallel
     if min_part is not None:
-        components.MIN_PART_SECONDS = min_part
+        components.MIN_PART_TIME = min_part
     schedule = solve(roster, period, options)
     figures.wall_seconds = round(time.monotonic() - began, 2)
     info = schedule.solver
@@ -610,7 +610,7 @@ def run_district(
     figures.workers += f" per part, {parallel} part(s) at a time" + (", LNS" if lns else "")
     figures.workers += "".join(f", {k}={v}" for k, v in (params or {}).items())
     if min_part is not None:
-        figures.workers += f", at least {min_part:g} s a part"
+        figures.workers += f", at least {min_part:g} units a part"
     # The last part can finish without a new solution: its proof closes the gap silently.
     if (
         figures.within_1pct is None
@@ -712,7 +712,12 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
 
 
 @main.command()
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds for the whole solve.")
+@click.option(
+    "--time-limit",
+    default=60.0,
+    show_default=True,
+    help="CP-SAT deterministic time for the whole solve.",
+)
 @click.option("--workers", type=int, default=None, help="CP-SAT workers; default: by model size.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
 @click.option("--communities", default=29, show_default=True, help="Number of communities.")
@@ -736,7 +741,7 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     "--min-part",
     type=float,
     default=None,
-    help="Least seconds a part gets (default: solver.components.MIN_PART_SECONDS).",
+    help="Least deterministic time a part gets in a pass (default: MIN_PART_TIME).",
 )
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def run(
@@ -782,6 +787,9 @@ def _param(text: str) -> tuple[str, object]:
     if not sep:
         raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
     parsed: object = yaml.safe_load(value)
+    if isinstance(parsed, (list, dict)):
+        # solver.solve.run sets parameters with setattr, which repeated fields refuse.
+        raise click.BadParameter(f"{text!r}: only single values, not lists", param_hint="--param")
     return key.strip(), parsed
 
 

@@ -34,12 +34,12 @@ if TYPE_CHECKING:
 
 #: Parts solved side by side (threads); see benchmarks/district.md for the measurement.
 PARALLEL = 1
-#: The least time a part gets, in seconds, however little of the whole limit is left.
-MIN_PART_SECONDS = 3.0
+#: The least deterministic time a part gets in a pass (less is not worth a model build).
+MIN_PART_TIME = 1.0
 #: Share of the time limit for the first pass, which gives every part its first roster.
 FIRST_PASS = 0.5
-#: The time a part gets for a second try when its share found no roster at all.
-RETRY_SECONDS = 10.0
+#: The deterministic time a part gets for a second try when its share found no roster at all.
+RETRY_TIME = 10.0
 
 SolveOne = Callable[[Roster, Period, "SolveOptions"], Schedule]
 
@@ -243,88 +243,86 @@ def solve_in_parts(
 ) -> Schedule:
     """Solve each part with ``solve_one`` and merge the rosters into one schedule of the whole.
 
-    Two passes share the time limit. The first gives every part the same share of
-    ``FIRST_PASS`` of the limit (a small community short of people is no easier than a big one),
-    at least ``MIN_PART_SECONDS`` (or the whole limit, when smaller): after it, every part has a
-    roster. The second gives the time left to the parts not proven optimal, in proportion to their
-    gap to the bound, largest first, each searching again from its roster; a part keeps the better
-    roster and the better bound.
-    ``parallel`` (default ``PARALLEL``) parts run side by side in threads (CP-SAT releases the
+    ``options.time_limit`` is the deterministic time of the whole solve, shared by the parts in
+    two passes (``first_pass`` and ``second_pass``): every part gets an equal share of
+    ``FIRST_PASS`` of it for a first roster; then the time left goes to the parts not proven
+    optimal, in proportion to their gap to the bound, each searching again from its roster and
+    keeping the better roster and the better bound. Shares depend only on the parts and on what
+    the first pass found, never on the clock, so the roster is the same however the parts are
+    run: ``parallel`` (default ``PARALLEL``) parts side by side in threads (CP-SAT releases the
     interpreter while it searches), each with ``options.workers`` workers, or 1 when none are
-    asked for and parts run side by side. The merged solver info: OPTIMAL only when every part is,
+    asked for and parts run side by side (by model size when one at a time). The rosters are
+    merged in the parts' order. The merged solver info: OPTIMAL only when every part is,
     objective and bound summed, the wall time of the whole, the most workers a part used.
 
     Raises InfeasibleError when a part has no roster, naming the part."""
     started = time.monotonic()
-    deadline = started + options.time_limit
     lanes = max(1, PARALLEL if parallel is None else parallel)
     workers = options.workers if options.workers is not None or lanes == 1 else 1
     subs = [sub_roster(roster, part) for part in parts]
     tally = _Tally(len(parts), started, options.on_progress)  # type: ignore[arg-type]
     best: dict[int, Schedule] = {}
     lock = threading.Lock()
-    # A part never gets more than the whole solve was given, however small the limit.
-    floor = min(MIN_PART_SECONDS, options.time_limit)
 
-    def run_pass(order: list[int], end: float, weight: dict[int, float], first: bool) -> None:
-        pending = list(order)
+    def solve_part(index: int, limit: float, first: bool) -> None:
+        def relay(p: Progress) -> None:
+            tally.update(index, p.objective, p.bound)
 
-        def next_part() -> tuple[int, SolveOptions] | None:
-            with lock:
-                if not pending:
-                    return None
-                index = pending.pop(0)
-                left = weight[index] + sum(weight[i] for i in pending)
-                limit = (end - time.monotonic()) * min(1.0, lanes * weight[index] / left)
-                if not first and limit < floor:
-                    pending.clear()  # the parts after it have smaller gaps and less time
-                    return None
-                limit = max(floor, limit)
-
-            def relay(p: Progress) -> None:
-                tally.update(index, p.objective, p.bound)
-
-            # The limit is a wall-clock budget shared by the parts: cap each part's wall time
-            # too, not only its (deterministic) time limit, unless the caller set a cap.
-            extra = {"max_time_in_seconds": limit, **options.extra}
-            hint = options.hint if first else assignment_of(best[index])
-            return index, replace(
-                options,
-                time_limit=limit,
-                workers=workers,
-                on_progress=relay,
-                extra=extra,
-                hint=hint,
-            )
-
-        def lane() -> None:
-            while (job := next_part()) is not None:
-                index, part_options = job
-                if first:
-                    found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
-                else:
-                    try:
-                        found = solve_one(subs[index], period, part_options)
-                    except InfeasibleError:
-                        continue  # no better roster in the time: keep the first one
-                with lock:
-                    best[index] = _better(best.get(index), found)
-                info = best[index].solver
-                tally.update(index, info.objective, info.bound, done=first)
-
-        if lanes == 1:
-            lane()
+        part_options = replace(
+            options,
+            time_limit=limit,
+            workers=workers,
+            on_progress=relay,
+            hint=options.hint if first else assignment_of(best[index]),
+        )
+        if first:
+            found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
         else:
-            with ThreadPoolExecutor(max_workers=lanes) as pool:
-                for future in [pool.submit(lane) for _ in range(lanes)]:
-                    future.result()
+            try:
+                found = solve_one(subs[index], period, part_options)
+            except InfeasibleError:
+                return  # no better roster in the time: keep the first one
+        with lock:
+            best[index] = _better(best.get(index), found)
+            info = best[index].solver
+        tally.update(index, info.objective, info.bound, done=first)
 
-    # Biggest first, so the parts still running at the end of a pass are small ones.
-    order = sorted(range(len(parts)), key=lambda i: -len(parts[i].people))
-    run_pass(order, started + FIRST_PASS * options.time_limit, dict.fromkeys(order, 1.0), True)
-    gaps = {i: float(_gap(best[i])) for i in order if _gap(best[i]) > 0}
-    run_pass(sorted(gaps, key=lambda i: -gaps[i]), deadline, gaps, False)
+    def run_pass(limits: dict[int, float], first: bool) -> None:
+        # Longest first, so the parts still running at the end of a pass are short ones.
+        order = sorted(limits, key=lambda i: (-limits[i], i))
+        if lanes == 1:
+            for index in order:
+                solve_part(index, limits[index], first)
+            return
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            futures = [pool.submit(solve_part, i, limits[i], first) for i in order]
+            for future in futures:
+                future.result()
+
+    first = first_pass(len(parts), options.time_limit)
+    run_pass(first, True)
+    gaps = {i: _gap(best[i]) for i in range(len(parts))}
+    run_pass(second_pass(gaps, options.time_limit - sum(first.values())), False)
     return merge(roster, period, [best[i] for i in range(len(parts))], options, started)
+
+
+def first_pass(parts: int, time_limit: float) -> dict[int, float]:
+    """Each part's deterministic time for its first roster: the same share of ``FIRST_PASS`` of
+    the limit (a small community short of people is no easier than a big one), at least
+    ``MIN_PART_TIME`` and never more than the whole limit."""
+    share = max(FIRST_PASS * time_limit / parts, min(MIN_PART_TIME, time_limit))
+    return dict.fromkeys(range(parts), share)
+
+
+def second_pass(gaps: dict[int, int], time_limit: float) -> dict[int, float]:
+    """The deterministic time left, shared by the parts with a gap in proportion to it; parts
+    whose share would be under ``MIN_PART_TIME`` get none, smallest gap first, and their time
+    goes to the others."""
+    chosen = sorted((i for i, gap in gaps.items() if gap > 0), key=lambda i: (-gaps[i], i))
+    while chosen and time_limit * gaps[chosen[-1]] / sum(gaps[i] for i in chosen) < MIN_PART_TIME:
+        chosen.pop()
+    total = sum(gaps[i] for i in chosen)
+    return {i: time_limit * gaps[i] / total for i in chosen}
 
 
 def _gap(schedule: Schedule) -> int:
@@ -370,9 +368,8 @@ def _solve_part(
         except InfeasibleError as exc:
             if exc.conflicts:
                 raise
-            extra = {k: v for k, v in options.extra.items() if k != "max_time_in_seconds"}
-            retry = max(RETRY_SECONDS, 4 * options.time_limit)
-            return solve_one(roster, period, replace(options, time_limit=retry, extra=extra))
+            retry = max(RETRY_TIME, 4 * options.time_limit)
+            return solve_one(roster, period, replace(options, time_limit=retry))
     except InfeasibleError as exc:
         posts = parts[index].posts
         shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")

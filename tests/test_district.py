@@ -27,10 +27,13 @@ from roster.report import assignment_of
 from roster.schedule import Schedule
 from roster.slots import Period, expand, make_period
 from solver.components import (
+    MIN_PART_TIME,
     PartProgress,
     _better,
     candidates,
     find_parts,
+    first_pass,
+    second_pass,
     solve_in_parts,
     sub_roster,
 )
@@ -257,6 +260,22 @@ def test_parts_side_by_side_give_the_same_roster(solved: Solved) -> None:
     side_by_side = solve_in_parts(solved.roster, solved.period, options(), solve, parts, parallel=2)
     assert assignment_of(side_by_side) == assignment_of(solved.schedule)
     assert side_by_side.solver.objective == solved.schedule.solver.objective
+
+
+def test_first_pass_shares_half_the_limit_equally() -> None:
+    assert first_pass(4, 40.0) == dict.fromkeys(range(4), 5.0)
+    # Never under the least a part gets, never over the whole limit.
+    assert first_pass(29, 10.0) == dict.fromkeys(range(29), MIN_PART_TIME)
+    assert first_pass(3, 0.5) == dict.fromkeys(range(3), 0.5)
+
+
+def test_second_pass_follows_the_gaps() -> None:
+    assert second_pass({0: 30, 1: 0, 2: 10}, 20.0) == {0: 15.0, 2: 5.0}
+    # A share under the least a part gets goes to the others, smallest gap first.
+    tiny = MIN_PART_TIME / 2
+    assert second_pass({0: 99, 1: 1}, 100 * tiny) == {0: 100 * tiny}
+    assert second_pass({0: 5}, tiny) == {}
+    assert second_pass({0: 0, 1: 0}, 50.0) == {}
 
 
 def _with(schedule: Schedule, status: str, objective: int, bound: int) -> Schedule:
