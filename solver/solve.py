@@ -137,8 +137,10 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     if options.hint:
         m.hint(options.hint)
     workers = choose_workers(m, options.workers)
+    bound: float | None = None
     if options.lns:
-        solver, status, _ = lns.search(m, options, workers, run)
+        solver, status, stats = lns.search(m, options, workers, run)
+        bound = stats.bound
     else:
         solver, status = run(m, options, workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -155,7 +157,7 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         status=solver.status_name(status),
         objective=round(solver.objective_value),
         # The objective is a whole number, so a fractional bound rounds up and stays a bound.
-        bound=math.ceil(solver.best_objective_bound - 1e-6),
+        bound=math.ceil((solver.best_objective_bound if bound is None else bound) - 1e-6),
         wall_seconds=round(time.monotonic() - started, 2),
         workers=workers,
         seed=options.seed,

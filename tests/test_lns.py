@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rulekit import MONDAY, make_roster, period
@@ -108,3 +109,36 @@ def test_search_is_valid_no_worse_than_its_start_and_repeatable(
         rosters.append(assignment)
     assert objectives[0] == objectives[1]
     assert rosters[0] == rosters[1]
+
+
+@pytest.mark.skipif(not CURTOIS.is_dir(), reason="shared/benchmarks not beside the repo")
+def test_a_last_run_that_finds_nothing_keeps_the_loops_roster_and_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seen on Curtois & Qu 13: the last full run got too little time to load its hint. The loop's
+    best roster must still come back, with the loop's bound and no claim of optimality."""
+    from dataclasses import replace
+
+    from benchmarks.curtois import read_instance, to_roster
+    from solver import solve
+
+    monkeypatch.setattr(lns, "WALL_CAP", 100)
+    monkeypatch.setattr(solve, "WALL_CAP", 100)
+    roster, per = to_roster(read_instance(CURTOIS / "Instance4.txt"))
+    slots = expand(roster.config, per)
+    m, _ = build_model(roster, per, slots, strict=False)
+    calls: list[float] = []
+
+    def last_run_fails(model: RosterModel, options: SolveOptions, workers: int) -> Any:
+        calls.append(options.time_limit)
+        if len(calls) == 2:
+            options = replace(options, extra={**options.extra, "stop_after_presolve": True})
+        return run(model, options, workers)
+
+    solver, status, stats = lns.search(m, SolveOptions(time_limit=8, seed=0), 2, last_run_fails)
+    assert len(calls) == 2
+    assert solver.status_name(status) == "FEASIBLE"
+    assert stats.bound is not None
+    assert stats.bound < solver.objective_value == stats.final_objective
+    assert solver.objective_value <= (stats.first_objective or 0)
+    assert check(roster, per, slots, m.extract(solver)).violations == []
