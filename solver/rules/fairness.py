@@ -132,7 +132,8 @@ def _spread(m: RosterModel, measure: Measure) -> list[Penalty]:
                 m.model.add(deviation >= load - expected)
                 m.model.add(deviation >= expected - load)
                 m.model.add(units * unit >= deviation)
-            penalties.append(Penalty(measure.rule, units, weight))
+            # Where the term lives (solver/lns.py): the person; any day of the period.
+            penalties.append(Penalty(measure.rule, units, weight, (person.id,)))
     return penalties
 
 
