@@ -195,7 +195,9 @@ def search(
         _Kind("repair", 0.2, 0.02, 0.9),
     ]
     kinds = [k for k in kinds if k.name in KINDS]
-    located = [p for p in m.penalties if p.people or p.days]
+    # The terms the loop can repair: those naming someone with a cell (a slot nobody may take
+    # stays short whatever is freed).
+    located = [p for p in m.penalties if any(q in cells.by_person for q in p.people)]
     final_limit = min(FINAL_MAX, max(1.0, limit * FINAL_SHARE))
     # Sub-solves run in a batch of one per worker, in threads (CP-SAT releases the GIL), all
     # from the same best roster; their results are taken in batch order, so the outcome does not
@@ -375,7 +377,9 @@ def _repair(
     term = rng.choices(located, weights=costs)[0]
     share = kind.size**0.5
     width = max(2, min(len(days), round(share * len(days))))
-    centre = days.index(rng.choice(term.days)) if term.days else rng.randrange(len(days))
+    # A term's days may hold no cell (a slot nobody may take): then any stretch will do.
+    term_days = [d for d in term.days if d in cells.by_day]
+    centre = days.index(rng.choice(term_days)) if term_days else rng.randrange(len(days))
     first = max(0, min(len(days) - width, centre - width // 2))
     window = set(days[first : first + width])
     count = max(2, min(len(people), round(share * len(people))))

@@ -142,3 +142,29 @@ def test_a_last_run_that_finds_nothing_keeps_the_loops_roster_and_bound(
     assert stats.bound < solver.objective_value == stats.final_objective
     assert solver.objective_value <= (stats.first_objective or 0)
     assert check(roster, per, slots, m.extract(solver)).violations == []
+
+
+def test_repair_copes_with_a_term_on_a_day_without_cells() -> None:
+    """A short slot on a day nobody may work, named together with someone who has cells on other
+    days: the stretch freed is anywhere, never an error."""
+    from solver.model import Penalty
+
+    m = _model_with_targets()
+    cells = lns._Cells.of(m)
+    people, days = sorted(cells.by_person), sorted(cells.by_day)
+    short = next(p for p in m.penalties if p.rule == "under_target")
+    term = Penalty("under_target", short.var, 10, people=("p1",), days=(MONDAY - timedelta(1),))
+    best = [0] * len(m.model.proto.variables)
+    best[short.var.index] = 2
+    for seed in range(5):
+        free = lns._repair(
+            lns._Kind("repair", 0.2, 0.02, 0.9),
+            cells,
+            people,
+            days,
+            random.Random(seed),
+            [term],
+            best,
+        )
+        assert free
+        assert any(cells.person_of[k] == "p1" for k in free)
