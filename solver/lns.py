@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
-from .model import Penalty, RosterModel
+from .model import Penalty, RosterModel, apply_params
 
 if TYPE_CHECKING:
     from .solve import SolveOptions
@@ -326,8 +326,7 @@ def _limits(
     params.num_workers = workers
     params.random_seed = options.seed
     params.interleave_search = True
-    for key, value in options.extra.items():
-        setattr(params, key, value)
+    apply_params(params, options.extra)
     params.max_deterministic_time = max(0.1, dtime)
     params.max_time_in_seconds = max(0.1, wall_deadline - time.monotonic())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -142,3 +143,15 @@ class RosterModel:
         for slot in self.slots:
             out[slot.id] = [p.id for p, var in self._by_slot[slot.id] if solver.boolean_value(var)]
         return out
+
+
+def apply_params(params: Any, extra: dict[str, object]) -> None:
+    """Set CP-SAT parameters by name (``SolveOptions.extra``); a list value fills a repeated
+    parameter such as ``ignore_subsolvers``, which plain assignment rejects."""
+    for key, value in extra.items():
+        if isinstance(value, list):
+            field_ = getattr(params, key)
+            field_.clear()
+            field_.extend(value)
+        else:
+            setattr(params, key, value)

@@ -20,7 +20,7 @@ from roster.slots import Period, Slot, expand
 from . import lns
 from .components import find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
-from .model import Penalty, RosterModel
+from .model import Penalty, RosterModel, apply_params
 from .rules import RULES
 
 #: Below this many Booleans a model counts as small and gets 8 workers, above it 2. Measured on
@@ -116,8 +116,7 @@ def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.C
     params.max_deterministic_time = options.time_limit
     params.max_time_in_seconds = WALL_CAP * options.time_limit + 5
     params.log_search_progress = options.log
-    for key, value in options.extra.items():
-        setattr(params, key, value)
+    apply_params(params, options.extra)
     status = solver.solve(m.model, _Watcher(options.on_progress))
     return solver, status
 

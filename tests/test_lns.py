@@ -168,3 +168,15 @@ def test_repair_copes_with_a_term_on_a_day_without_cells() -> None:
         )
         assert free
         assert any(cells.person_of[k] == "p1" for k in free)
+
+
+def test_extra_parameters_fill_repeated_fields_too() -> None:
+    from ortools.sat.python import cp_model
+
+    from solver.model import apply_params
+
+    solver = cp_model.CpSolver()
+    apply_params(solver.parameters, {"ignore_subsolvers": ["core", "no_lp"], "num_workers": 3})
+    apply_params(solver.parameters, {"ignore_subsolvers": ["max_lp"]})
+    assert list(solver.parameters.ignore_subsolvers) == ["max_lp"]
+    assert solver.parameters.num_workers == 3
