@@ -787,9 +787,11 @@ def _param(text: str) -> tuple[str, object]:
     if not sep:
         raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
     parsed: object = yaml.safe_load(value)
-    if isinstance(parsed, (list, dict)):
-        # solver.solve.run sets parameters with setattr, which repeated fields refuse.
-        raise click.BadParameter(f"{text!r}: only single values, not lists", param_hint="--param")
+    if isinstance(parsed, dict):
+        raise click.BadParameter(
+            f"{text!r}: a single value or a list, e.g. ignore_subsolvers=[core, no_lp]",
+            param_hint="--param",
+        )
     return key.strip(), parsed
 
 

@@ -300,3 +300,16 @@ def test_shortages_count_only_the_community_s_own_people(solved: Solved) -> None
         (part,) = [p for p in parts if item.post in p.posts]
         assert set(item.people) <= set(part.people)
         assert sum(item.reasons.values()) == len(item.people)
+
+
+def test_param_takes_single_values_and_lists_but_not_mappings() -> None:
+    import click
+
+    from benchmarks.district import _param
+
+    assert _param("interleave_search=false") == ("interleave_search", False)
+    assert _param("ignore_subsolvers=[core, no_lp]") == ("ignore_subsolvers", ["core", "no_lp"])
+    with pytest.raises(click.BadParameter, match="a single value or a list"):
+        _param("x={a: 1}")
+    with pytest.raises(click.BadParameter, match="KEY=VALUE"):
+        _param("interleave_search")
