@@ -3,7 +3,7 @@
 written as ``employee,day,shift`` CSV and compared with the best known results.
 
     python -m benchmarks.curtois INSTANCE --time-limit S --workers N --out SOLUTION.csv
-    python -m benchmarks.curtois --all --time-limit 60 --workers 2 --results benchmarks/results.md
+    python -m benchmarks.curtois --all --time-limit 60 --results benchmarks/results.md
 
 Every part of the format maps onto a rule the engine has (shared/benchmarks/README.md, 1.4):
 a shift type is a post with one shift pattern per distinct cover row, starting 08:00 every day
