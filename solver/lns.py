@@ -298,9 +298,9 @@ def search(
 def _capped(options: SolveOptions, dtime: float, wall_deadline: float) -> SolveOptions:
     """``options`` for one full run of ``dtime`` units whose wall-clock stop is the loop's own
     deadline, not ``solver.solve.run``'s multiple of ``dtime``: the interleaved portfolio runs
-    past a short deterministic limit (27.6 units for 9 on Curtois & Qu 12), and on a busy machine
-    that multiple cut the last run short, so the same seed gave another roster (5,745 against
-    5,643). A stop the caller set in ``extra`` still wins."""
+    far past a short deterministic limit (27.6 units for 9 on Curtois & Qu 12, 25 s of wall time
+    against a cap of 50 s), so on a busy machine that multiple could cut a run short and the same
+    seed would give another roster. A stop the caller set in ``extra`` still wins."""
     wall = max(1.0, wall_deadline - time.monotonic())
     return replace(options, time_limit=dtime, extra={"max_time_in_seconds": wall, **options.extra})
 
