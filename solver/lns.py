@@ -361,17 +361,24 @@ def _neighbourhood(
         width = max(1, round(kind.size * len(days)))
         first = rng.randrange(0, max(1, len(days) - width + 1))
         return {k for d in days[first : first + width] for k in cells.by_day[d]}
-    # A block: about half the people over a stretch of days, sized so the share freed is kind.size.
-    share = kind.size**0.5
-    chosen_people = set(rng.sample(people, max(2, min(len(people), round(share * len(people))))))
-    width = max(2, min(len(days), round(share * len(days))))
+    # A block: some people over a stretch of days.
+    count, width = _block_shape(kind, people, days)
+    chosen_people = set(rng.sample(people, count))
     first = rng.randrange(0, max(1, len(days) - width + 1))
-    window = set(days[first : first + width])
-    return {
-        k
-        for k in range(len(cells.index))
-        if cells.person_of[k] in chosen_people and cells.day_of[k] in window
-    }
+    return _block_cells(cells, chosen_people, set(days[first : first + width]))
+
+
+def _block_shape(kind: _Kind, people: list[str], days: list[date]) -> tuple[int, int]:
+    """How many people and how many days a block has, so that the share freed is ``kind.size``."""
+    share = kind.size**0.5
+    count = max(2, min(len(people), round(share * len(people))))
+    width = max(2, min(len(days), round(share * len(days))))
+    return count, width
+
+
+def _block_cells(cells: _Cells, chosen: set[str], window: set[date]) -> set[int]:
+    """The cells of the chosen people on the days of the window."""
+    return {k for p in chosen for k in cells.by_person[p] if cells.day_of[k] in window}
 
 
 def _repair(
@@ -392,19 +399,16 @@ def _repair(
     if not any(c > 0 for c in costs):
         return _neighbourhood(replace(kind, name="block"), cells, people, days, rng)
     term = rng.choices(located, weights=costs)[0]
-    share = kind.size**0.5
-    width = max(2, min(len(days), round(share * len(days))))
+    count, width = _block_shape(kind, people, days)
     # A term's days may hold no cell (a slot nobody may take): then any stretch will do.
     term_days = [d for d in term.days if d in cells.by_day]
     centre = days.index(rng.choice(term_days)) if term_days else rng.randrange(len(days))
     first = max(0, min(len(days) - width, centre - width // 2))
-    window = set(days[first : first + width])
-    count = max(2, min(len(people), round(share * len(people))))
     named = [p for p in term.people if p in cells.by_person]
     chosen = set(rng.sample(named, min(len(named), max(1, count // 2))))
     others = [p for p in people if p not in chosen]
     chosen.update(rng.sample(others, min(len(others), count - len(chosen))))
-    return {k for p in chosen for k in cells.by_person[p] if cells.day_of[k] in window}
+    return _block_cells(cells, chosen, set(days[first : first + width]))
 
 
 def _set_hint(model: cp_model.CpModel, values: list[int]) -> None:
