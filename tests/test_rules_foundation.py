@@ -185,6 +185,29 @@ def test_no_overlap() -> None:
     assert both.rules_broken() == {"no_overlap"}
 
 
+def test_rules_stating_the_same_clique_add_it_once() -> None:
+    # Overlapping posts, one shift a day and rest: three rules, the same clique every day.
+    roster = make_roster(
+        people=2,
+        rules={"min_rest_hours": 8, "max_shifts_per_day": 1},
+        posts=[DAY, {**NIGHT, "shifts": [{"start": "15:00", "hours": 8}]}],
+    )
+    m, _ = build_model(roster, period(14), expand(roster.config, period(14)), strict=False)
+    proto = m.model.proto
+    cliques = sum(proto.constraints[i].has_at_most_one() for i in range(len(proto.constraints)))
+    assert cliques == 2 * 14
+    assert not _judge_both(roster).feasible
+    # In explain mode each rule keeps its own guarded copy, so a conflict can name any of them.
+    explained, _ = build_model(
+        roster, period(14), expand(roster.config, period(14)), strict=False, explain=True
+    )
+    assert {h.rule for h in explained.guards.values()} >= {
+        "no_overlap",
+        "max_shifts_per_day",
+        "rest",
+    }
+
+
 def _judge_both(roster: Any) -> Any:
     """p1 on every slot of day 0 (both posts), judged by the solver and the checker."""
     per = period(1)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rulekit import conflict, judge, make_roster
+from rulekit import conflict, judge, make_roster, period
+
+from roster.slots import expand
+from solver.solve import build_model
 
 NO_REST = {"min_rest_hours": 0}
 
@@ -64,3 +67,36 @@ def test_weighted_is_avoided_when_free() -> None:
 def test_conflict_is_named() -> None:
     texts = conflict(make_roster(**forbidden()), {"p1": "...ND"})
     assert texts == ["p1 works none of day on 2024-01-05 after night on 2024-01-04"]
+
+
+def both_into_day() -> dict[str, object]:
+    # Neither a night nor a day shift may be followed by a day shift: the same "then".
+    return {
+        "rules": NO_REST,
+        "successions": [{"after": ["night"], "then": ["day"]}, {"after": ["day"], "then": ["day"]}],
+    }
+
+
+def test_rules_with_the_same_then_share_a_clique() -> None:
+    def cliques(config: dict[str, object]) -> int:
+        roster = make_roster(**config)
+        m, _ = build_model(roster, period(), expand(roster.config, period()), strict=False)
+        proto = m.model.proto
+        return sum(proto.constraints[i].has_at_most_one() for i in range(len(proto.constraints)))
+
+    one = cliques(forbidden())
+    # One clique per person and pair of days (2 people, 13 pairs) on top of one shift a day.
+    assert one == cliques({"rules": NO_REST}) + 2 * 13
+    # The second rule adds no at-most-one of its own: per person and day it joins the first's.
+    assert cliques(both_into_day()) == one
+
+
+def test_shared_clique_keeps_both_rules() -> None:
+    roster = make_roster(**both_into_day())
+    assert not judge(roster, {"p1": "ND"}).feasible
+    assert not judge(roster, {"p1": "DD"}).feasible
+    assert judge(roster, {"p1": "NN"}).feasible
+    assert judge(roster, {"p1": "D.D", "p2": "DN"}).feasible
+    assert conflict(roster, {"p1": "DD"}) == [
+        "p1 works none of day on 2024-01-02 after day on 2024-01-01"
+    ]

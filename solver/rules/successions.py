@@ -18,13 +18,22 @@ def successions(m: RosterModel) -> list[Penalty]:
     has no weight; otherwise each such pair of shifts costs the weight (term ``successions``,
     unit: occurrences)."""
     penalties: list[Penalty] = []
+    # Hard successions stated as cliques (see below), by person and day: the next day's shifts
+    # a group forbids → the day's shifts that forbid them. Rules forbidding the same next-day
+    # shifts share one clique (Curtois & Qu 13: 14 rules, 6 distinct "then" sets).
+    cliques: dict[tuple[str, date], dict[frozenset[int], dict[int, cp_model.IntVar]]] = {}
+    nexts_of: dict[frozenset[int], list[cp_model.IntVar]] = {}
+    # Each person's slots by day, built once for all the rules.
+    days_of: dict[str, dict[date, list[tuple[Slot, cp_model.IntVar]]]] = {}
     for index, rule in enumerate(m.roster.config.successions):
         for person in m.people:
             # In explain mode the one-a-day limit is guarded and may be switched off: pairs then.
             one_a_day = m.rules(person).max_shifts_per_day == 1 and not m.explain
-            by_day: dict[date, list[tuple[Slot, cp_model.IntVar]]] = {}
-            for slot, var in m.of_person(person):
-                by_day.setdefault(slot.day, []).append((slot, var))
+            by_day = days_of.get(person.id)
+            if by_day is None:
+                by_day = days_of[person.id] = {}
+                for slot, var in m.of_person(person):
+                    by_day.setdefault(slot.day, []).append((slot, var))
             for day in sorted(by_day):
                 firsts = [(s, v) for s, v in by_day[day] if any(slot_is(s, n) for n in rule.after)]
                 nexts = [
@@ -46,7 +55,10 @@ def successions(m: RosterModel) -> list[Penalty]:
                         # rule, with |after| + |then| literals instead of |after| × |then| pairs.
                         # (Not in explain mode: the clique leans on the guarded one-a-day limit,
                         # and this rule must be switched off by its own guard.)
-                        m.model.add_at_most_one([v for _, v in firsts] + [v for _, v in nexts])
+                        key = frozenset(v.index for _, v in nexts)
+                        nexts_of[key] = [v for _, v in nexts]
+                        group = cliques.setdefault((person.id, day), {}).setdefault(key, {})
+                        group.update((v.index, v) for _, v in firsts)
                         continue
                     for _, first in firsts:
                         for _, second in nexts:
@@ -70,4 +82,7 @@ def successions(m: RosterModel) -> list[Penalty]:
                                     days=(a.day, b.day),
                                 )
                             )
+    for groups in cliques.values():
+        for key, firsts_ in groups.items():
+            m.model.add_at_most_one([*firsts_.values(), *nexts_of[key]])
     return penalties
