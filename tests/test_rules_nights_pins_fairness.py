@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ortools.sat.python import cp_model
 from rulekit import judge, make_roster, period
 
+from roster.check import check
 from roster.slots import expand
 from solver.rules.fairness import achievable, least_gap
-from solver.solve import build_model
+from solver.solve import SolveOptions, build_model, run
 
 NOBODY = {"min": 0, "target": 0, "max": 3}
 
@@ -268,3 +270,80 @@ def test_fair_hours_bound_when_shifts_are_not_whole_units() -> None:
     outcome = judge(r, None, days=3)
     assert outcome.status == "OPTIMAL"
     assert outcome.objective == 4 == outcome.report.penalty
+
+
+# --- fairness: short slots are shared -----------------------------------------------------------
+
+
+def scarce() -> Any:
+    # A 6-hour gate shift every day and a 1-hour broadcast Monday to Wednesday, one person each:
+    # over four days 27 hours, 9 each for three people. Anyone could make 9 hours of one gate
+    # shift and three broadcasts, but there are only three broadcasts for the three of them.
+    exact = {"min": 1, "target": 1, "max": 1}
+    posts = [
+        {
+            "id": "gate",
+            "name": "门岗",
+            "shifts": [{"start": "14:00", "hours": 6}],
+            "headcount": exact,
+        },
+        {
+            "id": "broadcast",
+            "name": "广播",
+            "shifts": [{"start": "10:00", "hours": 1, "days": ["mon", "tue", "wed"]}],
+            "headcount": exact,
+        },
+    ]
+    rules = {"min_rest_hours": 0, "max_shifts_per_day": 2}
+    r = make_roster(people=3, posts=posts, weights={"fair_hours": 1}, rules=rules)
+    for person, name in zip(r.people, ("马秀英", "韩建国", "李德明"), strict=True):
+        person.name = name
+    return r
+
+
+def scarce_roster(gates: dict[str, int], broadcasts: dict[str, int]) -> tuple[int | None, int]:
+    """Solve ``scarce()`` over four days with each person's number of gate shifts and
+    broadcasts fixed (taken in day order); the solver's objective and the checker's penalty."""
+    r = scarce()
+    per = period(4)
+    slots = expand(r.config, per)
+    assignment: dict[str, list[str]] = {s.id: [] for s in slots}
+    for post, counts in (("gate", gates), ("broadcast", broadcasts)):
+        free = iter(s.id for s in slots if s.post == post)
+        for person, count in counts.items():
+            for _ in range(count):
+                assignment[next(free)].append(person)
+    m, _ = build_model(r, per, slots, strict=False)
+    m.fix(assignment)
+    solver, status = run(m, SolveOptions(time_limit=10, workers=1, seed=0), 1)
+    objective = round(solver.objective_value) if status == cp_model.OPTIMAL else None
+    return objective, check(r, per, slots, assignment).penalty
+
+
+def test_short_slots_shared_by_the_pool_bound_the_gaps() -> None:
+    # Each person alone could be exactly on their share: the per-person bound is 0.
+    r = scarce()
+    assert static_bound(r, 4) == 0
+    # Whoever does not get the broadcasts has a load of 0, 6, 12 … hours, 3 off their share:
+    # loads of 12, 9 and 6 hours are the best, 3 + 0 + 3.
+    outcome = judge(r, None, days=4)
+    assert outcome.status == "OPTIMAL"
+    assert outcome.objective == 6 == outcome.report.penalty
+    # CP-SAT's LP sees it from the limits each person's gate shifts set (at least 3 hours off,
+    # less the broadcasts they take): it proves the optimum after a single conflict, where without
+    # those limits its bound stays at 0.
+    per = period(4)
+    m, _ = build_model(r, per, expand(r.config, per), strict=False)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_number_of_conflicts = 1
+    assert solver.solve(m.model) == cp_model.OPTIMAL
+    assert solver.best_objective_bound == 6
+
+
+def test_short_slot_limits_keep_every_roster() -> None:
+    # The limits are implied: fixed rosters cost what the checker says, at the optimum and above.
+    assert scarce_roster({"p1": 2, "p2": 1, "p3": 1}, {"p2": 3}) == (6, 6)
+    assert scarce_roster({"p1": 2, "p2": 1, "p3": 1}, {"p2": 2, "p3": 1}) == (6, 6)
+    # The broadcasts with the one who already has 12 hours: 15, 6 and 6 hours, 6 + 3 + 3.
+    assert scarce_roster({"p1": 2, "p2": 1, "p3": 1}, {"p1": 3}) == (12, 12)
