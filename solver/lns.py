@@ -76,6 +76,21 @@ SUB_DTIME = 0.3
 #: Deterministic time charged per sub-solve on top of CP-SAT's own count, for the copying and
 #: fixing done here (and so that the loop ends even if sub-solves report no work at all).
 SUB_OVERHEAD = 0.01
+#: CP-SAT parameters of every sub-solve, on top of one worker, its seed and its limits: one round
+#: of presolve and no probing. A sub-solve's presolve counts against its 0.3 units, and CP-SAT's
+#: default (up to three rounds, each probing every free Boolean) spent all of them on Curtois &
+#: Qu 13 with 15 % of the people free: the sub-solves stopped after presolve, with no roster.
+#: Measured at 20 units (START_CELLS 2,000), default against this: instance 5 1,337 → 1,154,
+#: 7 1,289 → 1,101, 8 2,462 → 2,480, 15 10,610 → 10,210; no presolve at all was worse (7: 1,577,
+#: 15: 11,647).
+SUB_PARAMS: dict[str, object] = {"max_presolve_iterations": 1, "cp_model_probing_level": 0}
+#: The number of cells the neighbourhoods start by freeing, at most (on large models the usual
+#: shares are cut to it, then adapt as usual). On Curtois & Qu 13 (56,160 cells) the usual 15 % of
+#: the people is 8,424 cells, too many for a sub-solve to improve anything in its time, and the
+#: loop ends before its sizes have adapted: at 20 units (measured before at-most-ones were stated
+#: once, solver/model.py) 87,301 with the usual shares, 22,850 with 2,000 cells; instance 12
+#: (15,600 cells) 8,304 → 7,484. Smaller models are unaffected.
+START_CELLS = 2000
 
 
 @dataclass
@@ -193,13 +208,7 @@ def search(
     rng = random.Random(options.seed)
     people = sorted(cells.by_person)
     days = sorted(cells.by_day)
-    kinds = [
-        _Kind("people", 0.15, 2 / max(2, len(people)), 0.8),
-        _Kind("days", 0.2, 1 / max(1, len(days)), 0.8),
-        _Kind("block", 0.35, 0.1, 0.9),
-        _Kind("repair", 0.2, 0.02, 0.9),
-    ]
-    kinds = [k for k in kinds if k.name in KINDS]
+    kinds = _kinds(cells, people, days)
     # The terms the loop can repair: those naming someone with a cell (a slot nobody may take
     # stays short whatever is freed).
     located = [p for p in m.penalties if any(q in cells.by_person for q in p.people)]
@@ -295,6 +304,19 @@ def search(
     return solver, status, stats
 
 
+def _kinds(cells: _Cells, people: list[str], days: list[date]) -> list[_Kind]:
+    """The kinds of neighbourhood of ``KINDS``, each starting at its usual share of the people or
+    days, or at ``START_CELLS`` cells when that share would free more."""
+    cap = START_CELLS / max(1, len(cells.index))
+    kinds = [
+        _Kind("people", min(0.15, cap), 2 / max(2, len(people)), 0.8),
+        _Kind("days", min(0.2, cap), 1 / max(1, len(days)), 0.8),
+        _Kind("block", min(0.35, cap), 0.1, 0.9),
+        _Kind("repair", min(0.2, cap), 0.02, 0.9),
+    ]
+    return [k for k in kinds if k.name in KINDS]
+
+
 def _capped(options: SolveOptions, dtime: float, wall_deadline: float) -> SolveOptions:
     """``options`` for one full run of ``dtime`` units whose wall-clock stop is the loop's own
     deadline, not ``solver.solve.run``'s multiple of ``dtime``: the interleaved portfolio runs
@@ -328,6 +350,7 @@ def _sub_solve(sub: cp_model.CpModel, seed: int, wall: float) -> tuple[cp_model.
     params.random_seed = seed
     params.max_deterministic_time = SUB_DTIME
     params.max_time_in_seconds = wall
+    apply_params(params, SUB_PARAMS)
     status = solver.solve(sub)
     return solver, status
 

@@ -180,3 +180,18 @@ def test_extra_parameters_fill_repeated_fields_too() -> None:
     apply_params(solver.parameters, {"ignore_subsolvers": ["max_lp"]})
     assert list(solver.parameters.ignore_subsolvers) == ["max_lp"]
     assert solver.parameters.num_workers == 3
+
+
+def test_neighbourhoods_start_at_most_start_cells_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = _model_with_targets()
+    cells = lns._Cells.of(m)
+    people, days = sorted(cells.by_person), sorted(cells.by_day)
+    usual = {k.name: k.size for k in lns._kinds(cells, people, days)}
+    # 6 people × 14 days: 84 cells; the usual shares free more than 5 of them.
+    monkeypatch.setattr(lns, "START_CELLS", 5)
+    kinds = lns._kinds(cells, people, days)
+    assert all(k.size == pytest.approx(5 / 84) for k in kinds)
+    assert all(usual[k.name] > k.size for k in kinds)
+    days_kind = next(k for k in kinds if k.name == "days")
+    freed = lns._neighbourhood(days_kind, cells, people, days, random.Random(0))
+    assert len(freed) == 6  # one day, the fewest a days neighbourhood frees
