@@ -30,6 +30,7 @@ from solver.components import (
     MIN_PART_TIME,
     PartProgress,
     _better,
+    _soft,
     candidates,
     find_parts,
     first_pass,
@@ -313,3 +314,44 @@ def test_param_takes_single_values_and_lists_but_not_mappings() -> None:
         _param("x={a: 1}")
     with pytest.raises(click.BadParameter, match="KEY=VALUE"):
         _param("interleave_search")
+
+
+# --- parts searched among the rosters that fill every place -------------------------------------
+
+
+def test_a_part_that_can_be_staffed_is_searched_with_every_place_hard(tmp_path: Path) -> None:
+    roster = district(tmp_path, communities=2, people=90)
+    period = one_day(roster)
+    schedule = solve(roster, period, options())
+    assert schedule.shortages == []
+    merged = assignment_of(schedule)
+    for part in find_parts(roster):
+        # The same roster as the part solved with --strict (minimum headcounts and quotas hard).
+        alone = solve(sub_roster(roster, part), period, options(strict=True))
+        for slot_id, people in assignment_of(alone).items():
+            assert merged[slot_id] == people
+    report = check(roster, period, expand(roster.config, period), merged)
+    assert report.violations == []
+    assert report.penalty == schedule.solver.objective
+    assert schedule.solver.bound is not None
+    assert schedule.solver.bound <= schedule.solver.objective
+
+
+def test_a_part_short_of_people_falls_back_to_soft_places(solved: Solved) -> None:
+    # Ten people a community cannot fill a day: no roster fills every place, and the part is
+    # solved as without the hard search, with its shortages listed (see the tests above).
+    assert solved.schedule.shortages
+    assert solved.schedule.solver.status == "OPTIMAL"
+
+
+def test_a_bound_from_the_hard_search_holds_up_to_the_cost_of_one_missing_person(
+    solved: Solved,
+) -> None:
+    # Any roster with someone missing costs at least the shortage weight (here 1,000): the hard
+    # search's bound and its optimality hold for the soft model only up to it.
+    kept = _soft(_with(solved.schedule, "OPTIMAL", 90, 90), 1000)
+    assert (kept.solver.status, kept.solver.objective, kept.solver.bound) == ("OPTIMAL", 90, 90)
+    kept = _soft(_with(solved.schedule, "OPTIMAL", 1500, 1500), 1000)
+    assert (kept.solver.status, kept.solver.bound) == ("FEASIBLE", 1000)
+    kept = _soft(_with(solved.schedule, "FEASIBLE", 300, 120), 1000)
+    assert (kept.solver.status, kept.solver.bound) == ("FEASIBLE", 120)
