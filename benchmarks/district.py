@@ -8,6 +8,7 @@ community's tag and each community's posts are open only to that tag.
 
     python -m benchmarks.district generate OUT_DIR [--seed N] [--communities 29] [--people 1057]
     python -m benchmarks.district run [--time-limit S] [--workers N] [--results FILE]
+    python -m benchmarks.district part COMMUNITY [--time-limit S] [--workers N] [--strict]
 """
 
 from __future__ import annotations
@@ -550,14 +551,14 @@ def run_district(
     communities: int = 29,
     people: int = 1057,
     on_line: Callable[[str], None] | None = None,
-    parallel: int = 1,
+    parallel: int | None = None,
     lns: bool = False,
     params: dict[str, object] | None = None,
     min_part: float | None = None,
 ) -> Figures:
     """Generate the district in a temporary folder, solve WEEK and measure it: ``parallel`` parts
-    side by side, ``lns`` for the large-neighbourhood loop (when the engine has it), ``params``
-    passed to CP-SAT."""
+    side by side (default: the engine's ``PARALLEL``), ``lns`` for the large-neighbourhood loop
+    (when the engine has it), ``params`` passed to CP-SAT."""
     from roster.check import check
     from roster.report import assignment_of
     from roster.slots import expand
@@ -599,7 +600,9 @@ def run_district(
         if not hasattr(options, "lns"):
             raise click.UsageError("this engine has no LNS loop (SolveOptions.lns)")
         options.lns = True
-    components.PARALLEL = parallel
+    if parallel is not None:
+        components.PARALLEL = parallel
+    parallel = components.PARALLEL
     if min_part is not None:
         components.MIN_PART_TIME = min_part
     schedule = solve(roster, period, options)
@@ -728,7 +731,9 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     default=None,
     help="Append the Markdown block to this file.",
 )
-@click.option("--parallel", default=1, show_default=True, help="Parts solved side by side.")
+@click.option(
+    "--parallel", type=int, default=None, help="Parts solved side by side; default: the engine's."
+)
 @click.option("--lns", is_flag=True, help="Improve each part with the engine's LNS loop.")
 @click.option(
     "--param",
@@ -751,7 +756,7 @@ def run(
     communities: int,
     people: int,
     results: Path | None,
-    parallel: int,
+    parallel: int | None,
     lns: bool,
     params: tuple[str, ...],
     min_part: float | None,
@@ -780,6 +785,59 @@ def run(
     if results is not None:
         with results.open("a", encoding="utf-8") as handle:
             handle.write(block + "\n")
+
+
+@main.command()
+@click.argument("community")
+@click.option("--time-limit", default=10.0, show_default=True, help="CP-SAT deterministic time.")
+@click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
+@click.option("--strict", is_flag=True, help="Every place hard (as the parts' first search).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A CP-SAT parameter, e.g. ignore_subsolvers=[core] (repeatable).",
+)
+def part(
+    community: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    strict: bool,
+    params: tuple[str, ...],
+) -> None:
+    """Solve one community of the district (c01 … c29) alone, as a roster of its own, and print
+    its objective, bound and terms: where a district's gap lives.
+
+    Example: python -m benchmarks.district part c11 --time-limit 10 --workers 2
+    """
+    from solver.components import find_parts, sub_roster
+    from solver.solve import SolveOptions, solve
+
+    with tempfile.TemporaryDirectory(prefix="district-") as folder:
+        write_district(Path(folder), seed, 29, 1057)
+        roster = load_roster(folder)
+    chosen = [p for p in find_parts(roster) if p.posts[0].startswith(f"{community}-")]
+    if not chosen:
+        raise click.BadParameter(f"{community!r}: no such community", param_hint="COMMUNITY")
+    period = make_period(roster.config.timezone, WEEK, None, None)
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers,
+        seed=0,
+        strict=strict,
+        extra=dict(_param(p) for p in params),
+    )
+    started = time.monotonic()
+    schedule = solve(sub_roster(roster, chosen[0]), period, options)
+    info = schedule.solver
+    terms = ", ".join(f"{t.rule} {t.penalty:,}" for t in schedule.objective_terms if t.penalty)
+    click.echo(
+        f"{community}: {len(chosen[0].people)} people, {info.status} {info.objective} / "
+        f"{info.bound} ({terms}), {time.monotonic() - started:.1f} s"
+    )
 
 
 def _param(text: str) -> tuple[str, object]:

@@ -32,8 +32,35 @@ from roster.slots import Period, Slot, expand
 if TYPE_CHECKING:
     from .solve import Progress, SolveOptions
 
-#: Parts solved side by side (threads); see benchmarks/district.md for the measurement.
-PARALLEL = 1
+#: Parts solved side by side (threads), each with one CP-SAT worker unless workers are asked for.
+#: On the district (60 units, 2 shared cores, the portfolio of ``PART_PARAMS``) two side by side
+#: with a worker each gave 3,119 / 2,762 in 143 s (CPU 114 s), one at a time with the full
+#: portfolio 4,305 / 2,740 in 251 s (benchmarks/district.md).
+PARALLEL = 2
+#: CP-SAT parameters of every part's search unless the caller sets them: the portfolio cut to its
+#: LP-guided worker (``max_lp_sym``) and its LNS workers. With one worker the full portfolio walks
+#: through every full-problem subsolver in turn, and a part of 1 or 2 units spends them before any
+#: LNS runs: at 2 units, 1 worker, communities c02 and c11 of the district gave 102 / 84 and
+#: 143 / 90 trimmed against 113 / 77 and 283 / 87 with 2 workers and the full portfolio. (On one
+#: community alone, examples/xingwang, 10 units and 2 workers, the full portfolio's bound was
+#: better: 106 / 82 against 94 / 72; this is for parts of a larger solve.)
+#: The wall-clock guard of a part's search, as a multiple of its deterministic limit, plus 30 s.
+#: The engine's guard (``solver.solve.WALL_CAP``: 5 times, plus 5 s) stopped parts of 1 unit
+#: before their limit on the shared 2-core machine when its load rose, and the district's roster
+#: then depended on the load: 3,127 / 2,762 against 3,119 / 2,762 at 60 units.
+PART_WALL_CAP = 20
+PART_PARAMS: dict[str, object] = {
+    "ignore_subsolvers": [
+        "default_lp",
+        "no_lp",
+        "max_lp",
+        "pseudo_costs",
+        "reduced_costs",
+        "quick_restart",
+        "quick_restart_no_lp",
+        "core",
+    ]
+}
 #: The least deterministic time a part gets in a pass (less is not worth a model build).
 MIN_PART_TIME = 1.0
 #: Share of the time limit for the first pass, which gives every part its first roster.
@@ -285,6 +312,11 @@ def solve_in_parts(
             workers=workers,
             on_progress=relay,
             hint=options.hint if first else assignment_of(best[index]),
+            extra={
+                **PART_PARAMS,
+                "max_time_in_seconds": PART_WALL_CAP * limit + 30,
+                **options.extra,
+            },
         )
         found = None
         if STAFFED_FIRST and floor > 0 and (first or _staffed(best[index])):

@@ -28,6 +28,7 @@ from roster.schedule import Schedule
 from roster.slots import Period, expand, make_period
 from solver.components import (
     MIN_PART_TIME,
+    PART_PARAMS,
     PartProgress,
     _better,
     _soft,
@@ -231,7 +232,8 @@ def test_merged_roster_is_each_part_solved_alone(solved: Solved) -> None:
     merged = assignment_of(solved.schedule)
     objective = 0
     for part in find_parts(solved.roster):
-        alone = solve(sub_roster(solved.roster, part), solved.period, options())
+        # Parts search with CP-SAT's portfolio trimmed (PART_PARAMS): the part alone too.
+        alone = solve(sub_roster(solved.roster, part), solved.period, options(extra=PART_PARAMS))
         assert alone.solver.status == "OPTIMAL"
         for slot_id, people in assignment_of(alone).items():
             assert merged[slot_id] == people
@@ -327,7 +329,7 @@ def test_a_part_that_can_be_staffed_is_searched_with_every_place_hard(tmp_path: 
     merged = assignment_of(schedule)
     for part in find_parts(roster):
         # The same roster as the part solved with --strict (minimum headcounts and quotas hard).
-        alone = solve(sub_roster(roster, part), period, options(strict=True))
+        alone = solve(sub_roster(roster, part), period, options(strict=True, extra=PART_PARAMS))
         for slot_id, people in assignment_of(alone).items():
             assert merged[slot_id] == people
     report = check(roster, period, expand(roster.config, period), merged)
@@ -355,3 +357,17 @@ def test_a_bound_from_the_hard_search_holds_up_to_the_cost_of_one_missing_person
     assert (kept.solver.status, kept.solver.bound) == ("FEASIBLE", 1000)
     kept = _soft(_with(solved.schedule, "FEASIBLE", 300, 120), 1000)
     assert (kept.solver.status, kept.solver.bound) == ("FEASIBLE", 120)
+
+
+def test_part_solves_one_community_alone() -> None:
+    from click.testing import CliRunner
+
+    from benchmarks.district import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["part", "c26", "--time-limit", "1", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("c26: 24 people, ")
+    result = runner.invoke(main, ["part", "c99"])
+    assert result.exit_code == 2
+    assert "'c99': no such community" in result.output
