@@ -25,13 +25,14 @@ from roster.load import Roster
 from roster.models import Leave, Person, RuleSet
 from roster.slots import Period, Slot
 
+from .limits import WALL_SLACK
 from .model import HardRule, Penalty, RosterModel
 
 #: Deterministic-time budgets (CP-SAT's work units, about a second each on a laptop) and a wall
 #: clock cap on top, so a loaded machine can neither change the answer nor hang the command.
 CONFLICT_BUDGET = 20.0
 HINT_BUDGET = 5.0
-WALL_FACTOR = 3.0
+WALL_FACTOR = 20.0
 #: Most virtual people offered per kind when computing the staffing hint.
 MAX_VIRTUAL = 30
 #: Rules of virtual people beyond the global and tag rules: no minimum of hours or of days in a
@@ -199,7 +200,7 @@ def _feasible_under(m: RosterModel, assumed: list[int], budget: float, seed: int
     params.num_workers = 1
     params.random_seed = seed
     params.max_deterministic_time = max(0.05, budget)
-    params.max_time_in_seconds = max(0.1, budget * WALL_FACTOR)
+    params.max_time_in_seconds = budget * WALL_FACTOR + WALL_SLACK
     status = solver.solve(model)
     core: list[int] = []
     if status == cp_model.INFEASIBLE:
@@ -221,7 +222,7 @@ def minimal_conflict(
     out when the rest is still infeasible (then the new, possibly smaller core is taken). When the
     budget runs out the set found so far is returned: still a conflict, perhaps not minimal."""
     m.model.clear_objective()  # type: ignore[no-untyped-call]
-    deadline = time.monotonic() + budget * WALL_FACTOR
+    deadline = time.monotonic() + budget * WALL_FACTOR + WALL_SLACK
     first = _feasible_under(m, sorted(m.guards), budget / 2, seed)
     if first.status != cp_model.INFEASIBLE:
         return None
@@ -472,7 +473,7 @@ def _solve_hint(
     params.num_workers = 1
     params.random_seed = seed
     params.max_deterministic_time = budget
-    params.max_time_in_seconds = budget * WALL_FACTOR
+    params.max_time_in_seconds = budget * WALL_FACTOR + WALL_SLACK
     status = solver.solve(m.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
+from .limits import WALL_SLACK
 from .model import Penalty, RosterModel, apply_params
 
 if TYPE_CHECKING:
@@ -65,10 +66,11 @@ BATCH = 2
 KINDS = ("people", "days", "repair")
 #: Whether the loop moves to a different roster of the same penalty.
 ACCEPT_EQUAL = True
-#: The hard wall-clock stop, as a multiple of the time limit (as in ``solver.solve.run``). The
-#: loop's sub-solves cost more wall time per deterministic unit than one long solve (each copies
-#: and presolves the model): 3 to 7 seconds a unit on a busy 2-core machine, hence the room.
-WALL_CAP = 8
+#: The hard wall-clock stop, as a multiple of the time limit plus ``solver.limits.WALL_SLACK``
+#: seconds (as in ``solver.solve.run``). The loop's sub-solves cost more wall time per
+#: deterministic unit than one long solve (each copies the model): 2 to 7 seconds a unit on a busy
+#: 2-core machine (Curtois & Qu 4 at 60 units: 433 s), hence the room.
+WALL_CAP = 20
 #: Deterministic-time limit of one sub-solve (a fraction of a second of one core's work).
 #: Measured on Curtois & Qu 5, 8 and 12 at 20 units: 0.1 gave 1,346 / 2,554 / 6,253, 0.2 gave
 #: 1,249 / 2,359 / 6,891, 0.3 gave 1,251 / 2,072 / 6,668, 0.5 gave 1,248 / 2,580 on 5 and 8.
@@ -167,7 +169,7 @@ def search(
     from .solve import SMALL_MODEL, Progress
 
     started = time.monotonic()
-    wall_deadline = started + WALL_CAP * options.time_limit + 5
+    wall_deadline = started + WALL_CAP * options.time_limit + WALL_SLACK
     stats = LnsStats()
     limit = options.time_limit
     # 1. A first roster, ignoring the objective: CP-SAT finds one far sooner that way (0.1 s
