@@ -168,7 +168,7 @@ def _coarse_cuts(
     land near its share are few and shared by the pool (one 1-hour broadcast a day against dozens
     of people whose 6-hour gate shifts leave them hours off their share). On the district's
     44-person community c11 (10 units, 2 workers) the root bound went from 59 to 86 and the roster
-    from 156 to 99 (benchmarks/district.md)."""
+    from 156 to 98 (benchmarks/district.md)."""
     for smallest in sorted({size for size, _ in terms})[1:]:
         coarse = _gap_from(m, person, measure, expected, smallest)
         if coarse <= least:
