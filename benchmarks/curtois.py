@@ -31,6 +31,7 @@ from pathlib import Path
 
 import click
 
+from benchmarks.params import param_option, parse_params
 from roster.load import Roster
 from roster.models import (
     Headcount,
@@ -430,13 +431,7 @@ def _instances(folder: Path) -> list[Path]:
     show_default=True,
     help="Improve with the engine's large-neighbourhood loop (SolveOptions.lns).",
 )
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A CP-SAT parameter (SolveOptions.extra), e.g. interleave_search=false.",
-)
+@param_option("interleave_search=false")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--note", default="", help="With --results: a line added under the table.")
 def main(
@@ -460,7 +455,7 @@ def main(
     Example: python -m benchmarks.curtois ../shared/benchmarks/curtois/Instance1.txt
     --time-limit 10 --workers 8 --out out/instance1.csv
     """
-    extra = _parse_params(params)
+    extra = parse_params(params)
     if run_all:
         passed = ["--lns" if lns else "--no-lns"] + [f"--param={p}" for p in params]
         _run_all(instances, time_limit, workers, seed, only, results, solutions, note, passed)
@@ -537,27 +532,6 @@ def _run_all(
             command = "python -m benchmarks.curtois " + " ".join(_quote(a) for a in sys.argv[1:])
             results.parent.mkdir(parents=True, exist_ok=True)
             results.write_text(results_table(done, command, note), encoding="utf-8")
-
-
-def _parse_params(params: tuple[str, ...]) -> dict[str, object]:
-    """``KEY=VALUE`` strings as CP-SAT parameters: true/false, integers, floats, else text."""
-    out: dict[str, object] = {}
-    for item in params:
-        key, sep, text = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--param")
-        value: object = text
-        if text.lower() in ("true", "false"):
-            value = text.lower() == "true"
-        else:
-            for kind in (int, float):
-                try:
-                    value = kind(text)
-                    break
-                except ValueError:
-                    continue
-        out[key.strip()] = value
-    return out
 
 
 def _quote(arg: str) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 import click
 import yaml
 
+from benchmarks.params import param_option, parse_params
 from roster.load import Roster, load_roster, read_yaml
 from roster.models import WEEKDAYS, Person, RosterConfig
 from roster.slots import Period, expand, make_period
@@ -735,13 +736,7 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     "--parallel", type=int, default=None, help="Parts solved side by side; default: the engine's."
 )
 @click.option("--lns", is_flag=True, help="Improve each part with the engine's LNS loop.")
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A CP-SAT parameter, e.g. interleave_search=false (repeatable).",
-)
+@param_option("interleave_search=false")
 @click.option(
     "--min-part",
     type=float,
@@ -777,7 +772,7 @@ def run(
         on_line=line,
         parallel=parallel,
         lns=lns,
-        params=dict(_param(p) for p in params),
+        params=parse_params(params),
         min_part=min_part,
     )
     block = figures_markdown(figures, command.strip())
@@ -793,13 +788,7 @@ def run(
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
 @click.option("--strict", is_flag=True, help="Every place hard (as the parts' first search).")
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A CP-SAT parameter, e.g. ignore_subsolvers=[core] (repeatable).",
-)
+@param_option("ignore_subsolvers=[core]")
 def part(
     community: str,
     time_limit: float,
@@ -828,7 +817,7 @@ def part(
         workers=workers,
         seed=0,
         strict=strict,
-        extra=dict(_param(p) for p in params),
+        extra=parse_params(params),
     )
     started = time.monotonic()
     schedule = solve(sub_roster(roster, chosen[0]), period, options)
@@ -838,19 +827,6 @@ def part(
         f"{community}: {len(chosen[0].people)} people, {info.status} {info.objective} / "
         f"{info.bound} ({terms}), {time.monotonic() - started:.1f} s"
     )
-
-
-def _param(text: str) -> tuple[str, object]:
-    key, sep, value = text.partition("=")
-    if not sep:
-        raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
-    parsed: object = yaml.safe_load(value)
-    if isinstance(parsed, dict):
-        raise click.BadParameter(
-            f"{text!r}: a single value or a list, e.g. ignore_subsolvers=[core, no_lp]",
-            param_hint="--param",
-        )
-    return key.strip(), parsed
 
 
 if __name__ == "__main__":

@@ -308,7 +308,7 @@ def test_shortages_count_only_the_community_s_own_people(solved: Solved) -> None
 def test_param_takes_single_values_and_lists_but_not_mappings() -> None:
     import click
 
-    from benchmarks.district import _param
+    from benchmarks.params import parse_param as _param
 
     assert _param("interleave_search=false") == ("interleave_search", False)
     assert _param("ignore_subsolvers=[core, no_lp]") == ("ignore_subsolvers", ["core", "no_lp"])
