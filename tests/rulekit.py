@@ -127,6 +127,14 @@ def judge(roster: Roster, rows: dict[str, str] | None, days: int = 14) -> Outcom
     return Outcome(solver.status_name(status), objective, report)
 
 
+def at_most_ones(roster: Roster, days: int = 14) -> int:
+    """How many at-most-one constraints the model of ``roster`` over ``days`` days states."""
+    per = period(days)
+    m, _ = build_model(roster, per, expand(roster.config, per), strict=False)
+    proto = m.model.proto
+    return sum(proto.constraints[i].has_at_most_one() for i in range(len(proto.constraints)))
+
+
 def conflict(roster: Roster, rows: dict[str, str], days: int = 14) -> list[str]:
     """The hard rule instances CP-SAT names when the roster given as strings breaks them (explain
     mode)."""
