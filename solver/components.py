@@ -29,8 +29,6 @@ from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
-from .limits import WALL_SLACK
-
 if TYPE_CHECKING:
     from .solve import Progress, SolveOptions
 
@@ -46,11 +44,6 @@ PARALLEL = 2
 #: 143 / 90 trimmed against 113 / 77 and 283 / 87 with 2 workers and the full portfolio. (On one
 #: community alone, examples/xingwang, 10 units and 2 workers, the full portfolio's bound was
 #: better: 106 / 82 against 94 / 72; this is for parts of a larger solve.)
-#: The wall-clock guard of a part's search, as a multiple of its deterministic limit, plus
-#: ``solver.limits.WALL_SLACK``. The engine's guard of the time (5 times, plus 5 s) stopped
-#: parts of 1 unit before their limit on the shared 2-core machine when its load rose, and the
-#: district's roster then depended on the load: 3,127 / 2,762 against 3,119 / 2,762 at 60 units.
-PART_WALL_CAP = 20
 PART_PARAMS: dict[str, object] = {
     "ignore_subsolvers": [
         "default_lp",
@@ -314,11 +307,9 @@ def solve_in_parts(
             workers=workers,
             on_progress=relay,
             hint=options.hint if first else assignment_of(best[index]),
-            extra={
-                **PART_PARAMS,
-                "max_time_in_seconds": PART_WALL_CAP * limit + WALL_SLACK,
-                **options.extra,
-            },
+            # The wall-clock guard is the engine's own (``solver.solve.WALL_CAP``), for this
+            # part's limit and for a retry's longer one alike.
+            extra={**PART_PARAMS, **options.extra},
         )
         found = None
         if STAFFED_FIRST and floor > 0 and (first or _staffed(best[index])):
