@@ -663,7 +663,7 @@ def figures_markdown(f: Figures, command: str) -> str:
         ),
         ("independent parts solved", str(f.parts)),
         ("(person, slot) Booleans", f"{f.variables:,}"),
-        ("workers / time limit", f"{f.workers} / {f.time_limit:g} s"),
+        ("workers / time limit", f"{f.workers} / {f.time_limit:g} units of deterministic time"),
         ("loading the folder", sec(f.load_seconds)),
         ("time to first full roster", sec(f.first_full)),
         ("time to within 1 % of the proven bound", sec(f.within_1pct)),
