@@ -121,13 +121,25 @@ class Schedule(Open):
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def current_umask() -> int:
+    """The process's file-creation mask (Python 3.11 has no ``os.getumask``)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, text: str | bytes, mode: int | None = None) -> None:
     """Write ``path`` through a temporary file in the same folder and rename it into place, so a
-    reader never sees half a file and a failure leaves the old file untouched."""
+    reader never sees half a file and a failure leaves the old file untouched.
+
+    The file gets ``mode``, or by default what the umask gives a new file (0644 under the usual
+    022): the temporary file is created 0600, and a rename keeps the mode it has.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
