@@ -78,6 +78,9 @@ class PersonOut(Open):
     hours: float
     shifts: int
     nights: int
+    away: list[str] = Field(
+        default_factory=list, description="Leave overlapping the period: dates and reason."
+    )
 
 
 class ShortageOut(Open):
