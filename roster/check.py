@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .eligibility import FAIRNESS, fairness_pools, ineligibility, pinned, pool_work
+from .eligibility import FAIRNESS, fairness_pools, ineligibilities, pinned, pool_work
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
 from .slots import Period, Slot, is_night
@@ -109,8 +109,9 @@ def eligibility(ctx: Ctx) -> list[Violation]:
             except KeyError:
                 out.append(Violation("eligibility", f"{slot.id}: unknown person {pid!r}"))
                 continue
-            reason = ineligibility(ctx.roster, person, slot)
-            if reason is not None:
+            # Every reason, not only the first: a leave or no-nights breach must not hide
+            # behind a missing skill.
+            for reason in ineligibilities(ctx.roster, person, slot):
                 out.append(Violation(reason.id, f"{slot.id}: {ctx.who(pid)} {reason.text}"))
     for sid in ctx.assignment:
         if sid not in ctx.by_id:
