@@ -462,8 +462,10 @@ def _overlaps_window(slot: Slot, window: TimeWindow) -> bool:
 
 
 def request_matches(request: Request, slot: Slot) -> bool:
-    """Whether ``slot`` matches every criterion the request gives: post, date, weekday, and time
-    window (the slot overlaps it)."""
+    """Whether ``slot`` matches every criterion the request gives: one slot, post, date, weekday,
+    and time window (the slot overlaps it)."""
+    if request.slot is not None and slot.id != request.slot:
+        return False
     if request.post is not None and slot.post != request.post:
         return False
     if request.date is not None and slot.day != request.date:

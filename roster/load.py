@@ -583,6 +583,16 @@ def _cross_check(
             errors.append(
                 LoadError(file, f"requests[{i}].post", unknown("post", request.post, post_ids))
             )
+        request_post = (request.slot or "").partition("/")[0]
+        if request.slot is not None and request_post not in post_ids:
+            errors.append(
+                LoadError(
+                    file,
+                    f"requests[{i}].slot",
+                    unknown("post", request_post, post_ids)
+                    + "; a slot id reads <post>/<YYYY-MM-DDTHH:MM>",
+                )
+            )
     for i, pin in enumerate(config.pins):
         if pin.person not in person_ids:
             errors.append(

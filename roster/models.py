@@ -266,6 +266,19 @@ class TimeWindow(Strict):
     end: TimeOfDay = Field(description="End, HH:MM.")
 
 
+_SLOT_ID = re.compile(r"[^/\s]+/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def check_slot_id(value: str) -> str:
+    """A slot id as written in roster.yaml, ``<post>/<YYYY-MM-DDTHH:MM>``; else a plain error."""
+    if not _SLOT_ID.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a slot id; write <post>/<YYYY-MM-DDTHH:MM>, "
+            "e.g. gate-temp/2020-02-05T06:00"
+        )
+    return value
+
+
 class Request(Strict):
     """A person's wish: to take (prefer) or not take (avoid) matching shifts, with a weight.
 
@@ -280,12 +293,22 @@ class Request(Strict):
     date: dt.date | None = Field(None, description="A date.")
     weekday: Weekday | None = Field(None, description="A weekday (mon … sun).")
     time: TimeWindow | None = Field(None, description="A time window the shift overlaps.")
+    slot: str | None = Field(
+        None,
+        description="One slot, <post>/<YYYY-MM-DDTHH:MM> in local time (not that Wednesday morning).",
+    )
     weight: int = Field(1, ge=0, description="Penalty when the wish is not met.")
+
+    @field_validator("slot")
+    @classmethod
+    def _slot_id(cls, value: str | None) -> str | None:
+        return None if value is None else check_slot_id(value)
 
     @model_validator(mode="after")
     def _some_criterion(self) -> Request:
-        if self.post is None and self.date is None and self.weekday is None and self.time is None:
-            raise ValueError("say what is preferred or avoided: post, date, weekday or time")
+        given = (self.post, self.date, self.weekday, self.time, self.slot)
+        if all(criterion is None for criterion in given):
+            raise ValueError("say what is preferred or avoided: post, date, weekday, time or slot")
         return self
 
 
