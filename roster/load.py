@@ -427,7 +427,11 @@ def load_roster(folder: Path | str) -> Roster:
                 continue
             origin[person.id] = (str(people_path), f"row {number}", True)
             people.append(person)
-    errors.extend(_cross_check(path, config, people, origin))
+    no_people = _no_people_hint(folder, people_path)
+    errors.extend(_cross_check(path, config, people, origin, no_people))
+    if not people and not errors:
+        # Nothing can be rostered with nobody: say where people were looked for.
+        errors.append(LoadError(str(folder), "", no_people))
     if errors:
         raise LoadErrors(errors)
     by_person: dict[str, list[Leave]] = {}
@@ -463,13 +467,35 @@ def _people_path(folder: Path, config: RosterConfig) -> Path | None:
     return found[0] if found else None
 
 
+def _no_people_hint(folder: Path, people_path: Path | None) -> str:
+    """Why a folder has nobody, and the fix: an empty people file, a people file under a name
+    that is not read (people.txt), or none at all."""
+    if people_path is not None:
+        return f"{people_path.name} has no rows of people; add one row per person under its heading"
+    near = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.stem.lower() in ("people", "人员", "名单")
+        and p.name not in PEOPLE_FILES
+    )
+    if near:
+        return f"no people file is read; save {near[0]} as people.csv (or people.xlsx)"
+    return (
+        "no people are declared; add people.csv (or people.xlsx) to the folder, "
+        "or list them under people: in roster.yaml"
+    )
+
+
 def _cross_check(
     path: Path,
     config: RosterConfig,
     people: list[Person],
     origin: dict[str, tuple[str, str, bool]],
+    no_people: str = "",
 ) -> list[LoadError]:
-    """References between parts of the folder: tags, skills, posts and people that must exist."""
+    """References between parts of the folder: tags, skills, posts and people that must exist.
+    ``no_people`` says where people come from, for a folder that declares none."""
     file = str(path)
     errors: list[LoadError] = []
     tags, skills = set(config.tags), set(config.skills)
@@ -478,6 +504,8 @@ def _cross_check(
 
     def unknown(kind: str, value: str, known: Iterable[str]) -> str:
         names = sorted(known)
+        if not names and kind == "person":
+            return f"unknown person {value!r}: {no_people}"
         listed = ", ".join(names) if names else f"none declared; add it under {kind}s:"
         return f"unknown {kind} {value!r} (known: {listed})"
 

@@ -295,7 +295,7 @@ class Request(Strict):
     time: TimeWindow | None = Field(None, description="A time window the shift overlaps.")
     slot: str | None = Field(
         None,
-        description="One slot, <post>/<YYYY-MM-DDTHH:MM> in local time (not that Wednesday morning).",
+        description="One slot, <post>/<YYYY-MM-DDTHH:MM> in local time (that Wednesday morning).",
     )
     weight: int = Field(1, ge=0, description="Penalty when the wish is not met.")
 

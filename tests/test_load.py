@@ -255,3 +255,31 @@ def test_rules_override_order(tmp_path: Path) -> None:
         p: roster.rules_for(roster.person(p)).max_hours_per_week for p in ("p01", "p05", "p07")
     }
     assert hours == {"p01": 56, "p05": 24, "p07": 12}
+
+
+def test_a_folder_without_people_says_where_people_were_looked_for(tmp_path: Path) -> None:
+    # Regression: "unknown person 'n03' (known: none declared; add it under persons:)" named a
+    # key that does not exist, and `validate` said "OK — 0 people" for a folder with people.txt.
+    header_only = write_folder(tmp_path / "空名单", people="id,name\n")
+    with pytest.raises(RosterError) as caught:
+        load_roster(header_only)
+    assert str(caught.value) == (
+        f"{header_only}: people.csv has no rows of people; add one row per person under its heading"
+    )
+    wrong_name = write_folder(tmp_path / "txt", people=SMALL_PEOPLE, people_name="people.txt")
+    with pytest.raises(RosterError) as caught:
+        load_roster(wrong_name)
+    assert str(caught.value) == (
+        f"{wrong_name}: no people file is read; save people.txt as people.csv (or people.xlsx)"
+    )
+    pinned = write_folder(
+        tmp_path / "无人",
+        SMALL_YAML + 'pins: [{person: p01, slot: "duty/2020-02-03T08:00"}]\n',
+        people=None,
+    )
+    with pytest.raises(RosterError) as caught:
+        load_roster(pinned)
+    assert str(caught.value).endswith(
+        "roster.yaml: pins[0].person: unknown person 'p01': no people are declared; add "
+        "people.csv (or people.xlsx) to the folder, or list them under people: in roster.yaml"
+    )
