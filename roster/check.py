@@ -147,6 +147,24 @@ def quotas(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     return violations, {"quota": penalty}
 
 
+def quota_shortages(ctx: Ctx) -> dict[str, dict[str, int]]:
+    """Slot id → tag → how many people with the tag the slot lacks below its quota minimum: the
+    places the ``quota`` penalty counts, tied to the shifts they come from."""
+    out: dict[str, dict[str, int]] = {}
+    for slot in ctx.slots:
+        post = ctx.roster.post(slot.post)
+        if not post.quotas:
+            continue
+        assigned = [
+            ctx.roster.person(p) for p in ctx.assignment.get(slot.id, []) if p in ctx.shifts_of
+        ]
+        for quota in post.quotas:
+            n = sum(1 for p in assigned if quota.tag in p.tags)
+            if n < quota.min:
+                out.setdefault(slot.id, {})[quota.tag] = quota.min - n
+    return out
+
+
 # --- time: overlap, shifts per day, rest ---------------------------------------------------------
 
 
@@ -569,6 +587,8 @@ class CheckReport:
     violations: list[Violation]
     terms: dict[str, int]
     shortages: dict[str, int] = field(default_factory=dict)
+    #: Slot id → tag → people with the tag missing below the post's quota minimum.
+    quota_shortages: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def penalty(self) -> int:
@@ -614,4 +634,4 @@ def check(
         terms.update(penalty)
     for hard in HARD:
         violations.extend(hard(ctx))
-    return CheckReport(violations, terms, shortages(ctx))
+    return CheckReport(violations, terms, shortages(ctx), quota_shortages(ctx))

@@ -41,6 +41,7 @@ _LABELS = {
         "nights": "夜班",
         "weekday": "一二三四五六日",
         "no_duties": "无班次",
+        "quota_shortages": "配额缺员",
     },
     "en": {
         "date": "Date",
@@ -68,6 +69,7 @@ _LABELS = {
         "nights": "Nights",
         "weekday": "MTWTFSS",
         "no_duties": "no duties",
+        "quota_shortages": "Quota shortages",
     },
 }
 
@@ -266,6 +268,16 @@ def render_summary(schedule: Schedule) -> str:
             lines.append(f"  {item.slot}: -{item.missing}  {item.text}".rstrip())
     else:
         lines.append(f"{words['shortages']}: {words['none']}")
+    if schedule.quota_shortages:
+        # Quota places are counted apart from headcount: a shift can be full and still lack
+        # its party member.
+        short_quota = sum(s.missing for s in schedule.quota_shortages)
+        lines.append(
+            f"{words['quota_shortages']}: {len(schedule.quota_shortages)} "
+            f"{words['slots_short']} {short_quota} {words['persons']}"
+        )
+        for item in schedule.quota_shortages:
+            lines.append(f"  {item.slot}: -{item.missing}  {item.text}".rstrip())
     lines.extend(schedule.hints)
     return "\n".join(lines) + "\n"
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
 from .check import check
-from .explain import explain_shortages
+from .explain import explain_quota_shortages, explain_shortages
 from .load import Roster
 from .schedule import (
     ObjectiveTerm,
@@ -98,6 +98,7 @@ def build_schedule(
     ]
     # Each shortage with why the people not on the slot could not take it (roster/explain.py).
     shortage_out = explain_shortages(roster, period, slots, assignment, short)
+    quota_out = explain_quota_shortages(roster, period, slots, assignment, report.quota_shortages)
     words = TERM_LABELS.get(roster.config.language, TERM_LABELS["en"])
     terms = [
         ObjectiveTerm(rule=rule, penalty=value, label=words.get(rule, ""))
@@ -116,6 +117,7 @@ def build_schedule(
         slots=slot_out,
         people=people_out,
         shortages=shortage_out,
+        quota_shortages=quota_out,
     )
 
 

@@ -97,6 +97,9 @@ class ShortageOut(Open):
     people: dict[str, str] = Field(
         default_factory=dict, description="Person id → why they could not take it (the rule)."
     )
+    tag: str | None = Field(
+        None, description="For a team quota's shortfall: the tag missing (None: the headcount)."
+    )
 
 
 class Schedule(Open):
@@ -116,6 +119,10 @@ class Schedule(Open):
     slots: list[SlotOut]
     people: list[PersonOut]
     shortages: list[ShortageOut] = Field(default_factory=list)
+    quota_shortages: list[ShortageOut] = Field(
+        default_factory=list,
+        description="Shifts with fewer people of a tag than a team quota asks, each with why.",
+    )
     hints: list[str] = Field(default_factory=list, description="Staffing hints, in words.")
 
     def to_json(self) -> str:
