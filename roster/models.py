@@ -242,13 +242,22 @@ class Weights(Strict):
     under_target: int = Field(100, ge=0, description="Per person below a slot's target.")
     over_target: int = Field(10, ge=0, description="Per person above a slot's target.")
     fair_hours: int = Field(
-        1, ge=0, description="Per hour of gap between the most and least loaded of a pool."
+        1,
+        ge=0,
+        description="Per hour a person works above or below their fair share of their pool's "
+        "hours (rounded up per person).",
     )
     fair_nights: int = Field(
-        0, ge=0, description="Per night shift of gap between the most and least in a pool."
+        0,
+        ge=0,
+        description="Per night shift a person works above or below their fair share of their "
+        "pool's night shifts (rounded up per person).",
     )
     fair_weekends: int = Field(
-        0, ge=0, description="Per weekend shift of gap between the most and least in a pool."
+        0,
+        ge=0,
+        description="Per weekend shift a person works above or below their fair share of their "
+        "pool's weekend shifts (rounded up per person).",
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rulekit import judge, make_roster
+
+pytestmark = pytest.mark.rule("requests")
 
 
 def with_requests(*requests: dict[str, Any]) -> Any:
