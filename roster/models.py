@@ -308,8 +308,12 @@ class Pin(Strict):
 class Succession(Strict):
     """A forbidden succession: a shift of `after` may not be followed the next day by `then`."""
 
-    after: list[str] = Field(min_length=1, description="Post ids, or night.")
-    then: list[str] = Field(min_length=1, description="Post ids, or night / day, the next day.")
+    after: list[str] = Field(
+        min_length=1, description="Post ids, or night (a night shift) / day (any other shift)."
+    )
+    then: list[str] = Field(
+        min_length=1, description="Post ids, or night / day: the shifts the next day may not hold."
+    )
     weight: int | None = Field(
         None, ge=0, description="Penalty per occurrence; not given means forbidden outright."
     )

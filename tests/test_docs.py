@@ -97,15 +97,18 @@ def test_readme_is_the_coordinators_and_short() -> None:
         assert (ROOT / doc).exists()
 
 
-def test_readme_roster_yaml_example_is_valid() -> None:
-    import yaml
-
-    from roster.models import RosterConfig
+def test_readme_roster_folder_loads(tmp_path: Path) -> None:
+    from roster.load import load_roster
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("### roster.yaml\n\n```yaml\n", 1)[1].split("```", 1)[0]
-    config = RosterConfig.model_validate(yaml.safe_load(block))
-    assert [p.id for p in config.posts] == ["gate-temp", "duty-24h"]
+    yaml_block = text.split("### roster.yaml\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    csv_block = text.split("### people.csv\n\n```text\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "roster.yaml").write_text(yaml_block, encoding="utf-8")
+    (tmp_path / "people.csv").write_text(csv_block, encoding="utf-8")
+    roster = load_roster(tmp_path)
+    assert [p.id for p in roster.config.posts] == ["gate-temp", "duty-24h"]
+    assert [p.id for p in roster.people] == ["p01", "p06", "p21"]
+    assert roster.rules_for(roster.person("p21")).no_nights is True
 
 
 def _anchors(path: Path) -> set[str]:

@@ -37,6 +37,7 @@ class RuleDoc:
     unit: str  # what one unit of its penalty is, before the weight
     example: str  # a piece of roster.yaml
     checker: str = ""  # its twin in roster/check.py, when not named as the rule
+    also: tuple[str, str] = ("", "")  # a term and the function of roster/eligibility.py defining it
 
 
 #: Every rule, in the order the model adds them; ``eligibility`` is first, as the model has no
@@ -240,6 +241,7 @@ pins:
         "an hour between a person's hours and their fair share, rounded up per person",
         "weights: {fair_hours: 1}\n",
         checker="fairness",
+        also=("Pools", "fairness_pools"),
     ),
     RuleDoc(
         "fair_nights",
@@ -249,6 +251,7 @@ pins:
         "a night shift between a person's count and their fair share, rounded up per person",
         "weights: {fair_nights: 5}\n",
         checker="fairness",
+        also=("Pools", "fairness_pools"),
     ),
     RuleDoc(
         "fair_weekends",
@@ -259,6 +262,7 @@ pins:
         "their fair share, rounded up per person",
         "weights: {fair_weekends: 2}\n",
         checker="fairness",
+        also=("Pools", "fairness_pools"),
     ),
 )
 
@@ -403,6 +407,12 @@ def section(rule: RuleDoc, tests: list[tuple[str, str]]) -> str:
     first, how = meaning(rule)
     what = summary(rule)
     lines = [f"## `{rule.id}`\n", f"*{what[:1].upper()}{what[1:]}.*\n", first + "\n"]
+    term, name = rule.also
+    if name:
+        helper: Callable[..., object] = getattr(eligibility, name)
+        source = source_of(helper)
+        text = docstring(helper).partition("\n\n")[0]
+        lines.append(f"**{term}.** {text} ([`{source}`]({rel(source)}) `{name}()`)\n")
     lines.append("| | |\n| --- | --- |")
     lines.append(f"| kind | {rule.kind} |")
     if rule.terms:
