@@ -48,7 +48,7 @@ def type_text(annotation: Any, link: bool = True) -> str:
         float: "number",
         bool: "`true` or `false`",
         dt.date: "date (YYYY-MM-DD)",
-        dt.datetime: "date-time (YYYY-MM-DDTHH:MM)",
+        dt.datetime: "date-time (ISO 8601: 2020-02-04T18:00)",
         dt.time: "HH:MM",
     }
     return words.get(annotation, getattr(annotation, "__name__", str(annotation)))
