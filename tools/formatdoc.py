@@ -207,8 +207,9 @@ FEEDS = """\
 | `index.html` | the coordinator's page of subscription links, in the roster's language |
 
 `index.json` and `index.html` list every private link: they stay with the coordinator and are
-not published. Paths in `index.json` are relative to the folder; `updated` is when the feeds'
-content last changed. The sample's (tokens shortened):
+not published. What the `.ics` files hold and how they are made is in [feeds.md](feeds.md).
+Paths in `index.json` are relative to the folder; `updated` is when the feeds' content last
+changed. The sample's (tokens shortened):
 """
 
 
