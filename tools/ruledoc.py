@@ -466,7 +466,9 @@ def render() -> str:
     for rule in RULES:
         kind = rule.kind if rule.kind in ("hard", "soft") else "hard and soft"
         terms = ", ".join(f"`{t}`" for t in rule.terms) or "–"
-        parts.append(f"| [`{rule.id}`](#{rule.id}) | {cell(summary(rule))} | {kind} | {terms} |")
+        what = summary(rule)
+        what = what[:1].upper() + what[1:]
+        parts.append(f"| [`{rule.id}`](#{rule.id}) | {cell(what)} | {kind} | {terms} |")
     parts.append("")
     for rule in RULES:
         parts.append(section(rule, tests.get(rule.id, [])))
