@@ -27,7 +27,7 @@ from roster.schedule import Schedule, SlotOut
 from roster.versions import Version
 
 from .errors import FeedError
-from .history import DEFAULT_WINDOW, Entry, Published, published
+from .history import DEFAULT_WINDOW, Entry, Published, period_label, published
 from .html import render_index
 from .ics import clean_text, serialize, vtimezone
 from .tokens import FeedKey, Tokens
@@ -264,10 +264,9 @@ def _check_versions(roster: Roster, shown: Published) -> None:
         for version in period.versions:
             if version.schedule.timezone != roster.config.timezone:
                 raise FeedError(
-                    f"version {version.number} of the period from {period.start:%Y-%m-%d} to "
-                    f"{period.end:%Y-%m-%d}: time zone {version.schedule.timezone} is not the "
-                    f"roster's {roster.config.timezone} ({roster.folder}); publish a roster "
-                    "solved in the roster's time zone"
+                    f"version {version.number} of {period_label(version, roster.zone)}: time zone "
+                    f"{version.schedule.timezone} is not the roster's {roster.config.timezone} "
+                    f"({roster.folder}); publish a roster solved in the roster's time zone"
                 )
 
 
@@ -411,6 +410,17 @@ def _uid(roster: str, key: FeedKey, slot: str, person: str = "") -> str:
     """A UID stable across runs and unique across communities, feeds and people, so re-publishing
     updates events instead of duplicating them, and the same shift in two feeds a person
     subscribes to stays two events. Hashed so it shows no ids to whoever sees the feed."""
+    # A duty that moves to another slot (slot ids hold the post and the start time) shows as two
+    # events: the old one cancelled, a new one with its own UID. Keeping one UID and moving it
+    # would need a rule pairing the duties a person lost with those they gained, and with two
+    # of each (or a swap undone in the next version) any pairing is a guess that depends on the
+    # history, so one UID could mean different shifts in two versions. One UID per (feed, slot,
+    # person) is a function of the duty alone: a client that missed a version still ends up
+    # right; the person sees the old duty called off (struck through in Apple Calendar, gone in
+    # Google) and the new one appear with a reminder of its own, where a moved event can keep
+    # the reminder state a client stored for the old time; CalDAV clients store one resource per
+    # UID and simply update one and add one. A duty whose slot keeps its id (its end or its crew
+    # changed) keeps its UID and its SEQUENCE goes up (calendars.history).
     text = "\0".join((roster, key.kind, key.id, slot, person))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + "@dutyroster"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from roster.schedule import SlotOut
 from roster.versions import Version
@@ -123,14 +124,28 @@ def _follow(
     return tracks
 
 
+def period_label(version: Version, zone: tzinfo | None = None) -> str:
+    """The period of a version as its first and last day, e.g. 2020-02-03–2020-02-09, in
+    ``zone`` (default: the schedule's time zone; the period's end is the midnight after its
+    last day)."""
+    if zone is None:
+        try:
+            zone = ZoneInfo(version.schedule.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = version.period_start.tzinfo  # the times' own offset then
+    first = version.period_start.astimezone(zone)
+    last = version.period_end.astimezone(zone) - timedelta(seconds=1)
+    return f"{first:%Y-%m-%d}–{last:%Y-%m-%d}"
+
+
 def _periods(versions: Sequence[Version]) -> list[Period]:
     """The versions grouped by period, each period's versions by number; errors name the clash."""
     grouped: dict[tuple[datetime, datetime], list[Version]] = {}
     for version in versions:
         if version.published_at.tzinfo is None:
             raise FeedError(
-                f"version {version.number} of the period from {version.period_start:%Y-%m-%d}: "
-                "its publishing time has no time zone; the store must keep aware UTC times"
+                f"version {version.number} of {period_label(version)}: its publishing time has "
+                "no time zone; the store must keep aware UTC times"
             )
         grouped.setdefault((version.period_start, version.period_end), []).append(version)
     periods = []
@@ -140,8 +155,8 @@ def _periods(versions: Sequence[Version]) -> list[Period]:
         if len(set(numbers)) != len(numbers):
             twice = sorted({n for n in numbers if numbers.count(n) > 1})
             raise FeedError(
-                f"the period from {start:%Y-%m-%d} to {end:%Y-%m-%d} has version "
-                f"{twice[0]} twice; give each published version once"
+                f"{period_label(members[0])} has version {twice[0]} twice; "
+                "give each published version once"
             )
         periods.append(Period(start, end, tuple(members)))
     periods.sort(key=lambda p: (p.start, p.end))
