@@ -180,7 +180,9 @@ def _order(entry: Entry) -> tuple[datetime, str, str]:
 def published(
     versions: Sequence[Version], window: int = DEFAULT_WINDOW, now: datetime | None = None
 ) -> Published:
-    """What the feeds show of ``versions`` (any periods, any order, every version of each).
+    """What the feeds show of ``versions``: any periods, in any order, and every published
+    version of each (SEQUENCE counts the versions it is given: a caller that passed only the
+    latest would reset it). A period's versions follow each other by number.
 
     The ``window`` most recent periods (by start) are shown, each as its latest version, plus
     the duties that an earlier version of it had and a later one removed, as cancelled events,
