@@ -83,6 +83,8 @@ class FeedIndex:
     updated: datetime | None = None
     events: dict[str, int] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
+    #: Of ``events``, how many are cancelled duties (feeds of versions only), by path.
+    cancelled: dict[str, int] = field(default_factory=dict)
     #: The versions shown, oldest period first; None for feeds of a lone schedule.
     versions: list[ShownVersion] | None = None
 
@@ -236,6 +238,9 @@ def build_feeds(
         files[path] = serialize(calendar)
         index.events[path] = events
         index.sizes[path] = len(files[path])
+        index.cancelled[path] = sum(
+            1 for item in calendar.subcomponents if item.get("STATUS") == "CANCELLED"
+        )
         return path
 
     for person in roster.people:

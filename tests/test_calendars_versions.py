@@ -121,6 +121,8 @@ def test_a_removed_duty_stays_cancelled_with_its_sequence_raised(
     assert str(night["DESCRIPTION"]).startswith("此班已取消，不用到岗。\n\n两人一组")
     assert str(night["TRANSP"]) == "TRANSPARENT"
     assert not night.walk("VALARM")  # a cancelled duty does not ring
+    assert index.cancelled[index.people["p03"]] == 1 and index.events[index.people["p03"]] == 2
+    assert index.cancelled[index.all] == 0
     assert str(mine["02-03 22:00"]["TRANSP"]) == "OPAQUE"
     # Zhao Lei's new duty starts its own history; 陈静's too.
     (new,) = [e for e in events(index, index.people["p04"]) if "22" in str(e["DTSTART"].dt)]
