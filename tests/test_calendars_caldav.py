@@ -172,10 +172,10 @@ def test_published_versions_update_a_caldav_copy(radicale: str, tmp_path: Path) 
     client: Any = DAVClient(url=radicale, username="p03", password="unused")
     calendar = client.principal().make_calendar(name="王芳的值班", cal_id="duty")
 
-    def copy_after(count: int) -> dict[str, tuple[str, int, str]]:
+    def copy_after(count: int, now: datetime | None = None) -> dict[str, tuple[str, int, str]]:
         """Publish the first ``count`` versions, sync the client, and read its copy of the
         period back by time range: local start → (STATUS, SEQUENCE, SUMMARY)."""
-        index = write_feeds(roster, versions[:count], tmp_path / "feeds")
+        index = write_feeds(roster, versions[:count], tmp_path / "feeds", now=now)
         sync(calendar, (index.folder / index.people["p03"]).read_bytes())
         found = calendar.search(
             start=datetime(2020, 2, 3, tzinfo=ZONE),
@@ -211,3 +211,9 @@ def test_published_versions_update_a_caldav_copy(radicale: str, tmp_path: Path) 
         "02-04 22:00": ("CONFIRMED", 2, "体温检测岗（夜班）"),
     }
     assert len(calendar.events()) == 2  # updated in place: no duplicates
+    # Version 4 takes her off again; once the period is over (the server passes its clock), the
+    # cancelled duty leaves the feed, and the client's copy.
+    versions.append(make_version(4, datetime(2020, 2, 4, 10, tzinfo=UTC), second))
+    assert copy_after(4)["02-04 22:00"] == ("CANCELLED", 3, "已取消：体温检测岗（夜班）")
+    over = datetime(2020, 2, 5, tzinfo=ZONE)
+    assert copy_after(4, now=over) == {"02-03 22:00": ("CONFIRMED", 0, "体温检测岗（夜班）")}

@@ -9,8 +9,10 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pytest
 import vobject
+from hypothesis import given, settings
 from icalendar import Calendar, Event
 
 from calendars.errors import FeedError
@@ -422,3 +424,51 @@ def test_published_is_a_function_of_the_versions_alone() -> None:
     second = published([B2, B1, A3, A2, A1])
     assert first == second
     assert first.now == utc(5, 2)
+
+
+# Any run of versions
+
+
+PEOPLE = ["p01", "p02", "p03", "p04", "p05"]
+_CREWS = st.lists(st.sampled_from(PEOPLE), max_size=2, unique=True).map(
+    lambda crew: sorted(crew, key=PEOPLE.index)
+)
+_RUNS = st.lists(
+    st.fixed_dictionaries({slot: _CREWS for slot in ASSIGNMENT}), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(run=_RUNS)
+def test_any_run_of_versions_follows_the_rules(run: list[dict[str, list[str]]]) -> None:
+    versions = [make_version(n, utc(1, n), duties) for n, duties in enumerate(run, start=1)]
+    before: dict[tuple[str, str], tuple[int, bool, tuple[str, ...]]] = {}
+    for count in range(1, len(versions) + 1):
+        shown = published(versions[:count])
+        latest = run[count - 1]
+        ever = {
+            (pid, slot) for duties in run[:count] for slot, crew in duties.items() for pid in crew
+        }
+        now: dict[tuple[str, str], tuple[int, bool, tuple[str, ...]]] = {}
+        for pid, entries in shown.duties.items():
+            for entry in entries:
+                key = (pid, entry.slot.id)
+                others = tuple(p for p in entry.slot.assigned if p != pid)
+                now[key] = (entry.sequence, entry.cancelled, others)
+                assert entry.created is not None and entry.modified is not None
+                assert entry.created <= entry.modified <= utc(1, count)
+        # Every duty ever published is there: confirmed if the latest version has it, else
+        # cancelled (the period is not over at the newest publishing time).
+        assert set(now) == ever
+        for (pid, slot), (sequence, cancelled, others) in now.items():
+            assert cancelled == (pid not in latest[slot])
+            old = before.get((pid, slot))
+            if old is None:
+                assert sequence == 0 and not cancelled
+            else:
+                # One more exactly when this version changed what the event shows.
+                differs = cancelled != old[1] or (not cancelled and others != old[2])
+                assert sequence == old[0] + differs
+        before = now
+        # Overview events: one per slot (every version has the same slots).
+        assert sorted(e.slot.id for e in shown.slots) == sorted(ASSIGNMENT)
