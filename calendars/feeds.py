@@ -216,8 +216,15 @@ def build_feeds(
         shown = published(source, window, now)
         _check_versions(roster, shown)
         builder = _Builder.of_versions(roster, source, shown, options, words)
+        # In the roster's zone and UTC whatever offsets the store hands back, so the bytes do
+        # not depend on the database.
         shown_versions = [
-            ShownVersion(p.start, p.end, p.latest.number, p.latest.published_at)
+            ShownVersion(
+                p.start.astimezone(roster.zone),
+                p.end.astimezone(roster.zone),
+                p.latest.number,
+                p.latest.published_at.astimezone(UTC),
+            )
             for p in shown.periods
         ]
     files: dict[str, bytes] = {}

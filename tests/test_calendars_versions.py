@@ -8,6 +8,7 @@ import json
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import hypothesis.strategies as st
 import pytest
@@ -310,6 +311,25 @@ def test_the_same_versions_give_byte_identical_feeds(roster: Roster, tmp_path: P
     random.Random(7).shuffle(shuffled)
     elsewhere = feeds(roster, tmp_path / "elsewhere", shuffled)  # nothing is read from disk
     assert snapshot(elsewhere.folder) == before
+
+
+def test_the_bytes_do_not_depend_on_the_offsets_the_store_returns(
+    roster: Roster, tmp_path: Path
+) -> None:
+    def in_utc(version: Version) -> Version:
+        schedule = version.schedule.model_copy(deep=True)
+        schedule.period.start = schedule.period.start.astimezone(UTC)
+        schedule.period.end = schedule.period.end.astimezone(UTC)
+        for slot in schedule.slots:
+            slot.start, slot.end = slot.start.astimezone(UTC), slot.end.astimezone(UTC)
+        # Publishing times the other way round: in the community's zone rather than UTC.
+        local = version.published_at.astimezone(ZoneInfo("Asia/Shanghai"))
+        return dataclasses.replace(version, schedule=schedule, published_at=local)
+
+    versions = [A1, A2, A3, B1, B2]
+    local = feeds(roster, tmp_path / "local", versions)
+    utc_ = feeds(roster, tmp_path / "utc", [in_utc(v) for v in versions])
+    assert snapshot(utc_.folder) == snapshot(local.folder)
 
 
 def test_publishing_the_same_duties_again_leaves_every_feed_as_it_was(
