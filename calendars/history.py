@@ -184,7 +184,8 @@ def published(
     version of each (SEQUENCE counts the versions it is given: a caller that passed only the
     latest would reset it). A period's versions follow each other by number.
 
-    The ``window`` most recent periods (by start) are shown, each as its latest version, plus
+    The ``window`` most recent periods (by start), and any period not yet over at ``now``, are
+    shown, each as its latest version, plus
     the duties that an earlier version of it had and a later one removed, as cancelled events,
     until the period is over at ``now`` (default: the newest publishing time among
     ``versions``, so the result depends on the versions alone). Where two periods overlap, the
@@ -194,9 +195,14 @@ def published(
         raise FeedError(f"a window of {window} periods shows nothing; give 1 or more")
     if now is not None and now.tzinfo is None:
         raise FeedError(f"the reference time {now:%Y-%m-%d %H:%M} has no time zone; give UTC")
-    periods = _periods(versions)[-window:]
     if now is None and versions:
         now = max(v.published_at for v in versions)
+    every = _periods(versions)
+    # A period not yet over stays whatever the window: rosters published weeks ahead must not
+    # push the week being worked out of the feeds.
+    periods = [
+        p for rank, p in enumerate(every) if rank >= len(every) - window or (now and p.end > now)
+    ]
     shown = Published(periods=periods, now=now)
 
     # Periods by when they were last published: a later one owns the slots it shares with an

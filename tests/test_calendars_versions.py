@@ -279,6 +279,32 @@ def test_the_window_holds_the_most_recent_periods(roster: Roster, tmp_path: Path
         feeds(roster, tmp_path / "none", weeks, window=0)
 
 
+def test_periods_published_ahead_do_not_push_the_current_one_out(
+    roster: Roster, tmp_path: Path
+) -> None:
+    # Six weeks published on 2 February, before the first starts: none is over, all show.
+    weeks = [
+        make_version(
+            1,
+            utc(2, n),
+            shifted(ASSIGNMENT, 7 * n),
+            (PERIOD_A[0] + timedelta(days=7 * n), PERIOD_A[1] + timedelta(days=7 * n)),
+        )
+        for n in range(6)
+    ]
+    index = feeds(roster, tmp_path / "ahead", weeks)
+    assert len(json.loads((index.folder / "index.json").read_text())["versions"]) == 6
+    # Once the first two weeks are over, the window keeps the four most recent.
+    later = feeds(roster, tmp_path / "later", weeks, now=datetime(2020, 2, 12, tzinfo=UTC))
+    shown = json.loads((later.folder / "index.json").read_text())["versions"]
+    assert [v["start"][:10] for v in shown] == [
+        "2020-02-17",
+        "2020-02-24",
+        "2020-03-02",
+        "2020-03-09",
+    ]
+
+
 def test_a_period_published_later_shows_the_slots_it_shares(roster: Roster, tmp_path: Path) -> None:
     # A ranged roster of the 4th and 5th published after week A: its 24-hour turn of the 4th
     # (陈静) replaces week A's (李明).
