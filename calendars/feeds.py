@@ -164,9 +164,10 @@ def write_feeds(
     (``roster feeds``) or from the published versions of the roster's periods (``roster
     publish``, the server).
 
-    From versions: the feeds show the latest version of each of the ``window`` most recent
-    periods; a duty that a later version removed stays as a cancelled event until its period is
-    over at ``now`` (default: the newest publishing time among ``versions``). SEQUENCE,
+    From versions (pass every published version of each period): the feeds show the latest
+    version of each of the ``window`` most recent periods and of any period not yet over at
+    ``now`` (default: the newest publishing time among ``versions``); a duty that a later
+    version removed stays as a cancelled event until its period is over. SEQUENCE, CREATED,
     LAST-MODIFIED and DTSTAMP come from the versions alone, so the same versions give the same
     bytes. See docs/feeds.md.
 
