@@ -665,10 +665,13 @@ class _Builder:
         event.add("summary", clean_text(title))
         if post.location:
             event.add("location", clean_text(post.location))
-        parts = [cancelled_note] if entry.cancelled else []
-        if post.instructions.strip():
-            parts.append(post.instructions.strip())
-        parts.append("\n".join([*crew, self._coordinator()]).strip())
+        if entry.cancelled:
+            # Neither instructions nor a crew (you would be alone) for a shift nobody works:
+            # that it is off, and whom to ask.
+            parts = [cancelled_note, self._coordinator()]
+        else:
+            parts = [post.instructions.strip()] if post.instructions.strip() else []
+            parts.append("\n".join([*crew, self._coordinator()]).strip())
         event.add("description", clean_text("\n\n".join(p for p in parts if p)))
         return event
 
