@@ -214,9 +214,10 @@ def build_feeds(
         builder = _Builder.of_schedule(roster, source, options, words)
         shown_versions = None
     else:
-        shown = published(source, window, now)
+        versions = tuple(source)
+        shown = published(versions, window, now)
         _check_versions(roster, shown)
-        builder = _Builder.of_versions(roster, source, shown, options, words)
+        builder = _Builder.of_versions(roster, versions, shown, options, words)
         # In the roster's zone and UTC whatever offsets the store hands back, so the bytes do
         # not depend on the database.
         shown_versions = [
