@@ -39,6 +39,18 @@ _LABELS = {
         "shifts": "班次",
         "nights": "夜班",
         "weekday": "一二三四五六日",
+        # Shared with the calendar feeds (calendars/words.py) and prints (roster/printing.py).
+        "list_sep": "、",
+        "with_phone": "{name}（电话 {phone}）",
+        "coordinator": "负责人：{name}",
+        "coordinator_phone": "负责人：{name}，电话 {phone}",
+        "short_n": "缺 {n} 人",
+        "roster_title": "{roster} · 值班表",
+        "generated": "排班更新于 {when}",
+        # Prints only.
+        "field": "{label}：{value}",
+        "period": "{start} 至 {end}",
+        "not_run": "不设此班",
     },
     "en": {
         "date": "Date",
@@ -65,6 +77,18 @@ _LABELS = {
         "shifts": "Shifts",
         "nights": "Nights",
         "weekday": "MTWTFSS",
+        # Shared with the calendar feeds (calendars/words.py) and prints (roster/printing.py).
+        "list_sep": ", ",
+        "with_phone": "{name} (phone {phone})",
+        "coordinator": "Coordinator: {name}",
+        "coordinator_phone": "Coordinator: {name}, phone {phone}",
+        "short_n": "Short of {n}",
+        "roster_title": "{roster} · roster",
+        "generated": "Roster last changed {when}",
+        # Prints only.
+        "field": "{label}: {value}",
+        "period": "{start} to {end}",
+        "not_run": "no shift",
     },
 }
 
