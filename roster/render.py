@@ -148,7 +148,8 @@ def _time_span(slot: SlotOut) -> str:
     return f"{slot.start:%H:%M}–{slot.end:%H:%M}{suffix}"
 
 
-def _day(language: str, day: date) -> str:
+def day_label(language: str, day: date) -> str:
+    """A date with its weekday in the roster's language: 2020-02-03 周一, 2020-02-03 M."""
     weekday = labels(language)["weekday"][day.weekday()]
     return f"{day.isoformat()} {'周' + weekday if language == 'zh' else weekday}"
 
@@ -165,7 +166,7 @@ def _rows(schedule: Schedule, keep: Filter) -> list[list[str]]:
             names += f" [{short} {slot.shortage}]" if names else f"[{short} {slot.shortage}]"
         rows.append(
             [
-                _day(schedule.language, slot.start.date()),
+                day_label(schedule.language, slot.start.date()),
                 _time_span(slot),
                 posts.get(slot.post, slot.post),
                 names,
