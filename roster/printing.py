@@ -151,13 +151,6 @@ class Cell:
     people: tuple[tuple[str, str], ...]
     short: int
 
-    def text(self, words: dict[str, str]) -> str:
-        """The cell as one line of plain text: names (with phones), then any shortage."""
-        names = [words["with_phone"].format(name=n, phone=p) if p else n for n, p in self.people]
-        if self.short:
-            names.append(words["short_n"].format(n=self.short))
-        return words["list_sep"].join(names)
-
 
 @dataclass
 class _Sheet:
@@ -226,6 +219,8 @@ def _css(language: str, view: Literal["day", "week"], medium: Medium) -> str:
             else "@page { size: A4 landscape; margin: 9mm 9mm; }"
         )
         size = "14pt" if view == "day" else "10pt"
+        # A4 prints a week a page; the phone picture runs on as one tall image.
+        page += "\nsection + section { break-before: page; }"
     return f"""{page}
 * {{ box-sizing: border-box; }}
 html {{ font-family: {_FONTS.get(language, _FONTS["en"])}; font-size: {size}; color: #111; }}
@@ -235,6 +230,7 @@ h1 {{ font-size: 1.45em; margin: 0; }}
 .contact {{ margin: .15em 0; }}
 .duty {{ background: #fff3cd; border: 2px solid #d9a400; border-radius: .3em;
   padding: .3em .5em; margin: .4em 0; font-size: 1.1em; }}
+.duty.short {{ background: #fde2e2; border-color: #b00020; }}
 .duty .who {{ font-weight: bold; font-size: 1.1em; }}
 .person {{ display: inline-block; margin-right: 1em; }}
 a.tel {{ color: inherit; text-decoration: none; white-space: nowrap; }}
@@ -254,7 +250,6 @@ td.off {{ background: #eeeeee; color: #777; font-size: .8em; }}
 tr {{ break-inside: avoid; }}
 .reasons {{ font-size: .85em; margin: .2em 0 0 1.2em; padding: 0; }}
 footer {{ color: #555; font-size: .8em; margin-top: .5em; }}
-section + section {{ break-before: page; }}
 @media screen {{
   html {{ font-size: 16px; }}
   body {{ max-width: {"40em" if view == "day" else "none"}; margin: 1em auto; padding: 0 .6em; }}
@@ -313,9 +308,10 @@ def _shortage_lines(sheet: _Sheet, slots: Sequence[SlotOut], *, with_day: bool) 
         when = sheet.shift_of(slot).label()
         if with_day:
             when = f"{day_label(sheet.schedule.language, sheet.day_of(slot))} {when}"
-        label = f"{sheet.posts[slot.post]} {when} {words['short_n'].format(n=slot.shortage)}"
+        # The explanation starts with the count missing (roster/explain.py); without one, say it.
         reason = explained[slot.id].text if slot.id in explained else ""
-        text = words["field"].format(label=label, value=reason) if reason else label
+        value = reason or words["short_n"].format(n=slot.shortage)
+        text = words["field"].format(label=f"{sheet.posts[slot.post]} {when}", value=value)
         items.append(f"<li>{_e(text)}</li>")
     out.append(f'<ul class="reasons">{"".join(items)}</ul>')
     return out
@@ -324,9 +320,9 @@ def _shortage_lines(sheet: _Sheet, slots: Sequence[SlotOut], *, with_day: bool) 
 def _footer(sheet: _Sheet) -> str:
     stamp = sheet.schedule.generated_at
     if stamp is None:
-        return '<footer id="end"></footer>'
+        return ""
     when = stamp.astimezone(sheet.zone).strftime("%Y-%m-%d %H:%M")
-    return f'<footer id="end">{_e(sheet.words["generated"].format(when=when))}</footer>'
+    return f"<footer>{_e(sheet.words['generated'].format(when=when))}</footer>"
 
 
 def _day_body(sheet: _Sheet, day: date) -> list[str]:
@@ -347,7 +343,8 @@ def _day_body(sheet: _Sheet, day: date) -> list[str]:
             label=_e(f"{sheet.posts[slot.post]} {sheet.shift_of(slot).label()}"), value=""
         )
         people = "".join(f'<span class="person">{w}</span>' for w in who) or "—"
-        out.append(f'<div class="duty"><div>{label}</div><div class="who">{people}</div></div>')
+        css = "duty short" if cell.short else "duty"
+        out.append(f'<div class="{css}"><div>{label}</div><div class="who">{people}</div></div>')
     out += _shortage_lines(sheet, slots, with_day=False)
     # Posts with the same shifts that day share a table: posts down, shifts across. Posts with a
     # single shift go together into one table of post, time and people.
@@ -430,16 +427,16 @@ def _week_body(sheet: _Sheet, days: list[date]) -> list[str]:
                 first = f'<th rowspan="{len(shifts)}">{_e(sheet.posts[post])}</th>'
             cells = []
             for day in days:
-                slot = table[post][shift].get(day)
-                if slot is None:
+                on_day = table[post][shift].get(day)
+                if on_day is None:
                     cells.append(f'<td class="off">{_e(words["not_run"])}</td>')
                 else:
-                    long_turn = slot.end - slot.start >= LONG_TURN
-                    cell = sheet.cell(slot, phones=long_turn)
+                    long_turn = on_day.end - on_day.start >= LONG_TURN
+                    cell = sheet.cell(on_day, phones=long_turn)
                     cells.append(_cell_html(cell, words, "names" if long_turn else "inline"))
             label = _e(shift.label()).replace("–", "–<wbr>")
             body.append(f'<tr>{first}<th class="time">{label}</th>{"".join(cells)}</tr>')
-    cols = '<col style="width: 11%"><col style="width: 8%">' + "<col>" * len(days)
+    cols = '<col style="width: 14%"><col style="width: 8%">' + "<col>" * len(days)
     out.append(
         f"<table><colgroup>{cols}</colgroup><thead><tr><th>{_e(words['post'])}</th>"
         f"<th>{_e(words['time'])}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -473,7 +470,7 @@ def render_html(
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>\n{_css(language, view, medium)}</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
+        f'<body>\n{body}\n<div id="end"></div>\n</body>\n</html>\n'
     )
 
 
@@ -533,8 +530,8 @@ def render_png(
             f"the roster of {len(period_days(schedule))} days is too long for one picture; "
             "print a day or a week at a time (a shorter --from/--to), or use --format pdf"
         )
-    # The page is taller than any roster; cut it below the footer, whose box WeasyPrint reports
-    # as the anchor "end" (x1, y1, x2, y2 in CSS pixels from the top left of the page).
+    # The page is taller than any roster; cut it at the empty block closing the body, whose box
+    # WeasyPrint reports as the anchor "end" (x1, y1, x2, y2 in CSS pixels from the top left).
     end_y = pages[0].anchors["end"][3]
     width = DAY_PNG_WIDTH if day is not None else WEEK_PNG_WIDTH
     pdf = pypdfium2.PdfDocument(document.write_pdf())  # type: ignore[attr-defined]
