@@ -17,7 +17,7 @@ from PIL import Image
 from cli import main
 from roster import printing
 from roster.load import load_roster
-from roster.printing import Contacts, Shift, contacts_of, default_name, render_html
+from roster.printing import Contacts, Shift, contacts_of, default_name, render, render_html
 from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, expand, make_period
@@ -387,3 +387,11 @@ def test_no_chinese_font(
         "(Debian or Ubuntu: apt-get install fonts-noto-cjk) and print again\n"
     )
     assert not out.exists()
+
+
+def test_the_same_schedule_prints_the_same_bytes(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "社区")
+    period = make_period("Asia/Shanghai", None, date(2020, 2, 3), date(2020, 2, 4))
+    schedule = in_turn(folder, period, {})
+    for fmt in ("pdf", "png"):
+        assert render(schedule, fmt, date(2020, 2, 3)) == render(schedule, fmt, date(2020, 2, 3))
