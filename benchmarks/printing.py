@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from roster.load import load_roster
@@ -47,7 +48,7 @@ def main() -> None:
     for day in (first, None):
         for fmt in ("png", "pdf", "html"):
             size = len(render(schedule, fmt, day, contacts))
-            wall, cpu = timed(args.runs, lambda f=fmt, d=day: render(schedule, f, d, contacts))
+            wall, cpu = timed(args.runs, partial(render, schedule, fmt, day, contacts))
             what = f"day {first}" if day else "period"
             print(f"{what:<15} {fmt:<4} {cpu:6.2f} s CPU {wall:6.2f} s wall {size / 1000:7.0f} KB")
 
