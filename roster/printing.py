@@ -43,8 +43,8 @@ _PHONE_PAGE = {"day": 400, "week": 960}
 _PHONE_PAGE_HEIGHT = 12000
 _PHONE_MARGIN = 16
 
-#: A shift turn this long or longer is the community's round-the-clock duty: a day's sheet names
-#: its people (with phones where shared) at the top rather than in the grid.
+#: A shift this long or longer (by the clock on the wall) is the community's round-the-clock duty:
+#: a day's sheet names its people (with phones where shared) at the top rather than in the grid.
 LONG_TURN = timedelta(hours=24)
 
 # Fonts named in the order a reader's machine is likely to have them; WeasyPrint finds the Noto
@@ -128,19 +128,29 @@ def default_name(schedule: Schedule, day: date | None, fmt: str) -> str:
 
 @dataclass(frozen=True)
 class Shift:
-    """A shift's place in a grid: its local start time and length, the same every day."""
+    """A shift's place in a grid: its local start and end times and the midnights between them.
+
+    Local clock times, not a length: a night shift across a change to summer time is one hour
+    shorter but is still the 22:00–06:00 row of the week.
+    """
 
     start: time
-    length: timedelta
+    end: time
+    days: int = 0
+
+    @property
+    def long(self) -> bool:
+        """Whether the shift lasts LONG_TURN or more on the clock (the 24-hour duty)."""
+        start = datetime.combine(date(2000, 1, 1), self.start)
+        end = datetime.combine(date(2000, 1, 1 + self.days), self.end)
+        return end - start >= LONG_TURN
 
     def label(self) -> str:
         """The span as people read it: 06:00–12:00, 18:00–24:00, 08:00–08:00 (+1)."""
-        end = datetime.combine(date(2000, 1, 1), self.start) + self.length
-        days = (end.date() - date(2000, 1, 1)).days
-        if end.time() == time(0) and days == 1:
+        if self.end == time(0) and self.days == 1:
             return f"{self.start:%H:%M}–24:00"
-        suffix = f" (+{days})" if days else ""
-        return f"{self.start:%H:%M}–{end:%H:%M}{suffix}"
+        suffix = f" (+{self.days})" if self.days else ""
+        return f"{self.start:%H:%M}–{self.end:%H:%M}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -181,8 +191,10 @@ class _Sheet:
         return slot.start.astimezone(self.zone).date()
 
     def shift_of(self, slot: SlotOut) -> Shift:
-        """The slot's local start time and length."""
-        return Shift(slot.start.astimezone(self.zone).time(), slot.end - slot.start)
+        """The slot's local start and end."""
+        start = slot.start.astimezone(self.zone)
+        end = slot.end.astimezone(self.zone)
+        return Shift(start.time(), end.time(), (end.date() - start.date()).days)
 
     def cell(self, slot: SlotOut, *, phones: bool = False) -> Cell:
         """The slot's people by name, with their phones where ``phones`` and they are shared."""
@@ -329,7 +341,7 @@ def _day_body(sheet: _Sheet, day: date) -> list[str]:
     words = sheet.words
     slots = [s for s in sheet.schedule.slots if sheet.day_of(s) == day]
     out = _header(sheet, day_label(sheet.schedule.language, day))
-    long_turns = [s for s in slots if s.end - s.start >= LONG_TURN]
+    long_turns = [s for s in slots if sheet.shift_of(s).long]
     for slot in long_turns:
         cell = sheet.cell(slot, phones=True)
         who = [
@@ -420,7 +432,7 @@ def _week_body(sheet: _Sheet, days: list[date]) -> list[str]:
     )
     body = []
     for post in sheet.order:
-        shifts = sorted(table.get(post, {}), key=lambda s: (s.start, s.length))
+        shifts = sorted(table.get(post, {}), key=lambda s: (s.start, s.days, s.end))
         for i, shift in enumerate(shifts):
             first = ""
             if i == 0:
@@ -431,7 +443,7 @@ def _week_body(sheet: _Sheet, days: list[date]) -> list[str]:
                 if on_day is None:
                     cells.append(f'<td class="off">{_e(words["not_run"])}</td>')
                 else:
-                    long_turn = on_day.end - on_day.start >= LONG_TURN
+                    long_turn = shift.long
                     cell = sheet.cell(on_day, phones=long_turn)
                     cells.append(_cell_html(cell, words, "names" if long_turn else "inline"))
             label = _e(shift.label()).replace("–", "–<wbr>")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -301,10 +301,17 @@ def test_default_names() -> None:
 
 
 def test_shift_labels() -> None:
-    assert Shift(time(18), timedelta(hours=6)).label() == "18:00–24:00"
-    assert Shift(time(8), timedelta(hours=24)).label() == "08:00–08:00 (+1)"
-    assert Shift(time(22), timedelta(hours=10)).label() == "22:00–08:00 (+1)"
-    assert Shift(time(6), timedelta(hours=6)).label() == "06:00–12:00"
+    assert Shift(time(18), time(0), 1).label() == "18:00–24:00"
+    assert Shift(time(8), time(8), 1).label() == "08:00–08:00 (+1)"
+    assert Shift(time(22), time(8), 1).label() == "22:00–08:00 (+1)"
+    assert Shift(time(6), time(12)).label() == "06:00–12:00"
+
+
+def test_the_24_hour_duty_is_a_turn_of_24_hours_or_more_on_the_clock() -> None:
+    assert Shift(time(8), time(8), 1).long
+    assert Shift(time(8), time(9), 1).long
+    assert not Shift(time(8), time(7, 59), 1).long
+    assert not Shift(time(0), time(0), 0).long
 
 
 def test_contacts_follow_the_feeds_privacy_rule(tmp_path: Path) -> None:
@@ -395,3 +402,24 @@ def test_the_same_schedule_prints_the_same_bytes(tmp_path: Path) -> None:
     schedule = in_turn(folder, period, {})
     for fmt in ("pdf", "png"):
         assert render(schedule, fmt, date(2020, 2, 3)) == render(schedule, fmt, date(2020, 2, 3))
+
+
+BERLIN = """\
+name: Nachtwache
+timezone: Europe/Berlin
+language: en
+posts:
+  - id: night
+    name: Night watch
+    shifts: [{start: "22:00", end: "06:00"}]
+"""
+
+
+def test_a_night_across_the_change_to_summer_time_stays_in_its_row(tmp_path: Path) -> None:
+    # 2020-03-29 02:00 the clocks go forward: that night is seven hours, still 22:00-06:00.
+    folder = write_folder(tmp_path / "berlin", BERLIN, "id,name\nn1,Anna\nn2,Ben\n")
+    period = make_period("Europe/Berlin", "2020-W13", None, None)
+    page = render_html(in_turn(folder, period, {}), None)
+    assert page.count("<tr>") == 2  # the heading and one row for the night watch
+    assert page.count("22:00–<wbr>06:00 (+1)") == 1
+    assert "no shift" not in page
