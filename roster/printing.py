@@ -540,7 +540,7 @@ def render_png(
     if len(pages) > 1:
         raise PrintError(
             f"the roster of {len(period_days(schedule))} days is too long for one picture; "
-            "print a day or a week at a time (a shorter --from/--to), or use --format pdf"
+            "print it as a PDF (--format pdf) or a day at a time (--day)"
         )
     # The page is taller than any roster; cut it at the empty block closing the body, whose box
     # WeasyPrint reports as the anchor "end" (x1, y1, x2, y2 in CSS pixels from the top left).

@@ -423,3 +423,16 @@ def test_a_night_across_the_change_to_summer_time_stays_in_its_row(tmp_path: Pat
     assert page.count("<tr>") == 2  # the heading and one row for the night watch
     assert page.count("22:00–<wbr>06:00 (+1)") == 1
     assert "no shift" not in page
+
+
+def test_a_period_too_long_for_one_picture(
+    xingwang: tuple[Path, Schedule], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = xingwang
+    monkeypatch.setattr(printing, "_PHONE_PAGE_HEIGHT", 400)  # a week is about 725 px tall
+    result = run("print", path, "--out", tmp_path / "week.png")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the roster of 7 days is too long for one picture; print it as a PDF "
+        "(--format pdf) or a day at a time (--day)\n"
+    )
