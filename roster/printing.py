@@ -37,7 +37,7 @@ WEEK_PNG_WIDTH = 1920
 
 #: Page width in CSS pixels the phone PNG is laid out at. 400 px of layout on 1080 pixels puts
 #: 16 px text at 43 pixels: about 14 px on a phone that shows the picture at its screen width.
-_PHONE_PAGE = {"day": 400, "week": 960}
+_PHONE_PAGE = {"day": 400, "week": 1000}
 #: Height of the phone page, cut to the content when rasterised: longer than any day or week
 #: (the PDF limit is 14,400 pt, 19,200 px).
 _PHONE_PAGE_HEIGHT = 12000
@@ -230,7 +230,7 @@ def _css(language: str, view: Literal["day", "week"], medium: Medium) -> str:
             if view == "day"
             else "@page { size: A4 landscape; margin: 9mm 9mm; }"
         )
-        size = "14pt" if view == "day" else "10pt"
+        size = "16pt" if view == "day" else "10pt"
         # A4 prints a week a page; the phone picture runs on as one tall image.
         page += "\nsection + section { break-before: page; }"
     return f"""{page}
@@ -255,6 +255,7 @@ thead th {{ background: #dfe7f2; font-size: .82em; font-weight: bold; }}
 tbody th {{ background: #f2f5f9; text-align: left; font-weight: bold; }}
 th.time, td.time {{ font-weight: normal; font-size: .82em; }}
 .names span {{ display: block; }}
+.nb {{ white-space: nowrap; }}
 .inline span + span::before {{ content: "{labels(language)["list_sep"]}"; }}
 td.short {{ background: #fde2e2; }}
 .short-n {{ color: #b00020; font-weight: bold; }}
@@ -274,10 +275,17 @@ def _tel(phone: str) -> str:
     return f'<a class="tel" href="tel:{_e(phone)}">{_e(phone)}</a>'
 
 
+def _name(name: str) -> str:
+    # A name without spaces (any Chinese name) is never split across lines: CJK text may break
+    # between any two characters, and 贾成 / 祥 on two lines reads as two people.
+    css = "" if " " in name else ' class="nb"'
+    return f"<span{css}>{_e(name)}</span>"
+
+
 def _cell_html(cell: Cell, words: dict[str, str], layout: str) -> str:
     # In a grid a phone goes under its name; running text uses the with_phone phrase instead.
     people = "".join(
-        f"<span>{_e(name)}</span>" + (f'<span class="phone">{_tel(phone)}</span>' if phone else "")
+        _name(name) + (f'<span class="phone">{_tel(phone)}</span>' if phone else "")
         for name, phone in cell.people
     )
     short = ""
