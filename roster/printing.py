@@ -266,6 +266,8 @@ footer {{ color: #555; font-size: .8em; margin-top: .5em; }}
 @media screen {{
   html {{ font-size: 16px; }}
   body {{ max-width: {"40em" if view == "day" else "none"}; margin: 1em auto; padding: 0 .6em; }}
+  .wide {{ overflow-x: auto; }}
+  .wide table {{ min-width: 56em; }}
 }}
 """
 
@@ -458,8 +460,9 @@ def _week_body(sheet: _Sheet, days: list[date]) -> list[str]:
             body.append(f'<tr>{first}<th class="time">{label}</th>{"".join(cells)}</tr>')
     cols = '<col style="width: 14%"><col style="width: 8%">' + "<col>" * len(days)
     out.append(
-        f"<table><colgroup>{cols}</colgroup><thead><tr><th>{_e(words['post'])}</th>"
-        f"<th>{_e(words['time'])}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<div class="wide"><table><colgroup>{cols}</colgroup><thead><tr>'
+        f"<th>{_e(words['post'])}</th><th>{_e(words['time'])}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
     out.append(_footer(sheet))
     return out
