@@ -16,6 +16,8 @@ demo: $(STAMP)
 	$(BIN)/roster solve examples/xingwang --week 2020-W06 --out out/xingwang
 	$(BIN)/roster show out/xingwang/schedule.json --day 2020-02-03
 	$(BIN)/roster feeds examples/xingwang out/xingwang/schedule.json --out out/xingwang/feeds --base-url https://example.org/xingwang/feeds
+	$(BIN)/roster print out/xingwang/schedule.json --day 2020-02-03 --roster examples/xingwang --out out/xingwang/roster-2020-02-03.png
+	$(BIN)/roster print out/xingwang/schedule.json --week --roster examples/xingwang --out out/xingwang/roster-2020-W06.pdf
 	@echo "roster is installed in $(BIN)/: run '. $(BIN)/activate' in your shell to call it as plain 'roster'"
 
 lint: $(STAMP)

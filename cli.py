@@ -18,8 +18,9 @@ from calendars.feeds import DEFAULT_ALARM_MINUTES, write_feeds
 from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
 from roster.demand import demand_report
-from roster.errors import InfeasibleError, RosterError
+from roster.errors import InfeasibleError, PrintError, RosterError
 from roster.load import load_roster
+from roster.printing import FORMATS, check_day, contacts_of, default_name, format_of, render
 from roster.render import (
     Filter,
     render_csv,
@@ -410,6 +411,78 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
         )
     if violations:
         sys.exit(1)
+
+
+@main.command(name="print")
+@schedule_file
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="One day's roster, YYYY-MM-DD.")
+@click.option(
+    "--week",
+    "whole",
+    is_flag=True,
+    help="The whole period as a grid of posts and days, a week a page (the default).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="png: a picture for chat groups (1080 px wide); pdf: A4 for printing; html: one "
+    "self-contained page. [default: from --out's extension, else png]",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write [default: roster-<day or week>.<format> beside SCHEDULE_JSON].",
+)
+@click.option(
+    "--roster",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="The roster folder, for the coordinator and the phones people share (shown at the top "
+    "and with the 24-hour duty); without it the print has names only.",
+)
+@friendly
+def print_command(
+    schedule_path: Path,
+    day: datetime | None,
+    whole: bool,
+    fmt: str | None,
+    out_file: Path | None,
+    folder: Path | None,
+) -> None:
+    """Print a day's roster or the week's grid as a picture, a PDF or a web page.
+
+    A day: the community, the date, the coordinator and the 24-hour duty with phones at the top,
+    then posts down and shifts across with the names in the cells; shortages in red. A week:
+    posts and shifts down, days across. In the roster's language, with Chinese fonts.
+
+    \b
+    Example:
+      roster print out/xingwang/schedule.json --day 2020-02-03 --roster examples/xingwang
+      roster print out/xingwang/schedule.json --week --format pdf --roster examples/xingwang
+    """
+    if day is not None and whole:
+        raise click.UsageError("give --day or --week, not both")
+    schedule = read_schedule(schedule_path)
+    chosen = day.date() if day is not None else None
+    if chosen is not None:
+        check_day(schedule, chosen, str(schedule_path))
+    if fmt is None:
+        fmt = format_of(out_file) if out_file is not None else FORMATS[0]
+    contacts = None
+    if folder is not None:
+        roster = load_roster(folder)
+        if roster.name != schedule.roster:
+            raise PrintError(
+                f"{folder}: this is the roster folder of {roster.name}, but {schedule_path} is "
+                f"the roster of {schedule.roster}; give the folder it was solved from"
+            )
+        contacts = contacts_of(roster)
+    target = out_file or schedule_path.parent / default_name(schedule, chosen, fmt)
+    atomic_write(target, render(schedule, fmt, chosen, contacts))
+    click.echo(f"→ {target}")
 
 
 # Calendar feeds (calendars package)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from roster.render import labels
+
+# Phrases every face of the roster shares (tables, prints, feeds) live in roster/render.py.
+_ZH = labels("zh")
+_EN = labels("en")
+
 
 @dataclass(frozen=True)
 class Words:
@@ -48,18 +54,18 @@ class Words:
 
 ZH = Words(
     lang="zh",
-    list_sep="、",
-    with_phone="{name}（电话 {phone}）",
+    list_sep=_ZH["list_sep"],
+    with_phone=_ZH["with_phone"],
     person_calendar="{roster} · {name}的值班",
     post_calendar="{roster} · {post}",
-    all_calendar="{roster} · 值班表",
+    all_calendar=_ZH["roster_title"],
     coworkers="同班：{names}",
     alone="同班：无（本班由你一人值守）",
     on_duty="在岗：{names}",
     nobody="在岗：暂无人员",
-    short="缺 {n} 人",
-    coordinator="负责人：{name}",
-    coordinator_phone="负责人：{name}，电话 {phone}",
+    short=_ZH["short_n"],
+    coordinator=_ZH["coordinator"],
+    coordinator_phone=_ZH["coordinator_phone"],
     reminder="值班提醒：{post}",
     cancelled="已取消：{post}",
     cancelled_duty="此班已取消，不用到岗。",
@@ -85,25 +91,25 @@ ZH = Words(
     col_google="Google 日历",
     link_subscribe="订阅",
     link_google="添加到 Google 日历",
-    generated="排班更新于 {when}",
+    generated=_ZH["generated"],
     page_versions="日历中的排班：",
     version_line="{first} 至 {last}：第 {number} 版，{when} 发布",
 )
 
 EN = Words(
     lang="en",
-    list_sep=", ",
-    with_phone="{name} (phone {phone})",
+    list_sep=_EN["list_sep"],
+    with_phone=_EN["with_phone"],
     person_calendar="{roster} · duties of {name}",
     post_calendar="{roster} · {post}",
-    all_calendar="{roster} · roster",
+    all_calendar=_EN["roster_title"],
     coworkers="On shift with: {names}",
     alone="On shift with: nobody else",
     on_duty="On duty: {names}",
     nobody="On duty: nobody yet",
-    short="Short of {n}",
-    coordinator="Coordinator: {name}",
-    coordinator_phone="Coordinator: {name}, phone {phone}",
+    short=_EN["short_n"],
+    coordinator=_EN["coordinator"],
+    coordinator_phone=_EN["coordinator_phone"],
     reminder="Duty reminder: {post}",
     cancelled="Cancelled: {post}",
     cancelled_duty="This duty is cancelled: you are not needed.",
@@ -131,7 +137,7 @@ EN = Words(
     col_google="Google Calendar",
     link_subscribe="Subscribe",
     link_google="Add to Google Calendar",
-    generated="Roster last changed {when}",
+    generated=_EN["generated"],
     page_versions="Rosters in the calendars:",
     version_line="{first} to {last}: version {number}, published {when}",
 )

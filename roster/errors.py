@@ -55,3 +55,11 @@ class InfeasibleError(RosterError):
     def __init__(self, message: str, conflicts: list[str]) -> None:
         self.conflicts = conflicts
         super().__init__(message)
+
+
+class PrintError(RosterError):
+    """Raised when a roster cannot be printed as asked: a day outside the schedule's period, an
+    output file whose format cannot be told from its name, or no font for the roster's language.
+
+    The message names the file or option and what to give instead.
+    """

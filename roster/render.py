@@ -42,6 +42,18 @@ _LABELS = {
         "weekday": "一二三四五六日",
         "no_duties": "无班次",
         "quota_shortages": "配额缺员",
+        # Shared with the calendar feeds (calendars/words.py) and prints (roster/printing.py).
+        "list_sep": "、",
+        "with_phone": "{name}（电话 {phone}）",
+        "coordinator": "负责人：{name}",
+        "coordinator_phone": "负责人：{name}，电话 {phone}",
+        "short_n": "缺 {n} 人",
+        "roster_title": "{roster} · 值班表",
+        "generated": "排班更新于 {when}",
+        # Prints only.
+        "field": "{label}：{value}",
+        "period": "{start} 至 {end}",
+        "not_run": "不设此班",
     },
     "en": {
         "date": "Date",
@@ -70,6 +82,18 @@ _LABELS = {
         "weekday": "MTWTFSS",
         "no_duties": "no duties",
         "quota_shortages": "Quota shortages",
+        # Shared with the calendar feeds (calendars/words.py) and prints (roster/printing.py).
+        "list_sep": ", ",
+        "with_phone": "{name} (phone {phone})",
+        "coordinator": "Coordinator: {name}",
+        "coordinator_phone": "Coordinator: {name}, phone {phone}",
+        "short_n": "Short of {n}",
+        "roster_title": "{roster} · roster",
+        "generated": "Roster last changed {when}",
+        # Prints only.
+        "field": "{label}: {value}",
+        "period": "{start} to {end}",
+        "not_run": "no shift",
     },
 }
 
@@ -140,7 +164,8 @@ def _time_span(slot: SlotOut) -> str:
     return f"{slot.start:%H:%M}–{slot.end:%H:%M}{suffix}"
 
 
-def _day(language: str, day: date) -> str:
+def day_label(language: str, day: date) -> str:
+    """A date with its weekday in the roster's language: 2020-02-03 周一, 2020-02-03 M."""
     weekday = labels(language)["weekday"][day.weekday()]
     return f"{day.isoformat()} {'周' + weekday if language == 'zh' else weekday}"
 
@@ -157,7 +182,7 @@ def _rows(schedule: Schedule, keep: Filter) -> list[list[str]]:
             names += f" [{short} {slot.shortage}]" if names else f"[{short} {slot.shortage}]"
         rows.append(
             [
-                _day(schedule.language, slot.start.date()),
+                day_label(schedule.language, slot.start.date()),
                 _time_span(slot),
                 posts.get(slot.post, slot.post),
                 names,
