@@ -74,3 +74,7 @@ def write_folder(
 def small(tmp_path: Path) -> Path:
     """The small Chinese roster folder."""
     return write_folder(tmp_path / "社区")
+
+
+# The store's backends: a SQLite file, and a real PostgreSQL server started for the run.
+from pgserver import postgres_server, store_url  # noqa: E402, F401
