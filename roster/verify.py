@@ -34,8 +34,8 @@ def schedule_period(schedule: Schedule, timezone: str) -> Period:
 
 
 def belongs(roster: Roster, schedule: Schedule, where: str) -> tuple[Period, list[Slot]]:
-    """Check that ``schedule`` was made for this roster folder: its community, time zone, whole days,
-    the folder's slots of the period and its people. Returns the period and its slots.
+    """Check that ``schedule`` was made for this roster folder: its community, time zone, whole
+    days, the folder's slots of the period and its people. Returns the period and its slots.
 
     Raises ScheduleFileError naming ``where`` (the schedule's file) and the first mismatch.
     """

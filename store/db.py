@@ -47,7 +47,8 @@ def to_url(location: str | Path) -> URL:
     if url.drivername in ("sqlite", "sqlite+pysqlite"):
         return url.set(drivername="sqlite+pysqlite")
     raise StoreError(
-        f"{shown(url)}: a roster store is a SQLite file or a postgresql:// URL, not {url.drivername}"
+        f"{shown(url)}: a roster store is a SQLite file or a postgresql:// URL, "
+        f"not {url.drivername}"
     )
 
 

@@ -146,8 +146,8 @@ class Store:
                     )
         except IntegrityError:
             # Another publisher took the number between our check and our insert.
-            latest_version = self.latest(schedule.roster, schedule.period.start, schedule.period.end)
-            raise self._conflict(schedule, latest_version, parent) from None
+            now = self.latest(schedule.roster, schedule.period.start, schedule.period.end)
+            raise self._conflict(schedule, now, parent) from None
         return Version(
             number=number,
             parent=parent,
