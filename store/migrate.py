@@ -1,9 +1,8 @@
 """Bringing a store's schema to the newest revision with Alembic, programmatically (no
-alembic.ini). ``python -m store.migrate revision "what changed"`` writes a new migration."""
+alembic.ini). ``python -m store revision "what changed"`` writes a new migration."""
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
@@ -87,23 +86,3 @@ def new_revision(message: str) -> None:
                 rev_id=f"{number:04d}",
             )
         engine.dispose()
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``revision MESSAGE``: write a new migration; ``upgrade DB``: migrate a store now."""
-    parser = argparse.ArgumentParser(prog="python -m store.migrate", description=__doc__)
-    sub = parser.add_subparsers(dest="action", required=True)
-    sub.add_parser("revision", help="write a new migration").add_argument("message")
-    sub.add_parser("upgrade", help="migrate a store to the newest revision").add_argument("db")
-    args = parser.parse_args(argv)
-    if args.action == "revision":
-        new_revision(args.message)
-    else:
-        engine = make_engine(to_url(args.db))
-        upgrade(engine)
-        engine.dispose()
-        print(f"{shown(engine.url)}: at revision {head()}")
-
-
-if __name__ == "__main__":
-    main()

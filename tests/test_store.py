@@ -222,7 +222,7 @@ def test_migrations_build_the_schema_of_the_models(store_url: str) -> None:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert context.get_current_revision() == head()
             # Fails when a change to store/schema.py has no migration: run
-            # `python -m store.migrate revision "what changed"` and review the file it writes.
+            # `python -m store revision "what changed"` and review the file it writes.
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
@@ -318,3 +318,28 @@ def test_two_coordinators_publishing_at_once_one_wins_nothing_is_lost(store_url:
         (2, 1, won[0][0]),
     ]
     assert versions[1].schedule.slots[0].assigned == [won[0][0]]
+
+
+def test_a_number_taken_between_the_check_and_the_insert_is_a_conflict(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.store as module
+
+    publish(store, make_schedule(), None, author="李明", published_at=AT)
+    real = module._latest_query
+    calls = []
+
+    def stale(key: Any) -> Any:
+        # The first look sees the period as another machine saw it a moment ago: unpublished.
+        calls.append(key)
+        query = real(key)
+        return query.where(sa.false()) if len(calls) == 1 else query
+
+    monkeypatch.setattr(module, "_latest_query", stale)
+    with pytest.raises(StoreConflict) as raised:
+        publish(store, make_schedule(people=("p02",)), None)
+    assert str(raised.value) == (
+        "兴旺社区 2020-W06 is already at version 1 (by 李明, 2020-02-07 10:02), "
+        "which this schedule does not build on: rebase on version 1"
+    )
+    assert [v.author for v in store.versions(COMMUNITY)] == ["李明"]
