@@ -41,7 +41,8 @@ def open_store(url_or_path: str | Path, *, create: bool = True) -> Store:
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
-    store = Store(engine)
+    plain_path = url.get_backend_name() == "sqlite" and "://" not in str(url_or_path)
+    store = Store(engine, str(url_or_path) if plain_path else None)
     with store._errors("open"):
         upgrade(engine)
     return store
@@ -54,13 +55,15 @@ class Store:
     Use ``open_store``; close it (or use it as a context manager) when done.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, location: str | None = None) -> None:
         self._engine = engine
+        self._location = location or shown(engine.url)
 
     @property
     def location(self) -> str:
-        """The store as it may be printed: a SQLite file's path, or the URL without password."""
-        return shown(self._engine.url)
+        """The store as it may be printed: a SQLite file's path as it was given, or the URL
+        without its password."""
+        return self._location
 
     @property
     def backend(self) -> str:
