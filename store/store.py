@@ -195,6 +195,12 @@ class Store:
         query = select(table.c.community).distinct().order_by(table.c.community)
         return [row.community for row in self._rows(query)]
 
+    def revision(self, community: str) -> int:
+        """A number that grows whenever a version of ``community`` is published (0 while none
+        is): a cheap cache key for a server that must notice a new version at once."""
+        query = select(func.coalesce(func.max(table.c.id), 0)).where(table.c.community == community)
+        return int(self._rows(query)[0][0])
+
     def versions(
         self,
         community: str,

@@ -104,9 +104,13 @@ def test_versions_of_a_period_form_a_line(store: Store) -> None:
 
 
 def test_periods_and_communities_are_kept_apart(store: Store) -> None:
+    assert store.revision(COMMUNITY) == 0
     publish(store, make_schedule(week=6), None)
+    first = store.revision(COMMUNITY)
     publish(store, make_schedule(week=7), None)
+    second = store.revision(COMMUNITY)
     publish(store, make_schedule(week=6, community="幸福社区"), None)
+    assert 0 < first < second == store.revision(COMMUNITY)
     assert [v.number for v in store.versions(COMMUNITY)] == [1, 1]
     assert store.communities() == sorted([COMMUNITY, "幸福社区"])
     w6 = store.versions(COMMUNITY, week_start(6), week_start(7))
