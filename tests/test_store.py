@@ -347,3 +347,21 @@ def test_a_number_taken_between_the_check_and_the_insert_is_a_conflict(
         "which this schedule does not build on: rebase on version 1"
     )
     assert [v.author for v in store.versions(COMMUNITY)] == ["李明"]
+
+
+def test_a_cached_store_hands_out_the_same_parsed_schedule(store_url: str) -> None:
+    with open_store(store_url) as plain:
+        for week in (5, 6, 7):
+            publish(plain, make_schedule(week=week), None)
+        expected = plain.feed_versions(COMMUNITY)
+    with open_store(store_url, cache=3) as cached:
+        first = cached.feed_versions(COMMUNITY)
+        again = cached.feed_versions(COMMUNITY)
+        assert first == again == expected
+        assert all(a.schedule is b.schedule for a, b in zip(first, again, strict=True))
+    with open_store(store_url, cache=1) as small:
+        w5 = small.get(COMMUNITY, week_start(5), week_start(6), 1)
+        assert small.get(COMMUNITY, week_start(5), week_start(6), 1).schedule is w5.schedule
+        small.get(COMMUNITY, week_start(6), week_start(7), 1)  # pushes week 5 out
+        later = small.get(COMMUNITY, week_start(5), week_start(6), 1)
+        assert later == w5 and later.schedule is not w5.schedule
