@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, write_feeds
+from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, check_base_url, write_feeds
 from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
 from roster.demand import demand_report
@@ -617,6 +617,7 @@ def publish(
     """
     roster = load_roster(folder)
     schedule = read_schedule(schedule_path)
+    check_base_url(base_url)
     with _open(folder, db, create=True) as store:
         start, end = schedule.period.start, schedule.period.end
         latest = store.latest(schedule.roster, start, end)
@@ -642,7 +643,13 @@ def publish(
         index = None
         target = feeds_dir or schedule_path.parent / "feeds"
         if not no_feeds:
-            index = publish_feeds(roster, store, version, target, base_url)
+            try:
+                index = publish_feeds(roster, store, version, target, base_url)
+            except RosterError as exc:
+                raise RosterError(
+                    f"{schedule.roster} {period_label(start, end)} version {version.number} is "
+                    f"published, but its feeds are not written: {exc}"
+                ) from None
         location = store.location
     label = period_label(start, end)
     if fmt == "json":

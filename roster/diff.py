@@ -30,7 +30,7 @@ _WORDS = {
         "removed": "{before} → cancelled",
         "added": "new: {after}",
         "moved": "{before} → {after}",
-        "header": "{roster} {period} {old} → {new}: duties changed for {n} people",
+        "header": "{roster} {period} {old} → {new}: changes for {n} {who}",
         "none": "{roster} {period} {old} → {new}: no changes",
     },
 }
@@ -146,7 +146,8 @@ class ScheduleDiff:
         fill = {"roster": self.roster, "period": self.period, "old": old, "new": new}
         if not self.people:
             return words["none"].format(**fill) + "\n"
-        lines = [words["header"].format(n=len(self.people), **fill)]
+        n = len(self.people)
+        lines = [words["header"].format(n=n, who="person" if n == 1 else "people", **fill)]
         lines.extend(p.text(self.language) for p in self.people)
         return "\n".join(lines) + "\n"
 

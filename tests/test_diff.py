@@ -90,7 +90,7 @@ def test_english_and_hours_when_a_shift_has_no_name() -> None:
     new = schedule({slot_id("gate-temp", 1, "06:00"): ["p01"]}, language="en")
     diff = diff_schedules(old, new)
     assert diff.render("version 1", "version 2").splitlines() == [
-        "兴旺社区 2020-W06 version 1 → version 2: duties changed for 1 people",
+        "兴旺社区 2020-W06 version 1 → version 2: changes for 1 person",
         "张海燕: Mon 3 Feb 06:00–14:00 体温检测岗 → Tue 4 Feb 06:00–14:00 体温检测岗",
     ]
 

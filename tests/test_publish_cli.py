@@ -364,3 +364,35 @@ def test_each_command_s_help_has_an_example() -> None:
         assert result.exit_code == 0
         assert "Example:" in result.output and f"roster {command} " in result.output
         assert "ROSTER_DB" in result.output
+
+
+def test_history_of_the_periods_that_overlap_some_days(
+    week: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, schedule = week
+    db = tmp_path / "roster.db"
+    run("publish", folder, schedule, "--db", db, "--no-feeds", "-m", "第一版")
+    overlapping = run("history", folder, "--from", "2020-02-01", "--to", "2020-02-03", "--db", db)
+    assert overlapping.exit_code == 0, overlapping.output
+    assert overlapping.output.splitlines()[2].startswith("2020-W06  1     —")
+    later = run("history", folder, "--from", "2020-02-10", "--to", "2020-02-16", "--db", db)
+    assert later.output == "测试社区: nothing published for 2020-W07 yet\n"
+
+
+def test_feeds_that_cannot_be_written_say_the_version_is_published(
+    week: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, schedule = week
+    documents = tmp_path / "文件"
+    documents.mkdir()
+    (documents / "报告.docx").write_bytes(b"keep me")
+    db = tmp_path / "roster.db"
+    result = run("publish", folder, schedule, "--db", db, "--feeds", documents)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: 测试社区 2020-W06 version 1 is published, but its feeds are not written: "
+        f"{documents}: "
+    )
+    assert (documents / "报告.docx").read_bytes() == b"keep me"
+    bad_url = run("publish", folder, schedule, "--db", db, "--base-url", "example.org")
+    assert bad_url.output.startswith("Error: --base-url 'example.org' is not a web address")
