@@ -37,7 +37,7 @@ from roster.render import (
 from roster.report import assignment_of
 from roster.schedule import Schedule, atomic_write, read_schedule
 from roster.slots import Period, expand, make_period, period_label
-from roster.verify import check_publishable
+from roster.verify import check_publishable, require_offsets
 from roster.versions import Version
 from solver.solve import Progress, SolveOptions, solve
 from store import ENV, Store, open_store, store_location
@@ -617,6 +617,7 @@ def publish(
     """
     roster = load_roster(folder)
     schedule = read_schedule(schedule_path)
+    require_offsets(schedule, str(schedule_path))
     check_base_url(base_url)
     with _open(folder, db, create=True) as store:
         start, end = schedule.period.start, schedule.period.end
@@ -756,7 +757,9 @@ def diff_command(
         if re.fullmatch(r"\d+", text):
             sides.append(int(text))
         else:
-            sides.append((read_schedule(Path(text)), text))
+            side = read_schedule(Path(text))
+            require_offsets(side, text)
+            sides.append((side, text))
     numbers = [s for s in sides if isinstance(s, int)]
     resolved: list[tuple[Schedule, str]] = []
     if numbers:

@@ -33,6 +33,16 @@ def schedule_period(schedule: Schedule, timezone: str) -> Period:
     return Period(start.date(), date.fromordinal(end.date().toordinal() - 1), timezone)
 
 
+def require_offsets(schedule: Schedule, where: str) -> None:
+    """A schedule's period must be instants: times with their UTC offset. Raises
+    ScheduleFileError naming ``where`` otherwise."""
+    if schedule.period.start.tzinfo is None or schedule.period.end.tzinfo is None:
+        raise ScheduleFileError(
+            f"{where}: period: the times have no UTC offset (such as +08:00); "
+            "solve the roster again"
+        )
+
+
 def belongs(roster: Roster, schedule: Schedule, where: str) -> tuple[Period, list[Slot]]:
     """Check that ``schedule`` was made for this roster folder: its community, time zone, whole
     days, the folder's slots of the period and its people. Returns the period and its slots.
@@ -50,6 +60,7 @@ def belongs(roster: Roster, schedule: Schedule, where: str) -> tuple[Period, lis
             f"{where}: time zone {schedule.timezone} is not {folder}'s "
             f"{roster.config.timezone}; solve the roster again"
         )
+    require_offsets(schedule, where)
     start = schedule.period.start.astimezone(roster.zone)
     end = schedule.period.end.astimezone(roster.zone)
     if start.time() != time() or end.time() != time() or end <= start:

@@ -130,6 +130,11 @@ class Store:
         recorded. The check and the insert are one transaction; the unique (community, period,
         number) constraint settles a race between two stores on two machines.
         """
+        if schedule.period.start.tzinfo is None or schedule.period.end.tzinfo is None:
+            raise StoreError(
+                f"{schedule.roster}: the schedule's period has no UTC offset, so its instants are "
+                "unknown; solve the roster again"
+            )
         when = (published_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         text = schedule.to_json()
         key = _key(schedule.roster, schedule.period.start, schedule.period.end)

@@ -396,3 +396,19 @@ def test_feeds_that_cannot_be_written_say_the_version_is_published(
     assert (documents / "报告.docx").read_bytes() == b"keep me"
     bad_url = run("publish", folder, schedule, "--db", db, "--base-url", "example.org")
     assert bad_url.output.startswith("Error: --base-url 'example.org' is not a web address")
+
+
+def test_publish_refuses_a_period_without_utc_offsets(
+    week: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, schedule = week
+
+    def naive(data: dict[str, Any]) -> None:
+        data["period"]["start"] = data["period"]["start"][:19]
+
+    path = edited(schedule, "naive.json", naive)
+    result = run("publish", folder, path, "--db", tmp_path / "roster.db")
+    assert result.output == (
+        f"Error: {path}: period: the times have no UTC offset (such as +08:00); "
+        "solve the roster again\n"
+    )
