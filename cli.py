@@ -757,9 +757,9 @@ def diff_command(
         if re.fullmatch(r"\d+", text):
             sides.append(int(text))
         else:
-            side = read_schedule(Path(text))
-            require_offsets(side, text)
-            sides.append((side, text))
+            read = read_schedule(Path(text))
+            require_offsets(read, text)
+            sides.append((read, text))
     numbers = [s for s in sides if isinstance(s, int)]
     resolved: list[tuple[Schedule, str]] = []
     if numbers:
