@@ -11,7 +11,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, check_base_url, write_feeds
+from calendars.history import DEFAULT_WINDOW
 from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
 from roster.demand import demand_report
@@ -526,6 +527,20 @@ def _open(folder: Path, db: str | None, *, create: bool) -> Store:
     return open_store(store_location(db, folder), create=create)
 
 
+def _publishing_time() -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention) when set,
+    so a demo or a test publishes at a fixed time and gives the same feeds; else None (now)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError):
+        raise RosterError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970; unset it"
+        ) from None
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -533,12 +548,12 @@ def _login() -> str:
         return os.environ.get("USER", "") or "unknown"
 
 
-def publish_feeds(
-    roster: Roster, store: Store, version: Version, out: Path, base_url: str | None
-) -> FeedIndex:
-    """The one place publishing writes calendar feeds: today from the version just published;
-    once feeds carry several versions, from ``store.feed_versions(roster.name)``."""
-    return write_feeds(roster, version.schedule, out, base_url)
+def publish_feeds(roster: Roster, store: Store, out: Path, base_url: str | None) -> FeedIndex:
+    """The one place publishing writes calendar feeds: from every version of the periods the
+    feeds show (the recent ones and those not yet over), so a duty a new version removed stays
+    as a cancelled event and next week's publishing keeps this week's duties."""
+    versions = store.feed_versions(roster.name, periods=DEFAULT_WINDOW)
+    return write_feeds(roster, versions, out, base_url, window=DEFAULT_WINDOW)
 
 
 def _period_args(start: datetime, end: datetime, timezone: str) -> str:
@@ -639,13 +654,14 @@ def publish(
                 author=author or _login(),
                 message=message,
                 parent=parent or None,
+                published_at=_publishing_time(),
             )
             diff = diff_schedules(latest.schedule, schedule) if latest else None
         index = None
         target = feeds_dir or schedule_path.parent / "feeds"
         if not no_feeds:
             try:
-                index = publish_feeds(roster, store, version, target, base_url)
+                index = publish_feeds(roster, store, target, base_url)
             except RosterError as exc:
                 raise RosterError(
                     f"{schedule.roster} {period_label(start, end)} version {version.number} is "

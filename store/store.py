@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, func, select
+from sqlalchemy import Engine, Row, and_, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from roster.schedule import Schedule
@@ -304,27 +304,42 @@ class Store:
         )
         return [self._version(row) for row in self._rows(query)]
 
-    def feed_versions(self, community: str, periods: int = 4) -> list[Version]:
-        """Every version of the ``periods`` most recent published periods (by their end), ordered
-        by period, then number: what the calendar feeds are made from."""
-        recent = (
-            select(table.c.period_start, table.c.period_end)
-            .where(table.c.community == community)
-            .group_by(table.c.period_start, table.c.period_end)
-            .order_by(table.c.period_end.desc(), table.c.period_start.desc())
-            .limit(periods)
-            .subquery()
-        )
-        query = (
-            select(table)
-            .join(
-                recent,
-                and_(
-                    table.c.period_start == recent.c.period_start,
-                    table.c.period_end == recent.c.period_end,
-                ),
+    def feed_versions(
+        self, community: str, periods: int = 4, now: datetime | None = None
+    ) -> list[Version]:
+        """Every version of the periods the calendar feeds show: the ``periods`` most recent
+        published periods (by start) and every period not yet over at ``now`` (default: the
+        newest publishing time of the community, as ``calendars.feeds.write_feeds`` assumes),
+        ordered by period, then number. Feeds need every version, not only the latest, to
+        number changes (SEQUENCE) and to show removed duties as cancelled."""
+        spans = (
+            select(
+                table.c.period_start,
+                table.c.period_end,
+                func.max(table.c.published_at).label("published_at"),
             )
             .where(table.c.community == community)
+            .group_by(table.c.period_start, table.c.period_end)
+        )
+        found = self._rows(spans)
+        if not found:
+            return []
+        if now is None:
+            now = max(row.published_at for row in found)
+        recent = sorted(found, key=lambda r: (r.period_start, r.period_end))[-periods:]
+        chosen = {(r.period_start, r.period_end) for r in recent}
+        chosen |= {(r.period_start, r.period_end) for r in found if r.period_end > now}
+        query = (
+            select(table)
+            .where(
+                table.c.community == community,
+                or_(
+                    *(
+                        and_(table.c.period_start == start, table.c.period_end == end)
+                        for start, end in sorted(chosen)
+                    )
+                ),
+            )
             .order_by(table.c.period_start, table.c.period_end, table.c.number)
         )
         return [self._version(row) for row in self._rows(query)]

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The store's backends: a SQLite file, and a real PostgreSQL server started for the run.
+from pgserver import postgres_server, store_url  # noqa: F401
+
 #: A gate with a temperature post around the clock and a 24-hour duty turn, in the words of the
 #: reference community; small enough to solve to optimality in well under a second.
 SMALL_YAML = """\
@@ -76,5 +79,29 @@ def small(tmp_path: Path) -> Path:
     return write_folder(tmp_path / "社区")
 
 
-# The store's backends: a SQLite file, and a real PostgreSQL server started for the run.
-from pgserver import postgres_server, store_url  # noqa: E402, F401
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests of this rule (marked @pytest.mark.rule(ID)); may be repeated",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "rule(*ids): the test is about these rules (ids as in docs/rules.md)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = set(config.getoption("--rule"))
+    if not wanted:
+        return
+    keep, drop = [], []
+    for item in items:
+        ids = {i for mark in item.iter_markers("rule") for i in mark.args}
+        (keep if ids & wanted else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep

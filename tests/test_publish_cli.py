@@ -412,3 +412,32 @@ def test_publish_refuses_a_period_without_utc_offsets(
         f"Error: {path}: period: the times have no UTC offset (such as +08:00); "
         "solve the roster again\n"
     )
+
+
+def test_the_feeds_of_a_second_version_cancel_the_duties_it_removed(
+    week: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from icalendar import Calendar
+
+    folder, schedule = week
+    db, feeds = tmp_path / "roster.db", tmp_path / "feeds"
+    # Published on the Tuesday and the Wednesday of the week, so the week is not over yet.
+    swapped = edited(schedule, "swapped.json", swap_people("p04", "p08"))
+    for path, epoch in ((schedule, "1580781600"), (swapped, "1580868000")):
+        result = CliRunner().invoke(
+            main,
+            ["publish", str(folder), str(path), "--db", str(db), "--feeds", str(feeds)],
+            env={"ROSTER_DB": None, "SOURCE_DATE_EPOCH": epoch},
+        )
+        assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        times = [v.published_at.isoformat() for v in store.versions("测试社区")]
+    assert times == ["2020-02-04T02:00:00+00:00", "2020-02-05T02:00:00+00:00"]
+    index = json.loads((feeds / "index.json").read_text(encoding="utf-8"))
+    calendar = Calendar.from_ical((feeds / index["people"]["p04"]).read_bytes())
+    events = calendar.walk("VEVENT")
+    cancelled = sorted(str(e["UID"]) for e in events if e.get("STATUS") == "CANCELLED")
+    kept = [e for e in events if e.get("STATUS") != "CANCELLED"]
+    assert len(cancelled) == len(duties(schedule, "p04"))
+    assert len(kept) == len(duties(schedule, "p08"))
+    assert all(int(e["SEQUENCE"]) >= 1 for e in events if e.get("STATUS") == "CANCELLED")

@@ -202,9 +202,9 @@ def test_history_before_a_week_is_the_latest_of_each_published_week_oldest_first
 
 def test_feed_versions_are_every_version_of_the_most_recent_periods(store: Store) -> None:
     for week in (2, 3, 4, 5, 6):
-        publish(store, make_schedule(week=week), None)
-    publish(store, make_schedule(week=6, people=("p02",)), 1)
-    publish(store, make_schedule(week=3, people=("p02",)), 1)
+        publish(store, make_schedule(week=week), None, published_at=AT)
+    publish(store, make_schedule(week=6, people=("p02",)), 1, published_at=AT)
+    publish(store, make_schedule(week=3, people=("p02",)), 1, published_at=AT)
     versions = store.feed_versions(COMMUNITY, periods=4)
     assert [(v.period_start, v.number) for v in versions] == [
         (week_start(3), 1),
@@ -216,6 +216,18 @@ def test_feed_versions_are_every_version_of_the_most_recent_periods(store: Store
     ]
     assert [v.number for v in store.feed_versions(COMMUNITY, periods=1)] == [1, 2]
     assert store.feed_versions("幸福社区") == []
+
+
+def test_feed_versions_keep_the_week_being_worked_when_weeks_ahead_are_published(
+    store: Store,
+) -> None:
+    # Published on Friday of week 6 (AT), four weeks ahead: week 6 is not over, so it stays.
+    for week in (4, 5, 6, 8, 9, 10, 11):
+        publish(store, make_schedule(week=week), None, published_at=AT)
+    shown = [v.period_start for v in store.feed_versions(COMMUNITY, periods=4)]
+    assert shown == [week_start(w) for w in (6, 8, 9, 10, 11)]
+    later = store.feed_versions(COMMUNITY, periods=4, now=week_start(12))
+    assert [v.period_start for v in later] == [week_start(w) for w in (8, 9, 10, 11)]
 
 
 def test_migrations_build_the_schema_of_the_models(store_url: str) -> None:
@@ -365,3 +377,23 @@ def test_a_cached_store_hands_out_the_same_parsed_schedule(store_url: str) -> No
         small.get(COMMUNITY, week_start(6), week_start(7), 1)  # pushes week 5 out
         later = small.get(COMMUNITY, week_start(5), week_start(6), 1)
         assert later == w5 and later.schedule is not w5.schedule
+
+
+def test_the_migrations_ship_in_the_package() -> None:
+    # open_store runs them from the installed package: every migration folder is a package (so
+    # its .py files are installed) and every other file there is package data.
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    assert "store*" in config["setuptools"]["packages"]["find"]["include"]
+    data = config["setuptools"]["package-data"]["store"]
+    for path in (root / "store" / "migrations").rglob("*"):
+        if "__pycache__" in path.parts or path.is_dir():
+            continue
+        if path.suffix == ".py":
+            assert (path.parent / "__init__.py").is_file(), path
+        else:
+            relative = path.relative_to(root / "store").as_posix()
+            assert any(fnmatch.fnmatch(relative, g) for g in data), relative
