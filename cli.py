@@ -639,7 +639,7 @@ def publish(
         latest = store.latest(schedule.roster, start, end)
         if parent is None:
             parent = latest.number if latest else 0
-        check_publishable(roster, schedule, str(schedule_path))
+        report = check_publishable(roster, schedule, str(schedule_path))
         unchanged = (
             latest is not None
             and parent == latest.number
@@ -687,11 +687,20 @@ def publish(
             f"by {version.author} → {location}"
         )
         if diff is not None:
+            people = len(diff.people)
             click.echo(
-                f"{len(diff.people)} people's duties changed ({diff.assignments_changed} "
-                f"assignments): roster diff {folder} {version.parent} {version.number} "
+                f"Duties changed for {people} {'person' if people == 1 else 'people'} "
+                f"({diff.assignments_changed} "
+                f"{'assignment' if diff.assignments_changed == 1 else 'assignments'}): "
+                f"roster diff {folder} {version.parent} {version.number} "
                 f"{_period_args(start, end, roster.config.timezone)}"
             )
+    if report.penalty != schedule.solver.objective:
+        click.echo(
+            f"Note: {schedule_path} says its penalty is {schedule.solver.objective}, the rules of "
+            f"{folder} give {report.penalty} (edited by hand, or the folder changed since?)",
+            err=True,
+        )
     if index is not None:
         click.echo(f"Feeds of {len(index.people)} people → {target}/")
 

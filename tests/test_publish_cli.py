@@ -441,3 +441,25 @@ def test_the_feeds_of_a_second_version_cancel_the_duties_it_removed(
     assert len(cancelled) == len(duties(schedule, "p04"))
     assert len(kept) == len(duties(schedule, "p08"))
     assert all(int(e["SEQUENCE"]) >= 1 for e in events if e.get("STATUS") == "CANCELLED")
+
+
+def test_publish_notes_a_penalty_the_rules_do_not_give(
+    week: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, schedule = week
+    slot = duties(schedule, "p13")[0]
+
+    def drop(data: dict[str, Any]) -> None:
+        for item in data["slots"]:
+            if item["id"] == slot:
+                item["assigned"].remove("p13")
+
+    short = edited(schedule, "short.json", drop)
+    result = run("publish", folder, short, "--db", tmp_path / "roster.db", "--no-feeds")
+    assert result.exit_code == 0, result.output
+    note = result.output.splitlines()[-1]
+    assert note.startswith(f"Note: {short} says its penalty is 0, the rules of {folder} give ")
+    assert note.endswith("(edited by hand, or the folder changed since?)")
+    listed = json.loads(run("history", folder, "--db", tmp_path / "roster.db", "--format", "json")
+                        .output)  # fmt: skip
+    assert listed[0]["shortages"] == 1
