@@ -460,6 +460,5 @@ def test_publish_notes_a_penalty_the_rules_do_not_give(
     note = result.output.splitlines()[-1]
     assert note.startswith(f"Note: {short} says its penalty is 0, the rules of {folder} give ")
     assert note.endswith("(edited by hand, or the folder changed since?)")
-    listed = json.loads(run("history", folder, "--db", tmp_path / "roster.db", "--format", "json")
-                        .output)  # fmt: skip
-    assert listed[0]["shortages"] == 1
+    listed = run("history", folder, "--db", tmp_path / "roster.db", "--format", "json")
+    assert json.loads(listed.output)[0]["shortages"] == 1
