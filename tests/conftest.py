@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The store's backends: a SQLite file, and a real PostgreSQL server started for the run.
+from pgserver import postgres_server, store_url  # noqa: F401
+
 #: A gate with a temperature post around the clock and a 24-hour duty turn, in the words of the
 #: reference community; small enough to solve to optimality in well under a second.
 SMALL_YAML = """\
