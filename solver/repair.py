@@ -177,14 +177,14 @@ def repair(
     proven = status == cp_model.OPTIMAL
     missing_found = phase_one // most_change
     change_cost = phase_one - missing_found * most_change
-    change_bound = max(0, phase_one_bound - missing_found * most_change) if not proven else (
-        change_cost
+    change_bound = (
+        max(0, phase_one_bound - missing_found * most_change) if not proven else (change_cost)
     )
     assignment = m.extract(solver)
 
     # Second phase: keep the shortages and the changes, polish the usual penalty.
     m.model.add(most_change * missing_expr + change_expr <= phase_one)
-    m.model.clear_hints()
+    m.model.clear_hints()  # type: ignore[no-untyped-call]  # ortools ships no annotation
     m.hint(assignment)
     m.model.minimize(usual)
     second = replace(options, time_limit=options.time_limit * (1 - FIRST_PHASE))

@@ -31,7 +31,10 @@ def _base(tmp_path: Path) -> tuple[Roster, Period, Schedule]:
 
 def _with_leave(roster: Roster, person: str, start: datetime, end: datetime) -> Roster:
     leave = dict(roster.leave)
-    leave[person] = [*leave.get(person, []), Leave(person=person, start=start, end=end, reason="发热")]
+    leave[person] = [
+        *leave.get(person, []),
+        Leave(person=person, start=start, end=end, reason="发热"),
+    ]
     return Roster(roster.folder, roster.config, roster.people, leave)
 
 
@@ -49,7 +52,11 @@ def test_a_gate_worker_falling_ill_on_thursday_moves_only_their_own_duties(tmp_p
     now = datetime(2020, 2, 6, 7, 0, tzinfo=ZONE)
     ill = _busiest_gate_worker(base, now)
     back = datetime(2020, 2, 9, 0, 0, tzinfo=ZONE)
-    own = [s.id for s in base.slots if ill in s.assigned and now <= s.start and s.end > now and s.start < back]
+    own = [
+        s.id
+        for s in base.slots
+        if ill in s.assigned and now <= s.start and s.end > now and s.start < back
+    ]
     sick = _with_leave(roster, ill, now, back)
     result = repair(sick, period, base, now, OPTIONS, absent=(ill,))
     after = assignment_of(result.schedule)
@@ -59,9 +66,7 @@ def test_a_gate_worker_falling_ill_on_thursday_moves_only_their_own_duties(tmp_p
         if slot.start < now:
             assert after[slot.id] == before[slot.id], slot.id
     # The ill person has nothing left from now until they are back.
-    assert not [
-        sid for sid, people in after.items() if ill in people and sid in own
-    ]
+    assert not [sid for sid, people in after.items() if ill in people and sid in own]
     # Their duties are handed on; nobody else loses or gains anything beyond that.
     assert sorted({c.slot for c in result.removed}) == sorted(own)
     assert len(result.added) == len(own)
@@ -98,5 +103,5 @@ def test_a_moment_outside_the_period_or_a_past_leave_is_refused(tmp_path: Path) 
     worker = monday.assigned[0]
     # Leave over a duty already worked cannot be honoured: the past is not rewritten.
     past = _with_leave(roster, worker, monday.start, monday.end)
-    with pytest.raises(RepairError, match="worked .* before --now"):
+    with pytest.raises(RepairError, match=r"worked .* before --now"):
         repair(past, period, base, datetime(2020, 2, 6, 7, 0, tzinfo=ZONE), OPTIONS)
