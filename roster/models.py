@@ -294,13 +294,22 @@ class Weights(Strict):
     under_target: int = Field(100, ge=0, description="Per person below a slot's target.")
     over_target: int = Field(10, ge=0, description="Per person above a slot's target.")
     fair_hours: int = Field(
-        1, ge=0, description="Per hour of gap between the most and least loaded of a pool."
+        1,
+        ge=0,
+        description="Per hour a person works above or below their fair share of their pool's "
+        "hours (rounded up per person).",
     )
     fair_nights: int = Field(
-        0, ge=0, description="Per night shift of gap between the most and least in a pool."
+        0,
+        ge=0,
+        description="Per night shift a person works above or below their fair share of their "
+        "pool's night shifts (rounded up per person).",
     )
     fair_weekends: int = Field(
-        0, ge=0, description="Per weekend shift of gap between the most and least in a pool."
+        0,
+        ge=0,
+        description="Per weekend shift a person works above or below their fair share of their "
+        "pool's weekend shifts (rounded up per person).",
     )
 
 
@@ -374,8 +383,12 @@ class Pin(Strict):
 class Succession(Strict):
     """A forbidden succession: a shift of `after` may not be followed the next day by `then`."""
 
-    after: list[str] = Field(min_length=1, description="Post ids, or night.")
-    then: list[str] = Field(min_length=1, description="Post ids, or night / day, the next day.")
+    after: list[str] = Field(
+        min_length=1, description="Post ids, or night (a night shift) / day (any other shift)."
+    )
+    then: list[str] = Field(
+        min_length=1, description="Post ids, or night / day: the shifts the next day may not hold."
+    )
     weight: int | None = Field(
         None, ge=0, description="Penalty per occurrence; not given means forbidden outright."
     )

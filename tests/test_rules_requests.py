@@ -12,6 +12,8 @@ from rulekit import judge, make_roster
 from roster.errors import RosterError
 from roster.load import load_roster
 
+pytestmark = pytest.mark.rule("requests")
+
 
 def with_requests(*requests: dict[str, Any]) -> Any:
     return make_roster(rules={"min_rest_hours": 0}, requests=list(requests))
