@@ -129,23 +129,35 @@ def repair(
             )
     frozen = [s for s in slots if s.start < now]
     m, penalties = build_model(roster, period, slots, strict=options.strict)
+    # Slots under way at ``now`` whose person can no longer go on (fell ill during a 24-hour
+    # turn): that person is off, the others stay, and someone may take over the rest of it.
+    taken_over: set[str] = set()
+    known = {p.id for p in roster.people}
     for slot in frozen:
         kept = set(before.get(slot.id, []))
-        for pid in kept:
-            if m.works(pid, slot.id) is None:
-                who = roster.person(pid).name if pid in {p.id for p in roster.people} else pid
-                raise RepairError(
-                    f"{who} ({pid}) worked {slot.id} before --now, but the folder no longer "
-                    "allows it (leave or rules given for the past); leave starts at --now or later"
-                )
+        for pid in sorted(kept):
+            if m.works(pid, slot.id) is not None:
+                continue
+            if slot.end > now:
+                kept.discard(pid)
+                taken_over.add(slot.id)
+                continue
+            who = roster.person(pid).name if pid in known else pid
+            raise RepairError(
+                f"{who} ({pid}) worked {slot.id} before --now, but the folder no longer "
+                "allows it (leave or rules given for the past); leave starts at --now or later"
+            )
         for person, var in m.on_slot(slot):
-            m.model.add(var == int(person.id in kept))
+            if person.id in kept:
+                m.model.add(var == 1)
+            elif slot.id not in taken_over:
+                m.model.add(var == 0)
 
     absent_set = set(absent)
     holes = {sid for sid, people in before.items() if any(p in absent_set for p in people)}
     change_terms: list[tuple[int, cp_model.IntVar | cp_model.LinearExpr]] = []
     for slot in slots:
-        if slot.start < now:
+        if slot.start < now and slot.id not in taken_over:
             continue
         weight = change_weight(slot, period)
         had = set(before.get(slot.id, []))
@@ -196,7 +208,7 @@ def repair(
     else:
         final_status = "FEASIBLE"
         bound = 0.0
-    changed_cost = _cost(assignment, before, slots, now, period, absent_set, holes)
+    changed_cost = _cost(assignment, before, slots, now, period, absent_set, holes, taken_over)
     info = SolverInfo(
         status=final_status,
         objective=None,
@@ -234,11 +246,12 @@ def _cost(
     period: Period,
     absent: set[str],
     holes: set[str],
+    taken_over: set[str],
 ) -> int:
     """The weighted change cost of ``after`` against ``before`` (the first phase's measure)."""
     total = 0
     for slot in slots:
-        if slot.start < now:
+        if slot.start < now and slot.id not in taken_over:
             continue
         weight = change_weight(slot, period)
         had, has = set(before.get(slot.id, [])), set(after.get(slot.id, []))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import SMALL_YAML, write_folder
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roster.check import check
 from roster.load import Roster, load_roster
@@ -105,3 +107,66 @@ def test_a_moment_outside_the_period_or_a_past_leave_is_refused(tmp_path: Path) 
     past = _with_leave(roster, worker, monday.start, monday.end)
     with pytest.raises(RepairError, match=r"worked .* before --now"):
         repair(past, period, base, datetime(2020, 2, 6, 7, 0, tzinfo=ZONE), OPTIONS)
+
+
+@pytest.fixture(scope="module")
+def base_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Roster, Period, Schedule]:
+    return _base(tmp_path_factory.mktemp("property"))
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(
+    hour=st.integers(min_value=0, max_value=7 * 24 - 1),
+    person=st.sampled_from([f"p{i:02d}" for i in range(1, 14)]),
+    days=st.integers(min_value=1, max_value=3),
+)
+def test_any_absence_repairs_to_a_checked_roster_that_keeps_the_past(
+    base_week: tuple[Roster, Period, Schedule], hour: int, person: str, days: int
+) -> None:
+    roster, period, base = base_week
+    now = period.start + timedelta(hours=hour)
+    sick = _with_leave(roster, person, now, now + timedelta(days=days))
+    result = repair(sick, period, base, now, OPTIONS, absent=(person,))
+    before, after = assignment_of(base), assignment_of(result.schedule)
+    slots = expand(sick.config, period)
+    report = check(sick, period, slots, after)
+    assert report.violations == []
+    # Shortages never grow beyond what the published roster had plus the absent person's places.
+    lost = sum(
+        1
+        for s in slots
+        if person in before[s.id] and s.start >= now and s.start < now + timedelta(days=days)
+    )
+    assert sum(report.shortages.values()) <= sum(s.shortage for s in base.slots) + lost
+    for slot in slots:
+        if slot.start < now < slot.end and person in before[slot.id]:
+            # Fell ill during the shift: they are off, the others stay, someone may take over.
+            assert person not in after[slot.id]
+            assert set(before[slot.id]) - {person} <= set(after[slot.id])
+        elif slot.start < now:
+            assert after[slot.id] == before[slot.id]
+    # Every difference is listed as a change, and nobody else's duties moved.
+    listed = {(c.slot, c.person, c.kind) for c in result.changes}
+    for slot in slots:
+        for pid in set(before[slot.id]) - set(after[slot.id]):
+            assert (slot.id, pid, "removed") in listed
+        for pid in set(after[slot.id]) - set(before[slot.id]):
+            assert (slot.id, pid, "added") in listed
+    assert len(listed) == len(result.changes)
+
+
+def test_falling_ill_during_a_24_hour_turn_hands_over_the_rest_of_it(tmp_path: Path) -> None:
+    roster, period, base = _base(tmp_path)
+    turn = next(s for s in base.slots if s.id == "duty/2020-02-05T08:00")
+    [on_duty] = turn.assigned
+    now = datetime(2020, 2, 5, 20, 0, tzinfo=ZONE)
+    sick = _with_leave(roster, on_duty, now, datetime(2020, 2, 7, 0, 0, tzinfo=ZONE))
+    result = repair(sick, period, base, now, OPTIONS, absent=(on_duty,))
+    after = assignment_of(result.schedule)
+    assert on_duty not in after[turn.id]
+    [relief] = after[turn.id]
+    assert ("duty/2020-02-05T08:00", relief, "added") in {
+        (c.slot, c.person, c.kind) for c in result.changes
+    }
+    report = check(sick, period, expand(sick.config, period), after)
+    assert report.violations == []
