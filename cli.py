@@ -22,11 +22,15 @@ from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, check_base_url, wr
 from calendars.history import DEFAULT_WINDOW
 from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
+from roster.cover import cover, swap
 from roster.demand import demand_report
 from roster.diff import ScheduleDiff, diff_schedules, shift_names
 from roster.errors import InfeasibleError, PrintError, RosterError
+from roster.folder_edit import add_leave, parse_leave_spec
 from roster.inputs import inputs_digest
 from roster.load import Roster, load_roster
+from roster.models import Leave, parse_moment
+from roster.notify import notices
 from roster.printing import FORMATS, check_day, contacts_of, default_name, format_of, render
 from roster.render import (
     Filter,
@@ -36,11 +40,12 @@ from roster.render import (
     render_summary,
     render_table,
 )
-from roster.report import assignment_of
+from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, atomic_write, read_schedule
 from roster.slots import Period, expand, make_period, period_label
 from roster.verify import check_publishable, require_offsets
 from roster.versions import Version
+from solver.repair import repair as repair_roster
 from solver.solve import Progress, SolveOptions, solve
 from store import ENV, Store, open_store, store_location
 from store.report import history_rows, render_history
@@ -893,3 +898,462 @@ def diff_command(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(result.render(before_name, after_name), nl=False)
+
+
+# Changes after publishing: repair, cover, swap (solver/repair.py, roster/cover.py)
+
+
+def _now_option(command: F) -> F:
+    return click.option(
+        "--now",
+        "now_text",
+        help="The moment the roster changes from, YYYY-MM-DDTHH:MM in the roster's time zone: "
+        "everything that starts before it is kept [default: the current time].",
+    )(command)
+
+
+def _moment(roster: Roster, text: str | None) -> datetime:
+    zone = roster.zone
+    if text is None:
+        return datetime.now(zone).replace(second=0, microsecond=0)
+    try:
+        value = parse_moment(text.strip().replace(" ", "T"))
+    except ValueError as exc:
+        raise RosterError(f"--now: {exc}") from None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, datetime.min.time())
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+
+
+def _published(store: Store, roster: Roster, period: Period) -> Version:
+    latest = store.latest(roster.name, period.start, period.end)
+    if latest is None:
+        raise RosterError(
+            f"{roster.name} {period_label(period.start, period.end)} has no published version in "
+            f"{store.location}; solve it and `roster publish` it first"
+        )
+    return latest
+
+
+@main.command()
+@roster_dir
+@period_options
+@_now_option
+@click.option(
+    "--leave",
+    "leave_specs",
+    multiple=True,
+    metavar="PERSON:FROM[..TO][:REASON]",
+    help="New leave, e.g. p07:2020-02-06..2020-02-08:发热 (repeatable); also written to "
+    "roster.yaml's leave list. Leave before --now starts at --now.",
+)
+@click.option(
+    "--drop",
+    "drops",
+    multiple=True,
+    metavar="PERSON",
+    help="Take a person off every duty from --now to the end of the period (repeatable).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Search budget, as for `roster solve`.",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers.")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the repaired schedule.json, roster.csv, roster.md "
+    "[default: out/<DIR name>].",
+)
+@click.option("--publish", "do_publish", is_flag=True, help="Record it as the next version.")
+@click.option("-m", "--message", default="", help="Why (with --publish) [default: the event].")
+@click.option("--by", "author", help="Who publishes it [default: your login name].")
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the calendar feeds, with --publish [default: feeds/ beside the schedule].",
+)
+@click.option("--base-url", help="Web address the feeds folder is served at.")
+@db_option
+@format_option("text", "json", help="text for people, json for scripts.")
+@friendly
+def repair(
+    folder: Path,
+    week: str | None,
+    first: datetime | None,
+    last: datetime | None,
+    now_text: str | None,
+    leave_specs: tuple[str, ...],
+    drops: tuple[str, ...],
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    out_dir: Path | None,
+    do_publish: bool,
+    message: str,
+    author: str | None,
+    feeds_dir: Path | None,
+    base_url: str | None,
+    db: str | None,
+    fmt: str,
+) -> None:
+    """Repair the published roster after someone drops out, changing as little as possible.
+
+    Starts from the latest published version of the period. Everything before --now stays as
+    it is. The repair fills the places first, then changes the fewest assignments (a change
+    sooner, or to someone the event did not touch, weighs more), then keeps the usual rules'
+    penalty low. It prints each change and a message for everyone to tell.
+
+    \b
+    Example:
+      roster repair examples/xingwang --week 2020-W06 --now 2020-02-06T07:00 \\
+          --leave p07:2020-02-06..2020-02-08:发热 --db out/xingwang/roster.db
+    """
+    roster = load_roster(folder)
+    period = _period(roster.config.timezone, week, first, last)
+    now = _moment(roster, now_text)
+    known = {p.id for p in roster.people}
+    new_leave = []
+    for spec in leave_specs:
+        entry = parse_leave_spec(spec)
+        if entry.person not in known:
+            raise RosterError(f"--leave {spec}: unknown person {entry.person!r}")
+        new_leave.append(entry)
+    for pid in drops:
+        if pid not in known:
+            raise RosterError(f"--drop {pid}: unknown person {pid!r}")
+        reason = "停止排班" if roster.config.language == "zh" else "off the roster"
+        new_leave.append(
+            Leave(
+                person=pid,
+                start=now.replace(tzinfo=None),
+                end=period.end.replace(tzinfo=None),
+                reason=reason,
+            )
+        )
+    clipped = [_from_now(entry, now) for entry in new_leave]
+    with _open(folder, db, create=False) as store:
+        base = _published(store, roster, period)
+        if clipped:
+            add_leave(roster.folder, clipped)
+            roster = load_roster(folder)
+        absent = tuple(dict.fromkeys(e.person for e in clipped))
+        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+        result = repair_roster(roster, period, base.schedule, now, options, absent=absent)
+        target = out_dir or Path("out") / folder.resolve().name
+        write_outputs(result.schedule, target)
+        names = (
+            (f"第{base.number}版", "修复后")
+            if roster.config.language == "zh"
+            else (
+                f"version {base.number}",
+                "repaired",
+            )
+        )
+        diff = diff_schedules(
+            base.schedule, result.schedule, shifts=shift_names(roster, result.schedule)
+        )
+        told = notices(roster, diff)
+        published = None
+        if do_publish and result.changes:
+            check_publishable(roster, result.schedule, str(target / "schedule.json"))
+            what = message or _event_words(roster, clipped)
+            published = store.publish(
+                result.schedule,
+                inputs_digest=inputs_digest(roster),
+                author=author or _login(),
+                message=what,
+                parent=base.number,
+            )
+            publish_feeds(roster, store, feeds_dir or target / "feeds", check_base_url(base_url))
+    if fmt == "json":
+        data = {
+            "base_version": base.number,
+            "now": now.isoformat(),
+            "absent": list(result.absent),
+            "changes": len(result.added),
+            "assignments_changed": diff.assignments_changed,
+            "change_cost": result.change_cost,
+            "change_bound": result.change_bound,
+            "proven_minimal": result.proven_minimal,
+            "frozen_slots": result.frozen_slots,
+            "people_touched": result.people_touched,
+            "shortages": sum(s.missing for s in result.schedule.shortages),
+            "diff": diff.to_dict(),
+            "notify": [vars(n) for n in told],
+            "published": published.number if published else None,
+            "schedule": str(target / "schedule.json"),
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    zh = roster.config.language == "zh"
+    proof = (
+        ("（已证明最少）" if zh else " (proven minimal)")
+        if result.proven_minimal
+        else (f"（下界 {result.change_bound}）" if zh else f" (lower bound {result.change_bound})")
+    )
+    if zh:
+        click.echo(
+            f"保留 --now 之前的 {result.frozen_slots} 个班次；改动 {len(result.added)} 个班次，"
+            f"涉及 {len(result.people_touched)} 人，改动代价 {result.change_cost}{proof}"
+        )
+    else:
+        click.echo(
+            f"Kept the {result.frozen_slots} shifts before --now; changed {len(result.added)} "
+            f"shifts for {len(result.people_touched)} people, change cost "
+            f"{result.change_cost}{proof}"
+        )
+    click.echo(diff.render(*names), nl=False)
+    if told:
+        click.echo("需要通知：" if zh else "To tell:")
+        for notice in told:
+            phone = f" {notice.phone}" if notice.phone else ""
+            click.echo(
+                f"  {notice.name}{phone}：{notice.message}"
+                if zh
+                else f"  {notice.name}{phone}: {notice.message}"
+            )
+    click.echo(render_summary(result.schedule), nl=False)
+    click.echo(f"→ {target / 'schedule.json'}")
+    if published is not None:
+        click.echo(f"Published version {published.number} → {store.location}")
+
+
+def _from_now(entry: Leave, now: datetime) -> Leave:
+    """Leave that would start before ``now`` starts at ``now``: the past is not rewritten."""
+    local = now.replace(tzinfo=None)
+    start = (
+        entry.start
+        if isinstance(entry.start, datetime)
+        else datetime.combine(entry.start, datetime.min.time())
+    )
+    if start >= local:
+        return entry
+    return Leave(person=entry.person, start=local, end=entry.end, reason=entry.reason)
+
+
+def _event_words(roster: Roster, leave: list[Leave]) -> str:
+    """A default message for a repair: who is away and why."""
+    zh = roster.config.language == "zh"
+    parts = [
+        f"{roster.person(e.person).name}{('（' + e.reason + '）') if e.reason else ''}"
+        if zh
+        else f"{roster.person(e.person).name}{(' (' + e.reason + ')') if e.reason else ''}"
+        for e in leave
+    ]
+    if not parts:
+        return "修复" if zh else "repair"
+    return ("修复：" if zh else "repair: ") + ("、" if zh else ", ").join(parts)
+
+
+@main.command()
+@roster_dir
+@click.argument("slot_id", metavar="SLOT_ID")
+@period_options
+@_now_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="At most this many candidates.",
+)
+@db_option
+@format_option("text", "json", help="text for people, json for scripts.")
+@friendly
+def cover_command(
+    folder: Path,
+    slot_id: str,
+    week: str | None,
+    first: datetime | None,
+    last: datetime | None,
+    now_text: str | None,
+    limit: int,
+    db: str | None,
+    fmt: str,
+) -> None:
+    """Who can take SLOT_ID now without breaking a hard rule, cheapest first.
+
+    Reads the latest published version of the slot's period (the week of the slot unless
+    --week or --from/--to say otherwise). Each candidate shows the change in penalty and any
+    duty of theirs that would have to go to someone else first; everyone else is listed with
+    the rule that rules them out.
+
+    \b
+    Example:
+      roster cover examples/xingwang gate-temp/2020-02-06T12:00 --db out/xingwang/roster.db
+    """
+    roster = load_roster(folder)
+    period = _slot_period(roster, slot_id, week, first, last)
+    now = _moment(roster, now_text) if now_text else None
+    with _open(folder, db, create=False) as store:
+        base = _published(store, roster, period)
+    report = cover(roster, period, base.schedule, slot_id, now=now, limit=limit)
+    if fmt == "json":
+        data = {
+            "slot": slot_id,
+            "version": base.number,
+            "on_slot": report.on_slot,
+            "dropped": report.dropped,
+            "candidates": [vars(c) | {"knock_on": list(c.knock_on)} for c in report.candidates],
+            "ruled_out": [vars(r) for r in report.ruled_out],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    zh = roster.config.language == "zh"
+    names = {p.id: p.name for p in roster.people}
+    on = "、".join(names.get(p, p) for p in report.on_slot) or ("无" if zh else "nobody")
+    click.echo(
+        f"{slot_id}（第{base.number}版）在岗：{on}"
+        if zh
+        else f"{slot_id} (version {base.number}) on it: {on}"
+    )
+    if report.dropped:
+        gone = "、".join(names.get(p, p) for p in report.dropped)
+        click.echo(f"  已不能上岗：{gone}" if zh else f"  no longer able to: {gone}")
+    if not report.candidates:
+        click.echo("没有人能顶班" if zh else "Nobody can take it")
+    for rank, c in enumerate(report.candidates, start=1):
+        knock = ""
+        if c.knock_on:
+            knock = (
+                f"，需先把 {c.knock_on[0]} 交给别人（{c.note}）"
+                if zh
+                else f"; first hand {c.knock_on[0]} to someone else ({c.note})"
+            )
+        click.echo(
+            f"  {rank}. {c.name} ({c.person})  {'罚分' if zh else 'penalty'} "
+            f"{c.penalty_change:+d}{knock}"
+        )
+    if report.ruled_out:
+        click.echo("不能顶班：" if zh else "Ruled out:")
+        for r in report.ruled_out:
+            click.echo(
+                f"  {r.name} ({r.person})：{r.reason}"
+                if zh
+                else f"  {r.name} ({r.person}): {r.reason}"
+            )
+
+
+def _slot_period(
+    roster: Roster, slot_id: str, week: str | None, first: datetime | None, last: datetime | None
+) -> Period:
+    """The period named by the options, or else the ISO week the slot id's date falls in."""
+    if week or first or last:
+        return _period(roster.config.timezone, week, first, last)
+    stamp = slot_id.partition("/")[2][:10]
+    try:
+        day = date.fromisoformat(stamp)
+    except ValueError:
+        raise RosterError(
+            f"{slot_id!r} is not a slot id; a slot id reads <post>/<YYYY-MM-DDTHH:MM>"
+        ) from None
+    year, number, _ = day.isocalendar()
+    return _period(roster.config.timezone, f"{year}-W{number:02d}", None, None)
+
+
+@main.command(name="swap")
+@roster_dir
+@click.argument("person_a", metavar="PERSON_A")
+@click.argument("person_b", metavar="PERSON_B")
+@click.argument("slot_a", metavar="SLOT_A")
+@click.argument("slot_b", metavar="[SLOT_B]", required=False)
+@_now_option
+@click.option("-m", "--message", default="", help="Why [default: the swap in words].")
+@click.option("--by", "author", help="Who records it [default: your login name].")
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the calendar feeds [default: out/<DIR name>/feeds].",
+)
+@click.option("--base-url", help="Web address the feeds folder is served at.")
+@db_option
+@format_option("text", "json", help="text for people, json for scripts.")
+@friendly
+def swap_command(
+    folder: Path,
+    person_a: str,
+    person_b: str,
+    slot_a: str,
+    slot_b: str | None,
+    now_text: str | None,
+    message: str,
+    author: str | None,
+    feeds_dir: Path | None,
+    base_url: str | None,
+    db: str | None,
+    fmt: str,
+) -> None:
+    """Check a swap two people agreed on and, when it keeps every rule, publish it.
+
+    PERSON_B takes SLOT_A from PERSON_A; with SLOT_B, PERSON_A takes SLOT_B from PERSON_B in
+    return. An accepted swap becomes the next version of the period; a refused one names the
+    rule it breaks and records nothing.
+
+    \b
+    Example:
+      roster swap examples/xingwang p07 p12 gate-temp/2020-02-06T06:00 \\
+          gate-temp/2020-02-07T06:00 --db out/xingwang/roster.db
+    """
+    roster = load_roster(folder)
+    period = _slot_period(roster, slot_a, None, None, None)
+    now = _moment(roster, now_text)
+    zh = roster.config.language == "zh"
+    with _open(folder, db, create=False) as store:
+        base = _published(store, roster, period)
+        report = swap(roster, period, base.schedule, person_a, person_b, slot_a, slot_b, now=now)
+        if not report.accepted:
+            broken = "; ".join(f"{v.rule}: {v.text}" for v in report.broken)
+            raise RosterError(
+                (f"换班不可行，第{base.number}版未改动：{broken}")
+                if zh
+                else f"swap refused, version {base.number} unchanged: {broken}"
+            )
+        slots = expand(roster.config, period)
+        schedule = build_schedule(
+            roster,
+            period,
+            slots,
+            report.assignment,
+            base.schedule.solver,
+        )
+        a, b = roster.person(person_a).name, roster.person(person_b).name
+        what = message or (f"换班：{a} ↔ {b}" if zh else f"swap: {a} and {b}")
+        version = store.publish(
+            schedule,
+            inputs_digest=inputs_digest(roster),
+            author=author or _login(),
+            message=what,
+            parent=base.number,
+        )
+        target = feeds_dir or Path("out") / folder.resolve().name / "feeds"
+        publish_feeds(roster, store, target, check_base_url(base_url))
+        diff = diff_schedules(base.schedule, schedule, shifts=shift_names(roster, schedule))
+    if fmt == "json":
+        data = {
+            "accepted": True,
+            "version": version.number,
+            "penalty_change": report.penalty_change,
+            "diff": diff.to_dict(),
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"换班已记录为第{version.number}版（罚分 {report.penalty_change:+d}）"
+        if zh
+        else f"Swap recorded as version {version.number} (penalty {report.penalty_change:+d})"
+    )
+    click.echo(
+        diff.render(
+            f"第{base.number}版" if zh else f"version {base.number}",
+            f"第{version.number}版" if zh else f"version {version.number}",
+        ),
+        nl=False,
+    )

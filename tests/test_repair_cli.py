@@ -1,0 +1,168 @@
+"""`roster repair`, `roster cover` and `roster swap` through Click's runner, on both backends."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import SMALL_YAML, write_folder
+
+from cli import main
+from roster.load import load_roster
+from store import open_store
+
+NOW = "2020-02-06T07:00"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
+
+
+@pytest.fixture(scope="module")
+def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("repair")
+    folder = write_folder(base / "社区", SMALL_YAML + "weights: {fair_hours: 0}\n")
+    out = base / "solved"
+    result = run(
+        "solve", folder, "--week", "2020-W06", "--out", out, "--workers", "2",
+        "--time-limit", "20",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return folder, out / "schedule.json"
+
+
+@pytest.fixture
+def published(solved_week: tuple[Path, Path], tmp_path: Path, store_url: str) -> Path:
+    """A copy of the folder of this test's own, with its week published as version 1."""
+    folder, schedule = solved_week
+    mine = tmp_path / "社区"
+    shutil.copytree(folder, mine)
+    result = run("publish", mine, schedule, "--db", store_url, "--no-feeds", "--by", "王书记")
+    assert result.exit_code == 0, result.output
+    return mine
+
+
+def _gate_worker_after(schedule: dict[str, object], now: str) -> str:
+    slots = schedule["slots"]
+    assert isinstance(slots, list)
+    for slot in slots:
+        if slot["post"] == "gate-temp" and slot["start"][:16] >= now and slot["assigned"]:
+            return str(slot["assigned"][0])
+    raise AssertionError("no gate worker after now")
+
+
+def test_repair_keeps_the_past_moves_the_ill_persons_duties_and_publishes(
+    published: Path, store_url: str, tmp_path: Path
+) -> None:
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    base = json.loads(v1.schedule.to_json())
+    ill = _gate_worker_after(base, "2020-02-06T08:00")
+    out = tmp_path / "repaired"
+    result = run(
+        "repair", published, "--week", "2020-W06", "--now", NOW,
+        "--leave", f"{ill}:2020-02-06..2020-02-07:发热", "--out", out, "--workers", "2",
+        "--db", store_url, "--publish", "--by", "王书记", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["base_version"] == 1 and data["published"] == 2
+    assert data["absent"] == [ill]
+    assert data["proven_minimal"] is True
+    own = [
+        s["id"]
+        for s in base["slots"]
+        if ill in s["assigned"] and NOW <= s["start"][:16] < "2020-02-08T00:00"
+    ]
+    assert data["changes"] == len(own)
+    repaired = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    for before, after in zip(base["slots"], repaired["slots"], strict=True):
+        if before["start"][:16] < NOW:
+            assert before["assigned"] == after["assigned"], before["id"]
+        elif before["id"] in own:
+            assert ill not in after["assigned"]
+    # Everyone who gained or lost a duty has a message, and the ill person is among them.
+    told = {n["person"]: n["message"] for n in data["notify"]}
+    assert ill in told and "您好，您的值班有调整" in told[ill]
+    assert set(told) == set(data["people_touched"])
+    # The leave is now in the folder too, starting at --now (the past is not rewritten).
+    roster = load_roster(published)
+    [(start, _, why)] = roster.away(ill)[-1:]
+    assert (start.isoformat()[:16], why) == (NOW, "发热")
+    with open_store(store_url) as store:
+        v2 = store.latest("测试社区", v1.period_start, v1.period_end)
+    assert v2 is not None and (v2.number, v2.parent, v2.message) == (
+        2,
+        1,
+        f"修复：{roster.person(ill).name}（发热）",
+    )
+
+
+def test_repair_of_a_period_never_published_says_what_to_do(
+    published: Path, store_url: str
+) -> None:
+    result = run(
+        "repair", published, "--week", "2020-W07", "--now", "2020-02-12T07:00", "--db", store_url
+    )
+    assert result.exit_code == 1
+    assert "测试社区 2020-W07 has no published version in" in result.output
+    assert "solve it and `roster publish` it first" in result.output
+
+
+def test_repair_refuses_a_moment_outside_the_period_and_an_unknown_person(
+    published: Path, store_url: str
+) -> None:
+    outside = run(
+        "repair", published, "--week", "2020-W06", "--now", "2020-02-11T07:00", "--db", store_url
+    )
+    assert outside.exit_code == 1
+    assert "--now 2020-02-11 07:00 is outside the period 2020-02-03 – 2020-02-09" in outside.output
+    nobody = run(
+        "repair", published, "--week", "2020-W06", "--now", NOW, "--leave", "p99:2020-02-06:病假",
+        "--db", store_url,
+    )  # fmt: skip
+    assert nobody.exit_code == 1
+    assert "--leave p99:2020-02-06:病假: unknown person 'p99'" in nobody.output
+
+
+def test_cover_lists_candidates_and_who_is_ruled_out(published: Path, store_url: str) -> None:
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    slot = next(s for s in v1.schedule.slots if s.id == "gate-temp/2020-02-06T12:00")
+    ill = slot.assigned[0]
+    with (published / "roster.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"leave: [{{person: {ill}, from: 2020-02-06, to: 2020-02-06, reason: 发热}}]\n"
+        )
+    result = run(
+        "cover", published, "gate-temp/2020-02-06T12:00", "--now", NOW, "--db", store_url,
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["version"] == 1 and data["dropped"] == [ill] and len(data["on_slot"]) == 1
+    assert data["candidates"], "13 people: someone is free"
+    changes = [(len(c["knock_on"]), c["penalty_change"]) for c in data["candidates"]]
+    assert changes == sorted(changes)
+    ruled = {r["person"]: r["rule"] for r in data["ruled_out"]}
+    assert ruled["p02"] == "skill" and ruled[ill] == "unavailable"
+    text = run("cover", published, "gate-temp/2020-02-06T12:00", "--now", NOW, "--db", store_url)
+    assert text.exit_code == 0
+    assert text.output.startswith("gate-temp/2020-02-06T12:00（第1版）在岗：")
+    assert "不能顶班：" in text.output
+
+
+def test_a_refused_swap_names_the_rule_and_records_nothing(published: Path, store_url: str) -> None:
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    gate = next(s for s in v1.schedule.slots if s.post == "gate-temp" and s.start.day == 7)
+    result = run(
+        "swap", published, gate.assigned[0], "p02", gate.id, "--now", NOW, "--db", store_url
+    )
+    assert result.exit_code == 1
+    assert "换班不可行，第1版未改动：skill: " in result.output
+    with open_store(store_url) as store:
+        assert len(store.versions("测试社区")) == 1
