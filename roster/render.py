@@ -8,6 +8,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from wcwidth import wcswidth
@@ -71,6 +72,11 @@ _CSV_HEADINGS = [
 
 def labels(language: str) -> dict[str, str]:
     """The words of tables and summaries in ``language`` (English when it is not Chinese)."""
+    return dict(_labels(language))
+
+
+@cache
+def _labels(language: str) -> dict[str, str]:
     out = {}
     for key, msg in _LABELS.items():
         if isinstance(msg, tuple):

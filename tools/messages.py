@@ -144,18 +144,18 @@ def fields(text: str) -> set[str]:
         return set()
 
 
-def problems() -> list[str]:
-    """What is wrong with the catalogues: a stale .pot, a message missing from a .po or
-    untranslated in zh_CN, a translation with a {field} its msgid does not have."""
+def problems(locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """What is wrong with the catalogues under ``locale_dir``: a stale .pot, a message missing
+    from a .po or untranslated in zh_CN, a translation with a {field} its msgid does not have."""
     out = []
     code = keys(extract())
-    template = keys(read(TEMPLATE))
+    template = keys(read(locale_dir / TEMPLATE.name))
     for context, msgid in sorted(code - template, key=str):
         out.append(f"{TEMPLATE.name}: missing {msgid!r} (context {context}); run make messages")
     for context, msgid in sorted(template - code, key=str):
         out.append(f"{TEMPLATE.name}: {msgid!r} (context {context}) is no longer in the code")
     for locale, complete in LOCALES.items():
-        catalog = read(po_path(locale), locale)
+        catalog = read(locale_dir / po_path(locale).relative_to(LOCALE_DIR), locale)
         present = {(m.context, str(m.id)): m for m in catalog if m.id}
         for key in sorted(template - set(present), key=str):
             out.append(f"{locale}: missing {key[1]!r} (context {key[0]}); run make messages")
