@@ -262,3 +262,20 @@ def test_the_compiled_catalogue_matches_its_po(locale: str) -> None:
         else:
             got = compiled.gettext(str(message.id))
         assert got == message.string, "run `make` to compile the catalogues again"
+
+
+def test_feed_commands_speak_chinese(tmp_path: Path) -> None:
+    from tests.test_calendars_cli import setup
+
+    folder, schedule = setup(tmp_path)
+    unknown = run("rotate-token", folder, "p99")
+    assert unknown.output == f"错误：{folder}：没有编号为 'p99' 的人员\n"
+    bad_url = run("feeds", folder, schedule, "--base-url", "ftp://example.org")
+    assert bad_url.output == (
+        "错误：--base-url 'ftp://example.org' 不是文件夹的网址；"
+        "请写成 https://example.org/feeds 这样\n"
+    )
+    written = run("feeds", folder, schedule, "--out", tmp_path / "feeds")
+    assert written.exit_code == 0, written.output
+    assert written.output.startswith("已写入")
+    assert f"订阅链接：{tmp_path / 'feeds' / 'index.html'}（请勿公开" in written.output
