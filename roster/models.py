@@ -468,7 +468,11 @@ class RosterConfig(Strict):
 
     name: str = Field(description="Name of the community, e.g. 兴旺社区.")
     timezone: str = Field("Asia/Shanghai", description="IANA time zone of the community.")
-    language: str = Field("zh", description="Language of the texts for people (zh or en).")
+    language: str = Field(
+        "zh",
+        description="Language of the texts for people (zh or en), and of messages unless "
+        "--lang or ROSTER_LANG chooses another.",
+    )
     coordinator: Contact | None = Field(None, description="Who workers call about the roster.")
     share_phones: bool = Field(False, description="Show everyone's phone to their co-workers.")
     people_file: str | None = Field(
