@@ -111,7 +111,7 @@ def static_warnings(roster: Roster) -> list[DemandWarning]:
     for post in roster.config.posts:
         able = [p for p in roster.people if may_take_post(p, post)]
         heads = _post_heads(post)
-        most_min = max(lo for lo, _ in heads)
+        most_min = max(lo for lo, _hi in heads)
         if not able and most_min > 0:
             with_skills = [p for p in roster.people if all(s in p.skills for s in post.skills)]
             if post.skills and not with_skills:
@@ -133,7 +133,7 @@ def static_warnings(roster: Roster) -> list[DemandWarning]:
                 "{post}: {least} people needed on a shift, but only {able} may take it"
             ).format(post=words.post(post), least=most_min, able=len(able))
             out.append(DemandWarning("headcount_over_people", text))
-        least_max = min(hi for _, hi in heads)
+        least_max = min(hi for _lo, hi in heads)
         for quota in post.quotas:
             label = words.tags([quota.tag])
             if quota.min > least_max:
