@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench docs clean
+# The compiled message catalogues (not in git): rebuilt when their .po changes.
+MO := roster/locale/zh_CN/LC_MESSAGES/dutyroster.mo roster/locale/en/LC_MESSAGES/dutyroster.mo
+
+.PHONY: demo test lint typecheck bench docs messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -12,7 +15,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+roster/locale/%/LC_MESSAGES/dutyroster.mo: roster/locale/%/LC_MESSAGES/dutyroster.po $(STAMP)
+	$(BIN)/python tools/messages.py compile
+
+# After changing a message marked for translation: the .pot and both .po files (then translate
+# the new entries of zh_CN's .po).
+messages: $(STAMP)
+	$(BIN)/python tools/messages.py extract
+	$(BIN)/python tools/messages.py check
+
+demo: $(STAMP) $(MO)
 	$(BIN)/roster solve examples/xingwang --week 2020-W06 --out out/xingwang
 	$(BIN)/roster show out/xingwang/schedule.json --day 2020-02-03
 	$(BIN)/roster feeds examples/xingwang out/xingwang/schedule.json --out out/xingwang/feeds --base-url https://example.org/xingwang/feeds
@@ -27,10 +39,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck $(MO)
 	$(BIN)/python -m pytest
 
-docs: $(STAMP)
+docs: $(STAMP) $(MO)
 	$(BIN)/python tools/clidoc.py
 	$(BIN)/python tools/ruledoc.py
 	$(BIN)/python tools/formatdoc.py
@@ -39,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.curtois --all --time-limit 60 --results benchmarks/results.md
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache $(MO)

@@ -27,8 +27,9 @@ from roster.demand import demand_report
 from roster.diff import ScheduleDiff, diff_schedules, shift_names
 from roster.errors import InfeasibleError, PrintError, RosterError
 from roster.folder_edit import add_leave, parse_leave_spec
+from roster.i18n import LOCALES, _, choosing, current, speaking_for
 from roster.inputs import inputs_digest
-from roster.load import Roster, load_roster
+from roster.load import Roster, load_roster, peek_language
 from roster.models import Leave, parse_moment
 from roster.notify import notices
 from roster.printing import FORMATS, check_day, contacts_of, default_name, format_of, render
@@ -59,22 +60,48 @@ def _state(ctx: click.Context) -> dict[str, Any]:
     return ctx.ensure_object(dict)
 
 
+class UserError(click.ClickException):
+    """A ClickException whose "Error:" is in the message language of the command that raised it
+    (Click prints it after the command's language has been let go, so the word is kept here)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.heading = _("Error: {message}")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.heading.format(message=self.format_message()), err=True, file=file)
+
+
+def speak(roster_language: str | None) -> None:
+    """Messages of the rest of this command in the message language of a roster (or of a
+    schedule) whose ``language`` is ``roster_language``; None when there is neither."""
+    click.get_current_context().with_resource(speaking_for(roster_language))
+
+
 def friendly(command: F) -> F:
-    """Turn the library's typed errors into one-line messages (a traceback only with --debug)."""
+    """Turn the library's typed errors into one-line messages (a traceback only with --debug),
+    in the message language of the roster folder the command is given (``speak``).
+
+    Every command takes it, after its options: new commands too, so their messages follow
+    ``--lang`` and the roster (docs/i18n.md)."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # A command on a roster folder speaks the roster's language from the start, so that
+        # errors in reading it already do (roster.i18n.message_language has the order).
+        folder = kwargs.get("folder")
+        speak(peek_language(folder) if isinstance(folder, Path) else None)
         try:
             return command(*args, **kwargs)
         except InfeasibleError as exc:
             if _state(click.get_current_context()).get("debug"):
                 raise
             lines = [str(exc)] + [f"  - {c}" for c in exc.conflicts]
-            raise click.ClickException("\n".join(lines)) from None
+            raise UserError("\n".join(lines)) from None
         except RosterError as exc:
             if _state(click.get_current_context()).get("debug"):
                 raise
-            raise click.ClickException(str(exc)) from None
+            raise UserError(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -125,8 +152,13 @@ schedule_file = click.argument(
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="dutyroster", prog_name="roster")
 @click.option("--debug", is_flag=True, help="Show a traceback on errors (for bug reports).")
+@click.option(
+    "--lang",
+    type=click.Choice(sorted(LOCALES)),
+    help="Language of messages: zh or en [default: $ROSTER_LANG, else the roster's language].",
+)
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Duty rosters for a community under emergency.
 
     Describe people, posts and rules in a roster folder (roster.yaml plus people.csv or
@@ -139,6 +171,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       roster show out/mycommunity/schedule.json --day 2020-02-03
     """
     _state(ctx)["debug"] = debug
+    ctx.with_resource(choosing(lang))
 
 
 @main.command()
@@ -160,16 +193,24 @@ def init(folder: Path, example: str) -> None:
     """
     source = EXAMPLES / example
     if not source.is_dir():
-        raise RosterError(f"the bundled example {example!r} is missing from {EXAMPLES}")
+        raise RosterError(
+            _("the bundled example {name!r} is missing from {folder}").format(
+                name=example, folder=EXAMPLES
+            )
+        )
     if folder.exists() and any(folder.iterdir()):
-        raise RosterError(f"{folder}: the folder is not empty; choose a new folder")
+        raise RosterError(
+            _("{folder}: the folder is not empty; choose a new folder").format(folder=folder)
+        )
     folder.mkdir(parents=True, exist_ok=True)
     for item in sorted(source.iterdir()):
         if item.is_file() and not item.name.startswith("."):
             shutil.copyfile(item, folder / item.name)
     click.echo(
-        f"Wrote {folder}/: edit roster.yaml and the people file, then run "
-        f"`roster validate {folder}`."
+        _(
+            "Wrote {folder}/: edit roster.yaml and the people file, then run "
+            "`roster validate {folder}`."
+        ).format(folder=folder)
     )
 
 
@@ -211,21 +252,33 @@ def validate(
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{folder}: OK — {roster.name}: {summary['people']} people, {summary['posts']} posts"
+        _("{folder}: OK — {roster}: {people} people, {posts} posts").format(
+            folder=folder, roster=roster.name, people=summary["people"], posts=summary["posts"]
+        )
     )
     if "slots" in summary:
         click.echo(
-            f"{summary['slots']} slots, {summary['demand_hours']:g} person-hours at "
-            "the minimum headcount"
+            _("{slots} slots, {hours} person-hours at the minimum headcount").format(
+                slots=summary["slots"], hours=f"{summary['demand_hours']:g}"
+            )
         )
     for need in demand.needs:
-        who = "everyone" if need.kind == "all" else f"{need.kind} {need.label}"
+        if need.kind == "all":
+            who = need.label
+        elif need.kind == "skill":
+            who = _("skill {label}").format(label=need.label)
+        else:
+            who = _("tag {label}").format(label=need.label)
         click.echo(
-            f"  {who}: {need.demand_hours:g} h needed, {need.holders} people can give at most "
-            f"{need.supply_hours:g} h"
+            _("  {who}: {needed} h needed, {holders} people can give at most {supply} h").format(
+                who=who,
+                needed=f"{need.demand_hours:g}",
+                holders=need.holders,
+                supply=f"{need.supply_hours:g}",
+            )
         )
     for warning in demand.warnings:
-        click.echo(f"warning: {warning.text}")
+        click.echo(_("warning: {text}").format(text=warning.text))
 
 
 def _progress_printer() -> Callable[[Progress], None]:
@@ -318,7 +371,7 @@ def solve_command(
     if fmt == "json":
         click.echo(schedule.to_json(), nl=False)
         return
-    click.echo(render_summary(schedule), nl=False)
+    click.echo(render_summary(schedule, current()), nl=False)
     click.echo(f"→ {target / 'schedule.json'}, {target / 'roster.csv'}, {target / 'roster.md'}")
 
 
@@ -354,10 +407,13 @@ def show(
       roster show out/xingwang/schedule.json --person p07 --format csv
     """
     schedule = read_schedule(schedule_path)
+    speak(schedule.language)
     if person is not None and person not in {p.id for p in schedule.people}:
-        raise RosterError(f"{schedule_path}: no person with id {person!r}")
+        raise RosterError(
+            _("{file}: no person with id {id!r}").format(file=schedule_path, id=person)
+        )
     if post is not None and post not in {s.post for s in schedule.slots}:
-        raise RosterError(f"{schedule_path}: no post with id {post!r}")
+        raise RosterError(_("{file}: no post with id {id!r}").format(file=schedule_path, id=post))
     keep = Filter(person=person, post=post, day=day.date() if day else None)
     if fmt == "json":
         data = schedule.model_dump(mode="json")
@@ -370,9 +426,9 @@ def show(
     elif fmt == "md":
         click.echo(render_markdown(schedule, keep), nl=False)
     elif fmt == "people":
-        click.echo(render_people(schedule), nl=False)
+        click.echo(render_people(schedule, current()), nl=False)
     else:
-        click.echo(render_table(schedule, keep), nl=False)
+        click.echo(render_table(schedule, keep, current()), nl=False)
 
 
 @main.command(name="check")
@@ -404,7 +460,7 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
     expected = {s.id for s in slots}
     listed = {s.id for s in schedule.slots}
     for sid in sorted(expected - listed):
-        violations.append(("slots", f"{sid} is missing from the schedule"))
+        violations.append(("slots", _("{slot} is missing from the schedule").format(slot=sid)))
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -420,10 +476,18 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
     else:
         for rule, text in violations:
             click.echo(f"{rule}: {text}")
-        state = f"{len(violations)} violation(s)" if violations else "no violations"
+        state = (
+            _("{count} violation(s)").format(count=len(violations))
+            if violations
+            else _("no violations")
+        )
         click.echo(
-            f"{schedule_path}: {state}; penalty {report.penalty} "
-            f"(schedule says {schedule.solver.objective})"
+            _("{file}: {state}; penalty {penalty} (schedule says {objective})").format(
+                file=schedule_path,
+                state=state,
+                penalty=report.penalty,
+                objective=schedule.solver.objective,
+            )
         )
     if violations:
         sys.exit(1)
@@ -560,10 +624,16 @@ def feeds(
     )
     duties = sum(index.events[path] for path in index.people.values())
     click.echo(
-        f"Wrote {len(index.people)} person feeds ({duties} duties), {len(index.posts)} post "
-        f"feeds and the whole roster to {target}/"
+        _(
+            "Wrote {people} person feeds ({duties} duties), {posts} post feeds and the whole "
+            "roster to {folder}/"
+        ).format(people=len(index.people), duties=duties, posts=len(index.posts), folder=target)
     )
-    click.echo(f"Subscribe links: {target / 'index.html'} (keep it private: it lists every link)")
+    click.echo(
+        _("Subscribe links: {page} (keep it private: it lists every link)").format(
+            page=target / "index.html"
+        )
+    )
 
 
 @main.command(name="rotate-token")
@@ -582,11 +652,13 @@ def rotate_token(folder: Path, person_id: str) -> None:
     """
     roster = load_roster(folder)
     if person_id not in {p.id for p in roster.people}:
-        raise RosterError(f"{folder}: no person with id {person_id!r}")
+        raise RosterError(_("{file}: no person with id {id!r}").format(file=folder, id=person_id))
     rotate(roster.folder, FeedKey("person", person_id))
     click.echo(
-        f"New feed link for {roster.person(person_id).name} ({person_id}); "
-        "run `roster feeds` to publish it and retire the old one."
+        _(
+            "New feed link for {name} ({id}); "
+            "run `roster feeds` to publish it and retire the old one."
+        ).format(name=roster.person(person_id).name, id=person_id)
     )
 
 

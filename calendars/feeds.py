@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDDDTypes, vDuration
 
+from roster.i18n import _
 from roster.load import Roster
 from roster.models import Post
 from roster.schedule import Schedule, SlotOut
@@ -115,8 +116,10 @@ def check_base_url(base_url: str | None) -> str | None:
     parts = urlsplit(base_url)
     if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
         raise FeedError(
-            f"--base-url {base_url!r} is not a web address of a folder; "
-            "write it like https://example.org/feeds"
+            _(
+                "--base-url {url!r} is not a web address of a folder; "
+                "write it like https://example.org/feeds"
+            ).format(url=base_url)
         )
     return base_url.rstrip("/")
 
@@ -178,7 +181,11 @@ def write_feeds(
     """
     options = FeedOptions(check_base_url(base_url), alarm_minutes, refresh)
     if alarm_minutes is not None and alarm_minutes < 0:
-        raise FeedError(f"alarm of {alarm_minutes} minutes: give 0 or more minutes before a shift")
+        raise FeedError(
+            _("alarm of {minutes} minutes: give 0 or more minutes before a shift").format(
+                minutes=alarm_minutes
+            )
+        )
     if isinstance(source, Schedule):
         _check_matches(roster, source, schedule_file)
     out = Path(out_dir)
@@ -188,8 +195,10 @@ def write_feeds(
         _publish(out.resolve(), files)
     except OSError as exc:
         raise FeedError(
-            f"{out}: cannot write the feeds ({exc.strerror or exc}); "
-            "the previous feeds, if any, are left as they were"
+            _(
+                "{folder}: cannot write the feeds ({reason}); "
+                "the previous feeds, if any, are left as they were"
+            ).format(folder=out, reason=exc.strerror or exc)
         ) from None
     return index
 
@@ -278,9 +287,17 @@ def _check_versions(roster: Roster, shown: Published) -> None:
         for version in period.versions:
             if version.schedule.timezone != roster.config.timezone:
                 raise FeedError(
-                    f"version {version.number} of {period_label(version, roster.zone)}: time zone "
-                    f"{version.schedule.timezone} is not the roster's {roster.config.timezone} "
-                    f"({roster.folder}); publish a roster solved in the roster's time zone"
+                    _(
+                        "version {number} of {period}: time zone {zone} is not the roster's "
+                        "{roster_zone} ({folder}); publish a roster solved in the roster's "
+                        "time zone"
+                    ).format(
+                        number=version.number,
+                        period=period_label(version, roster.zone),
+                        zone=version.schedule.timezone,
+                        roster_zone=roster.config.timezone,
+                        folder=roster.folder,
+                    )
                 )
 
 
@@ -288,22 +305,34 @@ def _check_matches(roster: Roster, schedule: Schedule, where: str) -> None:
     """The schedule must have been solved for this roster: same zone, known posts and people."""
     if schedule.timezone != roster.config.timezone:
         raise FeedError(
-            f"{where}: time zone {schedule.timezone} is not the roster's "
-            f"{roster.config.timezone} ({roster.folder}); solve the roster again"
+            _(
+                "{file}: time zone {zone} is not the roster's {roster_zone} ({folder}); "
+                "solve the roster again"
+            ).format(
+                file=where,
+                zone=schedule.timezone,
+                roster_zone=roster.config.timezone,
+                folder=roster.folder,
+            )
         )
     people = {p.id for p in roster.people}
     posts = {p.id for p in roster.config.posts}
     for i, slot in enumerate(schedule.slots):
         if slot.post not in posts:
             raise FeedError(
-                f"{where}: slots[{i}].post: {slot.post!r} is not a post of {roster.folder}; "
-                "solve the roster again"
+                _(
+                    "{file}: {place}: {id!r} is not a post of {folder}; solve the roster again"
+                ).format(file=where, place=f"slots[{i}].post", id=slot.post, folder=roster.folder)
             )
         for j, pid in enumerate(slot.assigned):
             if pid not in people:
                 raise FeedError(
-                    f"{where}: slots[{i}].assigned[{j}]: {pid!r} is not a person of "
-                    f"{roster.folder}; solve the roster again"
+                    _(
+                        "{file}: {place}: {id!r} is not a person of {folder}; "
+                        "solve the roster again"
+                    ).format(
+                        file=where, place=f"slots[{i}].assigned[{j}]", id=pid, folder=roster.folder
+                    )
                 )
 
 
@@ -321,11 +350,15 @@ def _check_target(out: Path) -> None:
     if not out.exists():
         return
     if not out.is_dir():
-        raise FeedError(f"{out}: is a file, not a folder; give --out a folder for the feeds")
+        raise FeedError(
+            _("{path}: is a file, not a folder; give --out a folder for the feeds").format(path=out)
+        )
     if any(out.iterdir()) and not _is_feeds_folder(out):
         raise FeedError(
-            f"{out}: holds files not written by `roster feeds` (no {INDEX_JSON} of "
-            f"{INDEX_FORMAT}); give --out an empty or new folder"
+            _(
+                "{folder}: holds files not written by `roster feeds` (no {index} of {format}); "
+                "give --out an empty or new folder"
+            ).format(folder=out, index=INDEX_JSON, format=INDEX_FORMAT)
         )
 
 

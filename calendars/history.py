@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from roster.i18n import _
 from roster.schedule import SlotOut
 from roster.versions import Version
 
@@ -144,8 +145,10 @@ def _periods(versions: Sequence[Version]) -> list[Period]:
     for version in versions:
         if version.published_at.tzinfo is None:
             raise FeedError(
-                f"version {version.number} of {period_label(version)}: its publishing time has "
-                "no time zone; the store must keep aware UTC times"
+                _(
+                    "version {number} of {period}: its publishing time has no time zone; "
+                    "the store must keep aware UTC times"
+                ).format(number=version.number, period=period_label(version))
             )
         grouped.setdefault((version.period_start, version.period_end), []).append(version)
     periods = []
@@ -155,8 +158,9 @@ def _periods(versions: Sequence[Version]) -> list[Period]:
         if len(set(numbers)) != len(numbers):
             twice = sorted({n for n in numbers if numbers.count(n) > 1})
             raise FeedError(
-                f"{period_label(members[0])} has version {twice[0]} twice; "
-                "give each published version once"
+                _("{period} has version {number} twice; give each published version once").format(
+                    period=period_label(members[0]), number=twice[0]
+                )
             )
         periods.append(Period(start, end, tuple(members)))
     periods.sort(key=lambda p: (p.start, p.end))
@@ -192,9 +196,15 @@ def published(
     one published last shows the slots they share.
     """
     if window < 1:
-        raise FeedError(f"a window of {window} periods shows nothing; give 1 or more")
+        raise FeedError(
+            _("a window of {window} periods shows nothing; give 1 or more").format(window=window)
+        )
     if now is not None and now.tzinfo is None:
-        raise FeedError(f"the reference time {now:%Y-%m-%d %H:%M} has no time zone; give UTC")
+        raise FeedError(
+            _("the reference time {time} has no time zone; give UTC").format(
+                time=f"{now:%Y-%m-%d %H:%M}"
+            )
+        )
     if now is None and versions:
         now = max(v.published_at for v in versions)
     every = _periods(versions)

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from roster.i18n import _
 from roster.schedule import atomic_write
 
 from .errors import FeedError
@@ -51,7 +52,11 @@ def load_secret(folder: Path) -> bytes:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise FeedError(f"{path}: cannot create the feeds secret ({exc.strerror})") from None
+        raise FeedError(
+            _("{path}: cannot create the feeds secret ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
     else:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(secrets.token_hex(32) + "\n")
@@ -60,7 +65,11 @@ def load_secret(folder: Path) -> bytes:
     try:
         text = path.read_text(encoding="ascii").strip()
     except OSError as exc:
-        raise FeedError(f"{path}: cannot read the feeds secret ({exc.strerror})") from None
+        raise FeedError(
+            _("{path}: cannot read the feeds secret ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
     except UnicodeDecodeError:
         text = ""
     try:
@@ -69,8 +78,10 @@ def load_secret(folder: Path) -> bytes:
         secret = b""
     if len(secret) < 16:
         raise FeedError(
-            f"{path}: not a feeds secret; delete the file to make a new one "
-            "(every feed link then changes)"
+            _(
+                "{path}: not a feeds secret; delete the file to make a new one "
+                "(every feed link then changes)"
+            ).format(path=path)
         )
     return secret
 
@@ -83,7 +94,11 @@ def load_rotations(folder: Path) -> dict[str, dict[str, int]]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FeedError(f"{path}: not a rotations file ({exc}); fix or delete it") from None
+        raise FeedError(
+            _("{path}: not a rotations file ({reason}); fix or delete it").format(
+                path=path, reason=exc
+            )
+        ) from None
     valid = isinstance(data, dict) and all(
         kind in KINDS
         and isinstance(counts, dict)
@@ -92,8 +107,9 @@ def load_rotations(folder: Path) -> dict[str, dict[str, int]]:
     )
     if not valid:
         raise FeedError(
-            f"{path}: expected {{kind: {{id: count}}}} with kinds {', '.join(KINDS)}; "
-            "fix or delete it"
+            _(
+                "{path}: expected {{kind: {{id: count}}}} with kinds {kinds}; fix or delete it"
+            ).format(path=path, kinds=", ".join(KINDS))
         )
     return {kind: dict(counts) for kind, counts in data.items()}
 
@@ -104,7 +120,11 @@ def rotate(folder: Path, key: FeedKey) -> int:
     Returns how many times that feed has now been rotated.
     """
     if key.kind not in KINDS:
-        raise FeedError(f"unknown kind of feed {key.kind!r}; use one of {', '.join(KINDS)}")
+        raise FeedError(
+            _("unknown kind of feed {kind!r}; use one of {kinds}").format(
+                kind=key.kind, kinds=", ".join(KINDS)
+            )
+        )
     load_secret(folder)  # rotating before any feed exists still leaves a usable folder
     rotations = load_rotations(folder)
     counts = rotations.setdefault(key.kind, {})

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from roster.render import labels
-
-# Phrases every face of the roster shares (tables, prints, feeds) live in roster/render.py.
-_ZH = labels("zh")
-_EN = labels("en")
+from roster.i18n import NP_, pgettext_in
 
 
 @dataclass(frozen=True)
@@ -52,97 +49,64 @@ class Words:
     version_line: str
 
 
-ZH = Words(
-    lang="zh",
-    list_sep=_ZH["list_sep"],
-    with_phone=_ZH["with_phone"],
-    person_calendar="{roster} · {name}的值班",
-    post_calendar="{roster} · {post}",
-    all_calendar=_ZH["roster_title"],
-    coworkers="同班：{names}",
-    alone="同班：无（本班由你一人值守）",
-    on_duty="在岗：{names}",
-    nobody="在岗：暂无人员",
-    short=_ZH["short_n"],
-    coordinator=_ZH["coordinator"],
-    coordinator_phone=_ZH["coordinator_phone"],
-    reminder="值班提醒：{post}",
-    cancelled="已取消：{post}",
-    cancelled_duty="此班已取消，不用到岗。",
-    cancelled_shift="此班次已取消。",
-    page_title="{roster} · 值班日历订阅",
-    page_intro=(
-        "把每人的订阅链接发给本人：在手机上点“订阅”，或把网址加到日历应用里，"
-        "排班更新后日历会自动同步。"
+#: Every phrase by field: its English text, the catalogue's msgid in the context "feeds" (the
+#: words people on duty read; a few read differently from the same English word elsewhere).
+_MSGIDS: dict[str, tuple[str, str]] = {
+    "list_sep": NP_("feeds", ", "),
+    "with_phone": NP_("feeds", "{name} (phone {phone})"),
+    "person_calendar": NP_("feeds", "{roster} · duties of {name}"),
+    "post_calendar": NP_("feeds", "{roster} · {post}"),
+    "all_calendar": NP_("feeds", "{roster} · roster"),
+    "coworkers": NP_("feeds", "On shift with: {names}"),
+    "alone": NP_("feeds", "On shift with: nobody else"),
+    "on_duty": NP_("feeds", "On duty: {names}"),
+    "nobody": NP_("feeds", "On duty: nobody yet"),
+    "short": NP_("feeds", "Short of {n}"),
+    "coordinator": NP_("feeds", "Coordinator: {name}"),
+    "coordinator_phone": NP_("feeds", "Coordinator: {name}, phone {phone}"),
+    "reminder": NP_("feeds", "Duty reminder: {post}"),
+    "cancelled": NP_("feeds", "Cancelled: {post}"),
+    "cancelled_duty": NP_("feeds", "This duty is cancelled: you are not needed."),
+    "cancelled_shift": NP_("feeds", "This shift is cancelled."),
+    "page_title": NP_("feeds", "{roster} · calendar feeds"),
+    "page_intro": NP_(
+        "feeds",
+        "Send each person their own link: tapping Subscribe on a phone, or "
+        "adding the URL to a calendar app, keeps their calendar in step with "
+        "the roster.",
     ),
-    page_private=(
-        "本页列出每个人的私人链接，请勿公开。"
-        "发布时只上传 .ics 文件，不要上传 index.html 和 index.json。"
+    "page_private": NP_(
+        "feeds",
+        "This page lists everyone's private links: keep it private. When "
+        "publishing, upload the .ics files only, not index.html or index.json.",
     ),
-    page_no_base_url="生成时没有给出 --base-url，下面只列出文件路径；给出网址后会列出订阅链接。",
-    page_people="个人日历",
-    page_posts="岗位日历",
-    page_all="全部值班",
-    col_name="姓名",
-    col_post="岗位",
-    col_feed="日历",
-    col_subscribe="订阅",
-    col_url="网址",
-    col_google="Google 日历",
-    link_subscribe="订阅",
-    link_google="添加到 Google 日历",
-    generated=_ZH["generated"],
-    page_versions="日历中的排班：",
-    version_line="{first} 至 {last}：第 {number} 版，{when} 发布",
-)
-
-EN = Words(
-    lang="en",
-    list_sep=_EN["list_sep"],
-    with_phone=_EN["with_phone"],
-    person_calendar="{roster} · duties of {name}",
-    post_calendar="{roster} · {post}",
-    all_calendar=_EN["roster_title"],
-    coworkers="On shift with: {names}",
-    alone="On shift with: nobody else",
-    on_duty="On duty: {names}",
-    nobody="On duty: nobody yet",
-    short=_EN["short_n"],
-    coordinator=_EN["coordinator"],
-    coordinator_phone=_EN["coordinator_phone"],
-    reminder="Duty reminder: {post}",
-    cancelled="Cancelled: {post}",
-    cancelled_duty="This duty is cancelled: you are not needed.",
-    cancelled_shift="This shift is cancelled.",
-    page_title="{roster} · calendar feeds",
-    page_intro=(
-        "Send each person their own link: tapping Subscribe on a phone, or adding the URL to a "
-        "calendar app, keeps their calendar in step with the roster."
+    "page_no_base_url": NP_(
+        "feeds",
+        "No --base-url was given, so only file paths are listed; give one to get subscribe links.",
     ),
-    page_private=(
-        "This page lists everyone's private links: keep it private. When publishing, upload the "
-        ".ics files only, not index.html or index.json."
-    ),
-    page_no_base_url=(
-        "No --base-url was given, so only file paths are listed; give one to get subscribe links."
-    ),
-    page_people="People",
-    page_posts="Posts",
-    page_all="Whole roster",
-    col_name="Name",
-    col_post="Post",
-    col_feed="Calendar",
-    col_subscribe="Subscribe",
-    col_url="URL",
-    col_google="Google Calendar",
-    link_subscribe="Subscribe",
-    link_google="Add to Google Calendar",
-    generated=_EN["generated"],
-    page_versions="Rosters in the calendars:",
-    version_line="{first} to {last}: version {number}, published {when}",
-)
+    "page_people": NP_("feeds", "People"),
+    "page_posts": NP_("feeds", "Posts"),
+    "page_all": NP_("feeds", "Whole roster"),
+    "col_name": NP_("feeds", "Name"),
+    "col_post": NP_("feeds", "Post"),
+    "col_feed": NP_("feeds", "Calendar"),
+    "col_subscribe": NP_("feeds", "Subscribe"),
+    "col_url": NP_("feeds", "URL"),
+    "col_google": NP_("feeds", "Google Calendar"),
+    "link_subscribe": NP_("feeds", "Subscribe"),
+    "link_google": NP_("feeds", "Add to Google Calendar"),
+    "generated": NP_("feeds", "Roster last changed {when}"),
+    "page_versions": NP_("feeds", "Rosters in the calendars:"),
+    "version_line": NP_("feeds", "{first} to {last}: version {number}, published {when}"),
+}
 
 
 def words_for(language: str) -> Words:
     """The phrases for a roster's ``language``: Chinese for zh (zh-CN, zh-Hans…), else English."""
-    return ZH if language.lower().startswith("zh") else EN
+    lang = "zh" if language.lower().startswith("zh") else "en"
+    return _words(lang)
+
+
+@cache
+def _words(lang: str) -> Words:
+    return Words(lang=lang, **{key: pgettext_in(lang, *msg) for key, msg in _MSGIDS.items()})

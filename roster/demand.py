@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Literal
 
 from .eligibility import ineligibility, may_take_post
+from .i18n import _, current, pgettext, speaking_for
 from .load import Roster
 from .models import Person, Post
 from .slots import Period, Slot
@@ -72,26 +73,25 @@ class DemandReport:
 
 
 class _Words:
-    """The sentences of this module in the roster's language (zh or en)."""
+    """Names of posts, skills and tags in the message language: in Chinese the labels of
+    roster.yaml, in English the ids (the labels are written in the roster's own language)."""
 
     def __init__(self, roster: Roster) -> None:
-        self.zh = roster.config.language.lower().startswith("zh")
+        self.zh = current() == "zh"
         self.config = roster.config
 
     def post(self, post: Post) -> str:
-        return f"{post.name}（{post.id}）" if self.zh else f"post {post.id} ({post.name})"
+        return _("post {id} ({name})").format(id=post.id, name=post.name)
 
     def skills(self, ids: Iterable[str]) -> str:
         ids = list(ids)
-        if self.zh:
-            return "、".join(self.config.skills.get(s, s) for s in ids)
-        return " and ".join(ids)
+        names = [self.config.skills.get(s, s) for s in ids] if self.zh else ids
+        return pgettext("skills", " and ").join(names)
 
     def tags(self, ids: Iterable[str]) -> str:
         ids = list(ids)
-        if self.zh:
-            return "或".join(self.config.tags.get(t, t) for t in ids)
-        return " or ".join(ids)
+        names = [self.config.tags.get(t, t) for t in ids] if self.zh else ids
+        return pgettext("tags", " or ").join(names)
 
 
 def _post_heads(post: Post) -> list[tuple[int, int]]:
@@ -111,66 +111,44 @@ def static_warnings(roster: Roster) -> list[DemandWarning]:
     for post in roster.config.posts:
         able = [p for p in roster.people if may_take_post(p, post)]
         heads = _post_heads(post)
-        most_min = max(lo for lo, _ in heads)
+        most_min = max(lo for lo, _hi in heads)
         if not able and most_min > 0:
             with_skills = [p for p in roster.people if all(s in p.skills for s in post.skills)]
             if post.skills and not with_skills:
-                why = (
-                    f"没有人有{words.skills(post.skills)}技能"
-                    if words.zh
-                    else f"no one has skill {words.skills(post.skills)}"
-                )
+                why = _("no one has skill {skills}").format(skills=words.skills(post.skills))
             elif post.skills:
-                why = (
-                    f"有{words.skills(post.skills)}技能的人都不是{words.tags(post.tags)}"
-                    if words.zh
-                    else f"no one with skill {words.skills(post.skills)} is {words.tags(post.tags)}"
+                why = _("no one with skill {skills} is {tags}").format(
+                    skills=words.skills(post.skills), tags=words.tags(post.tags)
                 )
             elif post.tags:
-                why = (
-                    f"没有人是{words.tags(post.tags)}"
-                    if words.zh
-                    else f"no one is {words.tags(post.tags)}"
-                )
+                why = _("no one is {tags}").format(tags=words.tags(post.tags))
             else:
                 # Open to everyone and still nobody: the list of people is empty.
-                why = "名单上没有人" if words.zh else "the list of people is empty"
-            text = (
-                f"{words.post(post)}无人可排：{why}"
-                if words.zh
-                else f"{words.post(post)}: nobody may take it: {why}"
-            )
+                why = _("the list of people is empty")
+            text = _("{post}: nobody may take it: {why}").format(post=words.post(post), why=why)
             out.append(DemandWarning("post_nobody", text))
             continue
         if able and len(able) < most_min:
-            text = (
-                f"{words.post(post)}每班至少{most_min}人，但只有{len(able)}人可排"
-                if words.zh
-                else f"{words.post(post)}: {most_min} people needed on a shift, but only "
-                f"{len(able)} may take it"
-            )
+            text = _(
+                "{post}: {least} people needed on a shift, but only {able} may take it"
+            ).format(post=words.post(post), least=most_min, able=len(able))
             out.append(DemandWarning("headcount_over_people", text))
-        least_max = min(hi for _, hi in heads)
+        least_max = min(hi for _lo, hi in heads)
         for quota in post.quotas:
-            label = roster.config.tags.get(quota.tag, quota.tag) if words.zh else quota.tag
+            label = words.tags([quota.tag])
             if quota.min > least_max:
-                text = (
-                    f"{words.post(post)}配额每班至少{quota.min}名{label}，但每班最多{least_max}人"
-                    if words.zh
-                    else f"{words.post(post)}: quota of at least {quota.min} {label} on a shift, "
-                    f"but at most {least_max} people on a shift"
-                )
+                text = _(
+                    "{post}: quota of at least {min} {label} on a shift, "
+                    "but at most {max} people on a shift"
+                ).format(post=words.post(post), min=quota.min, label=label, max=least_max)
                 out.append(DemandWarning("quota_over_max", text))
                 continue
             holders = sum(1 for p in able if quota.tag in p.tags)
             if quota.min > holders:
-                text = (
-                    f"{words.post(post)}配额每班至少{quota.min}名{label}，"
-                    f"但可排此岗的{label}只有{holders}人"
-                    if words.zh
-                    else f"{words.post(post)}: quota of at least {quota.min} {label} on a shift, "
-                    f"but only {holders} {label} may take it"
-                )
+                text = _(
+                    "{post}: quota of at least {min} {label} on a shift, "
+                    "but only {holders} {label} may take it"
+                ).format(post=words.post(post), min=quota.min, label=label, holders=holders)
                 out.append(DemandWarning("quota_over_people", text))
     return out
 
@@ -237,7 +215,7 @@ def needs(roster: Roster, period: Period, slots: list[Slot]) -> list[Need]:
             Need(kind, "|".join(group), label, hours, supply, len(holders))  # type: ignore[arg-type]
         )
     everyone = sum(s.min * s.hours for s in slots)
-    everyone_label = "全体人员" if words.zh else "everyone"
+    everyone_label = _("everyone")
     out.append(
         Need("all", "*", everyone_label, everyone, sum(capacity.values()), len(roster.people))
     )
@@ -264,39 +242,34 @@ def period_warnings(
         missed = empty.get(post.id, [])
         if not missed:
             continue
-        times = "、".join(f"{s.start:%Y-%m-%d %H:%M}" for s in missed[:MAX_LISTED])
-        if not words.zh:
-            times = ", ".join(f"{s.start:%Y-%m-%d %H:%M}" for s in missed[:MAX_LISTED])
+        times = pgettext("skills", ", ").join(
+            f"{s.start:%Y-%m-%d %H:%M}" for s in missed[:MAX_LISTED]
+        )
         more = len(missed) - MAX_LISTED
-        if words.zh:
-            tail = f"等{len(missed)}班" if more > 0 else ""
-            text = f"{words.post(post)}在{times}{tail}无人可排（可排的人请假或不值夜班）"
-        else:
-            tail = f" and {more} more" if more > 0 else ""
-            text = (
-                f"{words.post(post)}: nobody may take the shift(s) at {times}{tail} (everyone "
-                "who could is on leave or does no night shifts)"
+        if more > 0:
+            times = _("{times} and {more} more (of {all})").format(
+                times=times, more=more, all=len(missed)
             )
+        text = _(
+            "{post}: nobody may take the shift(s) at {times} (everyone who could is on leave "
+            "or does no night shifts)"
+        ).format(post=words.post(post), times=times)
         out.append(DemandWarning("shift_nobody", text))
     for need in found:
         if not need.short or not need.holders:
             continue  # nobody holds it at all: said once, as a post or quota nobody may take
         needed, given = _h(need.demand_hours), _h(need.supply_hours)
-        if words.zh:
-            what = {"skill": f"技能{need.label}", "tag": f"身份{need.label}"}.get(
-                need.kind, need.label
-            )
-            who = f"{need.holders}人" if need.kind == "all" else f"{need.holders}名持有者"
-            text = f"{what}：需要{needed}小时，{who}最多能提供{given}小时"
-        elif need.kind == "all":
-            text = (
-                f"everyone: {needed} h needed, the {need.holders} people can give at most {given} h"
-            )
+        if need.kind == "all":
+            text = _(
+                "everyone: {needed} h needed, the {holders} people can give at most {given} h"
+            ).format(needed=needed, holders=need.holders, given=given)
         else:
-            text = (
-                f"{need.kind} {need.label}: {needed} h needed, its {need.holders} holder(s) "
-                f"can give at most {given} h"
+            what = (_("skill {label}") if need.kind == "skill" else _("tag {label}")).format(
+                label=need.label
             )
+            text = _(
+                "{what}: {needed} h needed, its {holders} holder(s) can give at most {given} h"
+            ).format(what=what, needed=needed, holders=need.holders, given=given)
         out.append(DemandWarning(f"{need.kind}_short", text))
     return out
 
@@ -311,8 +284,9 @@ def demand_report(
 ) -> DemandReport:
     """Needs and warnings for ``roster validate``; without a period only the warnings that need
     none (posts nobody may take, quotas beyond the headcount or the people)."""
-    report = DemandReport(warnings=static_warnings(roster))
-    if period is not None and slots is not None:
-        report.needs = needs(roster, period, slots)
-        report.warnings.extend(period_warnings(roster, period, slots, report.needs))
+    with speaking_for(roster.config.language):
+        report = DemandReport(warnings=static_warnings(roster))
+        if period is not None and slots is not None:
+            report.needs = needs(roster, period, slots)
+            report.warnings.extend(period_warnings(roster, period, slots, report.needs))
     return report

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import check as checker
 from .check import Ctx
 from .eligibility import ineligibility
+from .i18n import N_, pgettext_in, translator
 from .load import Roster
 from .models import Person
 from .schedule import ShortageOut
@@ -24,26 +25,27 @@ from .slots import Period, Slot
 #: left them out for a soft rule, or it stopped before it was optimal.
 FREE = "free"
 
-#: How each reason reads after a count of people, by reason id: (English, Chinese). Reasons of the
-#: eligibility check and of ``hours`` are phrased from the person and slot (``reason_phrase``);
-#: an id missing here reads as "kept away by rule <id>".
-PHRASES: dict[str, tuple[str, str]] = {
-    "no_nights": ("doing no night shifts", "不值夜班"),
-    "no_overlap": ("on an overlapping shift", "已排在时间重叠的班次"),
-    "max_shifts_per_day": ("already on their most shifts that day", "当天班次已满"),
-    "rest": ("resting after an earlier shift", "前一班后需休息"),
-    "quotas": ("over a team quota of the shift", "超出本班身份配额"),
-    "headcount": ("over the shift's maximum", "超出本班人数上限"),
-    "max_consecutive_days": ("at their most working days in a row", "连续工作天数已满"),
-    "min_consecutive_days": ("needing longer runs of working days", "连续工作天数会不足"),
-    "min_consecutive_days_off": ("needing their days off in a row", "需连续休息"),
-    "max_weekends": ("at their most working weekends", "周末班次已满"),
-    "max_nights": ("at their most night shifts", "夜班次数已满"),
-    "nights": ("at their most night shifts", "夜班次数已满"),
-    "max_shifts_per_post": ("at their most shifts of this post", "本岗位班次已满"),
-    "successions": ("barred by the shift before it (succession)", "与前一天的班次不能衔接"),
-    "pins": ("pinned elsewhere", "已固定在其他班次"),
-    FREE: ("free but not chosen", "可排但未排入"),
+#: How each reason reads after a count of people, by reason id (msgids of the catalogue; the
+#: sentences are in the roster's language). Reasons of the eligibility check and of ``hours`` are
+#: phrased from the person and slot (``reason_phrase``); an id missing here reads as "kept away by
+#: rule <id>".
+PHRASES: dict[str, str] = {
+    "no_nights": N_("doing no night shifts"),
+    "no_overlap": N_("on an overlapping shift"),
+    "max_shifts_per_day": N_("already on their most shifts that day"),
+    "rest": N_("resting after an earlier shift"),
+    "quotas": N_("over a team quota of the shift"),
+    "headcount": N_("over the shift's maximum"),
+    "max_consecutive_days": N_("at their most working days in a row"),
+    "min_consecutive_days": N_("needing longer runs of working days"),
+    "min_consecutive_days_off": N_("needing their days off in a row"),
+    "max_weekends": N_("at their most working weekends"),
+    "max_nights": N_("at their most night shifts"),
+    "nights": N_("at their most night shifts"),
+    "max_shifts_per_post": N_("at their most shifts of this post"),
+    "successions": N_("barred by the shift before it (succession)"),
+    "pins": N_("pinned elsewhere"),
+    FREE: N_("free but not chosen"),
 }
 
 
@@ -62,43 +64,39 @@ def _zh(roster: Roster) -> bool:
     return roster.config.language.lower().startswith("zh")
 
 
-def _labels(table: dict[str, str], ids: Iterable[str]) -> list[str]:
-    return [table.get(i, i) for i in ids]
+def _labels(roster: Roster, table: dict[str, str], ids: Iterable[str]) -> list[str]:
+    """Skill or tag labels in a Chinese roster; in English the ids, since the labels of
+    roster.yaml are written in Chinese and may be long descriptions."""
+    return [table.get(i, i) for i in ids] if _zh(roster) else list(ids)
 
 
 def reason_phrase(roster: Roster, person: Person, slot: Slot, reason: str, detail: str) -> str:
     """The phrase of one reason for one person, in the roster's language."""
-    zh = _zh(roster)
+    t = translator(roster.config.language)
     post = roster.post(slot.post)
     config = roster.config
     if reason == "skill":
         missing = [s for s in post.skills if s not in person.skills]
-        # Skill labels may be long descriptions; the id is the short name in English.
-        return (
-            f"无{'、'.join(_labels(config.skills, missing))}技能"
-            if zh
-            else f"without skill {', '.join(missing)}"
+        return t("without skill {skills}").format(
+            skills=pgettext_in(config.language, "skills", ", ").join(
+                _labels(roster, config.skills, missing)
+            )
         )
     if reason == "tag":
-        return (
-            f"不是{'或'.join(_labels(config.tags, post.tags))}"
-            if zh
-            else f"not {' or '.join(post.tags)}"
+        return t("not {tags}").format(
+            tags=pgettext_in(config.language, "tags", " or ").join(
+                _labels(roster, config.tags, post.tags)
+            )
         )
     if reason == "unavailable":
         why = next((w for s, e, w in roster.away(person.id) if s < slot.end and slot.start < e), "")
-        if zh:
-            return why or "请假"
-        return f"on leave ({why})" if why else "on leave"
+        return t("on leave ({reason})").format(reason=why) if why else t("on leave")
     if reason == "hours":
         weekly = "-W" in detail
-        if zh:
-            return "本周工时已满" if weekly else "本期工时已满"
-        return "with weekly hours used up" if weekly else "with hours for the period used up"
+        return t("with weekly hours used up") if weekly else t("with hours for the period used up")
     if reason in PHRASES:
-        en, cn = PHRASES[reason]
-        return cn if zh else en
-    return f"受规则 {reason} 限制" if zh else f"kept away by rule {reason}"
+        return t(PHRASES[reason])
+    return t("kept away by rule {rule}").format(rule=reason)
 
 
 #: Soft checks that only price a roster and never report a violation. They are skipped when
@@ -237,13 +235,7 @@ class ShortageExplainer:
         for b in blockers:
             groups[(b.reason, b.phrase)] = groups.get((b.reason, b.phrase), 0) + 1
         ranked = sorted(groups.items(), key=lambda item: order.get(item[0][0], len(order)))
-        zh = _zh(self.roster)
-        if zh:
-            parts = [f"{n}人{phrase}" for (_, phrase), n in ranked]
-            text = f"缺{missing}人" + (f"：{'，'.join(parts)}" if parts else "：没有其他人")
-        else:
-            parts = [f"{n} {phrase}" for (_, phrase), n in ranked]
-            text = f"{missing} missing" + (f": {', '.join(parts)}" if parts else ": nobody else")
+        text = self._counted(missing, ranked)
         return ShortageOut(
             slot=slot.id,
             post=slot.post,
@@ -256,6 +248,26 @@ class ShortageExplainer:
             people={b.person: b.detail for b in blockers},
         )
 
+    def _counted(
+        self, missing: int, ranked: list[tuple[tuple[str, str], int]], label: str | None = None
+    ) -> str:
+        """``3 missing: 2 on leave (病假), 1 free but not chosen`` (or, with a quota's ``label``,
+        ``1 党员 missing: …``) in the roster's language."""
+        language = self.roster.config.language
+        t = translator(language)
+        parts = pgettext_in(language, "list", ", ").join(
+            t("{count} {phrase}").format(count=n, phrase=phrase) for (_, phrase), n in ranked
+        )
+        if label is None:
+            if parts:
+                return t("{missing} missing: {parts}").format(missing=missing, parts=parts)
+            return t("{missing} missing: nobody else").format(missing=missing)
+        if parts:
+            return t("{missing} {label} missing: {parts}").format(
+                missing=missing, label=label, parts=parts
+            )
+        return t("{missing} {label} missing: no other {label}").format(missing=missing, label=label)
+
     def explain_quota(self, slot: Slot, tag: str, missing: int) -> ShortageOut:
         """The shortfall of ``slot`` below its post's quota of ``tag``: a quota larger than the
         shift can ever hold says so (more people cannot fill it); otherwise everyone with the tag
@@ -263,18 +275,15 @@ class ShortageExplainer:
         post = self.roster.post(slot.post)
         quota = next(q for q in post.quotas if q.tag == tag)
         label = self.roster.config.tags.get(tag, tag)
-        zh = _zh(self.roster)
+        t = translator(self.roster.config.language)
         on_slot = set(self.assignment.get(slot.id, []))
         blockers: list[Blocker] = []
         if quota.min > slot.max:
-            text = (
-                f"缺{missing}名{label}：配额要求每班至少{quota.min}名{label}，但本班最多{slot.max}人；"
-                "增加人员也无法满足，请降低配额或提高人数上限"
-                if zh
-                else f"{missing} {label} missing: the quota asks for at least {quota.min} {label} "
-                f"but the shift takes at most {slot.max}; more people cannot fill it: lower the "
-                "quota or raise the headcount maximum"
-            )
+            text = t(
+                "{missing} {label} missing: the quota asks for at least {min} {label} but the "
+                "shift takes at most {max}; more people cannot fill it: lower the quota or raise "
+                "the headcount maximum"
+            ).format(missing=missing, label=label, min=quota.min, max=slot.max)
             reasons = {"quota_above_max": missing}
         else:
             blockers = [
@@ -287,16 +296,7 @@ class ShortageExplainer:
             for b in blockers:
                 groups[(b.reason, b.phrase)] = groups.get((b.reason, b.phrase), 0) + 1
             ranked = sorted(groups.items(), key=lambda item: order.get(item[0][0], len(order)))
-            if zh:
-                parts = [f"{n}人{phrase}" for (_, phrase), n in ranked]
-                text = f"缺{missing}名{label}" + (
-                    f"：{'，'.join(parts)}" if parts else f"：没有其他{label}"
-                )
-            else:
-                parts = [f"{n} {phrase}" for (_, phrase), n in ranked]
-                text = f"{missing} {label} missing" + (
-                    f": {', '.join(parts)}" if parts else f": no other {label}"
-                )
+            text = self._counted(missing, ranked, label)
             counted = Counter(b.reason for b in blockers)
             reasons = dict(
                 sorted(counted.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import LoadError, LoadErrors
+from .i18n import N_, _, speaking_for
 from .models import DEFAULT_RULES, Leave, Person, Post, RosterConfig, RuleSet, parse_moment
 
 ROSTER_FILE = "roster.yaml"
@@ -160,20 +161,36 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise LoadError(str(path), "", "no such file; `roster init DIR` writes a starter") from None
+        raise LoadError(
+            str(path), "", _("no such file; `roster init DIR` writes a starter")
+        ) from None
     except UnicodeDecodeError:
-        raise LoadError(str(path), "", "not UTF-8 text; save it as UTF-8") from None
+        raise LoadError(str(path), "", _("not UTF-8 text; save it as UTF-8")) from None
     try:
         return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = f"bad YAML: {exc.problem}"
+        where = (
+            _("line {line}, column {column}").format(line=mark.line + 1, column=mark.column + 1)
+            if mark
+            else ""
+        )
         if "'\\t'" in (exc.problem or ""):
-            problem += "; YAML indents with spaces only: replace the tab with spaces"
+            problem = _(
+                "bad YAML: {problem}; YAML indents with spaces only: replace the tab with spaces"
+            ).format(problem=exc.problem)
+        else:
+            problem = _("bad YAML: {problem}").format(problem=exc.problem)
         raise LoadError(str(path), where, problem) from None
     except yaml.YAMLError as exc:
-        raise LoadError(str(path), "", f"bad YAML: {exc}") from None
+        raise LoadError(str(path), "", _("bad YAML: {problem}").format(problem=exc)) from None
+
+
+def row_place(row: int, column: str | None = None) -> str:
+    """The place of a cell of a people file: ``row 3, column skills`` (or the row alone)."""
+    if column is None:
+        return _("row {row}").format(row=row)
+    return _("row {row}, column {column}").format(row=row, column=column)
 
 
 def format_loc(loc: Iterable[int | str]) -> str:
@@ -213,32 +230,86 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+#: Pydantic's error types that have a sentence of our own, with the fix; ``{input}`` is the
+#: value as written, the other fields come from the error's context. Types not listed keep
+#: pydantic's (English) wording after the value.
+_PYDANTIC_PROBLEMS = {
+    "int_parsing": N_("{input!r} is not a whole number; write digits, e.g. 2"),
+    "int_from_float": N_("{input!r} is not a whole number; write digits, e.g. 2"),
+    "int_type": N_("{input!r} is not a whole number; write digits, e.g. 2"),
+    "float_parsing": N_("{input!r} is not a number; write digits, e.g. 8 or 7.5"),
+    "float_type": N_("{input!r} is not a number; write digits, e.g. 8 or 7.5"),
+    "bool_parsing": N_("{input!r} is not yes or no; write true or false"),
+    "bool_type": N_("{input!r} is not yes or no; write true or false"),
+    "string_type": N_("{input!r} is not text; write a word or quote it"),
+    "greater_than_equal": N_("{input!r} is too small; give {ge} or more"),
+    "greater_than": N_("{input!r} is too small; give more than {gt}"),
+    "less_than_equal": N_("{input!r} is too large; give {le} or less"),
+    "less_than": N_("{input!r} is too large; give less than {lt}"),
+    "literal_error": N_("{input!r} is not allowed; write one of {expected}"),
+    "list_type": N_("should be a list, e.g. [a, b] or one item per line under a dash"),
+    "dict_type": N_("should be a mapping of keys, e.g. {{key: value}}"),
+    "model_type": N_("should be a mapping of keys, e.g. {{key: value}}"),
+    "model_attributes_type": N_("should be a mapping of keys, e.g. {{key: value}}"),
+}
+
+
 def explain_error(root: type[BaseModel], error: ErrorDetails) -> tuple[str, str]:
-    """A pydantic error as (path, problem) in a coordinator's words."""
+    """A pydantic error as (path, problem) in a coordinator's words, in the message language."""
     loc = tuple(error["loc"])
     kind = error["type"]
+    context = dict(error.get("ctx") or {})
     if kind == "extra_forbidden":
         owner = _model_at(root, loc[:-1])
         known = ", ".join(owner.model_fields) if owner else ""
         where = format_loc(loc[:-1])
-        problem = f"unknown key {loc[-1]!r}" + (f"; expected one of: {known}" if known else "")
+        if known:
+            problem = _("unknown key {key!r}; expected one of: {known}").format(
+                key=loc[-1], known=known
+            )
+        else:
+            problem = _("unknown key {key!r}").format(key=loc[-1])
         return where, problem
     if kind == "missing":
         owner = _model_at(root, loc[:-1])
         info = owner.model_fields.get(str(loc[-1])) if owner else None
-        what = f" ({info.description})" if info and info.description else ""
-        return format_loc(loc[:-1]), f"missing key {loc[-1]!r}{what}"
+        if info and info.description:
+            # Field descriptions are the reference documentation (docs/formats.md), in English.
+            problem = _("missing key {key!r} ({description})").format(
+                key=loc[-1], description=info.description
+            )
+        else:
+            problem = _("missing key {key!r}").format(key=loc[-1])
+        return format_loc(loc[:-1]), problem
     if kind == "too_short":
         owner = _model_at(root, loc[:-1])
         info = owner.model_fields.get(str(loc[-1])) if owner else None
-        least = (error.get("ctx") or {}).get("min_length", 1)
+        least = context.get("min_length", 1)
         described = (info.description or "").rstrip(".") if info else ""
-        what = f" ({described[:1].lower()}{described[1:]})" if described else ""
-        return format_loc(loc), f"is empty; list at least {least}{what}"
+        if described:
+            problem = _("is empty; list at least {least} ({description})").format(
+                least=least, description=described[:1].lower() + described[1:]
+            )
+        else:
+            problem = _("is empty; list at least {least}").format(least=least)
+        return format_loc(loc), problem
     message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    elif "input" in error and not isinstance(error["input"], dict | list):
+    if kind == "value_error":
+        # Our validators' own sentences, already in the message language.
+        message = str(context.get("error", message))
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        return format_loc(loc), message
+    if kind in _PYDANTIC_PROBLEMS:
+        fields = {k: str(v) for k, v in context.items()}
+        value = error.get("input")
+        try:
+            text = _(_PYDANTIC_PROBLEMS[kind]).format(input=value, **fields)
+        except (KeyError, IndexError):
+            text = ""
+        if text:
+            return format_loc(loc), text
+    if "input" in error and not isinstance(error["input"], dict | list):
         message = f"{error['input']!r}: {message}"
     return format_loc(loc), message
 
@@ -255,7 +326,7 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             # WPS and Excel on Chinese Windows save "CSV" in the local code page.
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise LoadError(str(path), "", "not UTF-8 text; save it as CSV UTF-8") from None
+            raise LoadError(str(path), "", _("not UTF-8 text; save it as CSV UTF-8")) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     yield from _rows(path, reader)
 
@@ -266,7 +337,9 @@ def _rows_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise LoadError(str(path), "", f"cannot open as an Excel workbook ({exc})") from None
+        raise LoadError(
+            str(path), "", _("cannot open as an Excel workbook ({reason})").format(reason=exc)
+        ) from None
     sheet = book.worksheets[0]
     rows = ([_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True))
     yield from _rows(path, rows)
@@ -303,21 +376,25 @@ def _rows(path: Path, rows: Iterable[list[str]]) -> Iterator[tuple[int, dict[str
         header = next(iterator, None)
         heading_row += 1
     if header is None:
-        raise LoadError(str(path), "", "the file is empty; the first row names the columns")
+        raise LoadError(str(path), "", _("the file is empty; the first row names the columns"))
     columns = [COLUMN_ALIASES.get(h.strip(), h.strip()) for h in header]
     allowed = set(PEOPLE_COLUMNS) | set(RuleSet.model_fields)
     for number, name in enumerate(columns, start=1):
         if name and name not in allowed:
             raise LoadError(
                 str(path),
-                f"row {heading_row}, column {number}",
-                f"unknown column {name!r}; expected id, name and any of: "
-                + ", ".join(c for c in (*PEOPLE_COLUMNS[2:], *RuleSet.model_fields)),
+                row_place(heading_row, str(number)),
+                _("unknown column {name!r}; expected id, name and any of: {known}").format(
+                    name=name,
+                    known=", ".join(c for c in (*PEOPLE_COLUMNS[2:], *RuleSet.model_fields)),
+                ),
             )
     for required in ("id", "name"):
         if required not in columns:
             raise LoadError(
-                str(path), f"row {heading_row}", f"no column {required!r}; id and name come first"
+                str(path),
+                row_place(heading_row),
+                _("no column {name!r}; id and name come first").format(name=required),
             )
     for number, row in enumerate(iterator, start=heading_row + 1):
         cells = {
@@ -354,7 +431,7 @@ def _person_from_row(path: Path, number: int, cells: dict[str, str]) -> Person:
     except ValidationError as exc:
         where, problem = explain_error(Person, exc.errors()[0])
         column = where.split(".")[-1] if where else ""
-        raise LoadError(str(path), f"row {number}, column {column}", problem) from None
+        raise LoadError(str(path), row_place(number, column), problem) from None
 
 
 def _parse_mapping(path: Path, number: int, column: str, value: str) -> dict[str, str]:
@@ -366,8 +443,8 @@ def _parse_mapping(path: Path, number: int, column: str, value: str) -> dict[str
         if not sep:
             raise LoadError(
                 str(path),
-                f"row {number}, column {column}",
-                f"{part.strip()!r} should read post=count, e.g. duty=2",
+                row_place(number, column),
+                _("{text!r} should read post=count, e.g. duty=2").format(text=part.strip()),
             )
         out[key.strip()] = count.strip()
     return out
@@ -383,22 +460,24 @@ def _leave_from_cell(path: Path, number: int, person: str, value: str) -> list[L
         if not match:
             raise LoadError(
                 str(path),
-                f"row {number}, column unavailable",
-                f"{part!r} is not a date or a range of dates; write 2020-02-05 or "
-                "2020-02-05..2020-02-08, then the reason",
+                row_place(number, "unavailable"),
+                _(
+                    "{text!r} is not a date or a range of dates; write 2020-02-05 or "
+                    "2020-02-05..2020-02-08, then the reason"
+                ).format(text=part),
             )
         try:
             first = parse_moment(match.group(1), times=False)
             last = parse_moment(match.group(2), times=False) if match.group(2) else first
         except ValueError as exc:
             raise LoadError(
-                str(path), f"row {number}, column unavailable", f"{part!r}: {exc}"
+                str(path), row_place(number, "unavailable"), f"{part!r}: {exc}"
             ) from None
         if last < first:
             raise LoadError(
                 str(path),
-                f"row {number}, column unavailable",
-                f"{part!r}: the range ends before it starts",
+                row_place(number, "unavailable"),
+                _("{text!r}: the range ends before it starts").format(text=part),
             )
         out.append(
             Leave.model_validate(
@@ -411,17 +490,37 @@ def _leave_from_cell(path: Path, number: int, person: str, value: str) -> list[L
 # --- the folder ---------------------------------------------------------------------------------
 
 
+_LANGUAGE_LINE = re.compile(r"""^language\s*:\s*["']?([A-Za-z_-]+)""", re.MULTILINE)
+
+
+def peek_language(folder: Path | str) -> str | None:
+    """The roster's ``language`` as roster.yaml writes it at the top level (zh when it names
+    none), read from the raw text before anything is validated, so that even a roster.yaml
+    with errors reports them in its own language; None when there is no roster.yaml to read."""
+    try:
+        text = (Path(folder) / ROSTER_FILE).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = _LANGUAGE_LINE.search(text)
+    return match.group(1) if match else RosterConfig.model_fields["language"].default
+
+
 def load_roster(folder: Path | str) -> Roster:
-    """Load and cross-check a roster folder; every problem is reported with its file and place."""
-    folder = Path(folder)
+    """Load and cross-check a roster folder; every problem is reported with its file and place,
+    in the message language (``roster.i18n.message_language`` of the roster's ``language``)."""
+    with speaking_for(peek_language(folder)):
+        return _load_roster(Path(folder))
+
+
+def _load_roster(folder: Path) -> Roster:
     if not folder.is_dir():
-        raise LoadError(str(folder), "", "no such folder; `roster init DIR` writes a starter")
+        raise LoadError(str(folder), "", _("no such folder; `roster init DIR` writes a starter"))
     path = folder / ROSTER_FILE
     raw = read_yaml(path)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise LoadError(str(path), "", "should be a mapping of keys (name:, posts:, …)")
+        raise LoadError(str(path), "", _("should be a mapping of keys (name:, posts:, …)"))
     try:
         config = RosterConfig.model_validate(raw)
     except ValidationError as exc:
@@ -429,7 +528,7 @@ def load_roster(folder: Path | str) -> Roster:
         raise LoadErrors(problems) from None
 
     people: list[Person] = list(config.people)
-    # Where each person is defined: (file, place prefix, whether it is a spreadsheet row).
+    # Where each person is defined: (file, place prefix or row number, whether it is a row).
     origin: dict[str, tuple[str, str, bool]] = {
         p.id: (str(path), f"people[{i}]", False) for i, p in enumerate(people)
     }
@@ -448,16 +547,20 @@ def load_roster(folder: Path | str) -> Roster:
                 errors.append(exc)
                 continue
             if person.id in origin:
-                file, place, _ = origin[person.id]
+                file, place, sheet = origin[person.id]
                 errors.append(
                     LoadError(
                         str(people_path),
-                        f"row {number}, column id",
-                        f"id {person.id!r} is already used by {file}: {place}",
+                        row_place(number, "id"),
+                        _("id {id!r} is already used by {file}: {place}").format(
+                            id=person.id,
+                            file=file,
+                            place=row_place(int(place)) if sheet else place,
+                        ),
                     )
                 )
                 continue
-            origin[person.id] = (str(people_path), f"row {number}", True)
+            origin[person.id] = (str(people_path), str(number), True)
             people.append(person)
     no_people = _no_people_hint(folder, people_path)
     errors.extend(_cross_check(path, config, people, origin, no_people))
@@ -479,13 +582,15 @@ def _people_path(folder: Path, config: RosterConfig) -> Path | None:
             raise LoadError(
                 str(folder / ROSTER_FILE),
                 "people_file",
-                f"{config.people_file!r} does not exist in {folder}",
+                _("{name!r} does not exist in {folder}").format(
+                    name=config.people_file, folder=folder
+                ),
             )
         if path.suffix.lower() not in (".csv", ".xlsx"):
             raise LoadError(
                 str(folder / ROSTER_FILE),
                 "people_file",
-                f"{config.people_file!r}: use a .csv or .xlsx file",
+                _("{name!r}: use a .csv or .xlsx file").format(name=config.people_file),
             )
         return path
     found = [folder / name for name in PEOPLE_FILES if (folder / name).is_file()]
@@ -493,8 +598,10 @@ def _people_path(folder: Path, config: RosterConfig) -> Path | None:
         raise LoadError(
             str(folder),
             "",
-            "both people.csv and people.xlsx exist; keep one, or "
-            "name it in roster.yaml as people_file",
+            _(
+                "both people.csv and people.xlsx exist; keep one, or "
+                "name it in roster.yaml as people_file"
+            ),
         )
     return found[0] if found else None
 
@@ -503,7 +610,9 @@ def _no_people_hint(folder: Path, people_path: Path | None) -> str:
     """Why a folder has nobody, and the fix: an empty people file, a people file under a name
     that is not read (people.txt), or none at all."""
     if people_path is not None:
-        return f"{people_path.name} has no rows of people; add one row per person under its heading"
+        return _("{file} has no rows of people; add one row per person under its heading").format(
+            file=people_path.name
+        )
     near = sorted(
         p.name
         for p in folder.iterdir()
@@ -512,11 +621,29 @@ def _no_people_hint(folder: Path, people_path: Path | None) -> str:
         and p.name not in PEOPLE_FILES
     )
     if near:
-        return f"no people file is read; save {near[0]} as people.csv (or people.xlsx)"
-    return (
+        return _("no people file is read; save {file} as people.csv (or people.xlsx)").format(
+            file=near[0]
+        )
+    return _(
         "no people are declared; add people.csv (or people.xlsx) to the folder, "
         "or list them under people: in roster.yaml"
     )
+
+
+#: "unknown post 'x' (known: a, b)" for each kind of reference, and the sentence when the roster
+#: declares none of that kind.
+_UNKNOWN = {
+    "tag": N_("unknown tag {value!r} (known: {known})"),
+    "skill": N_("unknown skill {value!r} (known: {known})"),
+    "post": N_("unknown post {value!r} (known: {known})"),
+    "person": N_("unknown person {value!r} (known: {known})"),
+}
+_UNKNOWN_NONE = {
+    "tag": N_("unknown tag {value!r} (known: none declared; add it under tags:)"),
+    "skill": N_("unknown skill {value!r} (known: none declared; add it under skills:)"),
+    "post": N_("unknown post {value!r} (known: none declared; add it under posts:)"),
+    "person": N_("unknown person {value!r} (known: none declared; add it under people:)"),
+}
 
 
 def _cross_check(
@@ -537,9 +664,10 @@ def _cross_check(
     def unknown(kind: str, value: str, known: Iterable[str]) -> str:
         names = sorted(known)
         if not names and kind == "person":
-            return f"unknown person {value!r}: {no_people}"
-        listed = ", ".join(names) if names else f"none declared; add it under {kind}s:"
-        return f"unknown {kind} {value!r} (known: {listed})"
+            return _("unknown person {value!r}: {hint}").format(value=value, hint=no_people)
+        if not names:
+            return _(_UNKNOWN_NONE[kind]).format(value=value)
+        return _(_UNKNOWN[kind]).format(value=value, known=", ".join(names))
 
     for i, post in enumerate(config.posts):
         if post.id in post_ids:
@@ -547,7 +675,9 @@ def _cross_check(
                 LoadError(
                     file,
                     f"posts[{i}].id",
-                    f"post id {post.id!r} is already used by posts[{post_ids[post.id]}]",
+                    _("post id {id!r} is already used by {place}").format(
+                        id=post.id, place=f"posts[{post_ids[post.id]}]"
+                    ),
                 )
             )
         post_ids.setdefault(post.id, i)
@@ -573,8 +703,10 @@ def _cross_check(
                         LoadError(
                             file,
                             f"posts[{i}].shifts[{j}]",
-                            f"starts at {pattern.start:%H:%M} on the same day as shifts[{other}];"
-                            " give one of them another start time",
+                            _(
+                                "starts at {start} on the same day as {other}; "
+                                "give one of them another start time"
+                            ).format(start=f"{pattern.start:%H:%M}", other=f"shifts[{other}]"),
                         )
                     )
                     break
@@ -589,7 +721,9 @@ def _cross_check(
                 LoadError(
                     file,
                     f"people[{i}].id",
-                    f"id {person.id!r} is already used by people[{seen[person.id]}]",
+                    _("id {id!r} is already used by {place}").format(
+                        id=person.id, place=f"people[{seen[person.id]}]"
+                    ),
                 )
             )
         seen.setdefault(person.id, i)
@@ -597,7 +731,7 @@ def _cross_check(
     def at(person: Person, key: str, index: int | None = None) -> tuple[str, str]:
         source, place, sheet = origin[person.id]
         if sheet:
-            return source, f"{place}, column {key}"
+            return source, row_place(int(place), key)
         return source, f"{place}.{key}" + (f"[{index}]" if index is not None else "")
 
     for person in people:
@@ -610,12 +744,12 @@ def _cross_check(
         for post_id in person.rules.max_shifts_per_post or {}:
             if post_id not in post_ids:
                 source, place, sheet = origin[person.id]
-                where = f"{place}, column " if sheet else f"{place}.rules."
-                errors.append(
-                    LoadError(
-                        source, where + "max_shifts_per_post", unknown("post", post_id, post_ids)
-                    )
+                where = (
+                    row_place(int(place), "max_shifts_per_post")
+                    if sheet
+                    else f"{place}.rules.max_shifts_per_post"
                 )
+                errors.append(LoadError(source, where, unknown("post", post_id, post_ids)))
     rule_sets = [("rules", config.rules)] + [
         (f"rules_by_tag.{t}", r) for t, r in config.rules_by_tag.items()
     ]
@@ -650,7 +784,7 @@ def _cross_check(
                     file,
                     f"requests[{i}].slot",
                     unknown("post", request_post, post_ids)
-                    + "; a slot id reads <post>/<YYYY-MM-DDTHH:MM>",
+                    + _("; a slot id reads <post>/<YYYY-MM-DDTHH:MM>"),
                 )
             )
     for i, pin in enumerate(config.pins):
@@ -665,7 +799,7 @@ def _cross_check(
                     file,
                     f"pins[{i}].slot",
                     unknown("post", pin_post, post_ids)
-                    + "; a slot id reads <post>/<YYYY-MM-DDTHH:MM>",
+                    + _("; a slot id reads <post>/<YYYY-MM-DDTHH:MM>"),
                 )
             )
     for i, succession in enumerate(config.successions):

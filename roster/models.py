@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from .i18n import N_, _
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -23,18 +25,26 @@ def parse_time_of_day(value: Any) -> time:
     text = str(value).strip()
     match = _HHMM.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a time of day; write it as HH:MM, for example 08:00")
+        raise ValueError(
+            _("{text!r} is not a time of day; write it as HH:MM, for example 08:00").format(
+                text=text
+            )
+        )
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ValueError(f"{text} is not a time of day; use 00:00 to 23:59 (24:00 is 00:00)")
+        raise ValueError(
+            _("{text} is not a time of day; use 00:00 to 23:59 (24:00 is 00:00)").format(text=text)
+        )
     return time(hour, minute)
 
 
 def _check_id(value: str, what: str) -> str:
     if not _ID.match(value):
         raise ValueError(
-            f"{what} {value!r} may hold only letters, digits, '-', '_' and '.', "
-            "and must start with a letter or digit"
+            _(
+                "{what} {value!r} may hold only letters, digits, '-', '_' and '.', "
+                "and must start with a letter or digit"
+            ).format(what=_(what), value=value)
         )
     return value
 
@@ -51,13 +61,17 @@ _DATE = re.compile(
 _NO_YEAR = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
+class _HasTime(ValueError):
+    """A date with a time where only a date is wanted."""
+
+
 def parse_moment(value: Any, *, times: bool = True) -> Any:
     """A date (or, when ``times``, a date and time) from the ways people write one; values that
     are not text (YAML's own dates) pass through. Errors say how to write it."""
     if not isinstance(value, str):
         return value
     text = value.strip()
-    example = "2020-02-05" + (" or 2020-02-05T18:00" if times else "")
+    example = _("2020-02-05 or 2020-02-05T18:00") if times else "2020-02-05"
     match = _DATE.fullmatch(text)
     if match:
         year, month, day, hour, minute, second = match.groups()
@@ -65,17 +79,29 @@ def parse_moment(value: Any, *, times: bool = True) -> Any:
             if hour is None:
                 return date(int(year), int(month), int(day))
             if not times:
-                raise ValueError(f"{text!r} has a time; give the date alone, e.g. 2020-02-05")
+                raise _HasTime(
+                    _("{text!r} has a time; give the date alone, e.g. 2020-02-05").format(text=text)
+                )
             return datetime(
                 int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
             )
+        except _HasTime:
+            raise
         except ValueError as exc:
-            if "has a time" in str(exc):
-                raise
-            raise ValueError(f"{text!r} is not a date of the calendar ({exc})") from None
+            raise ValueError(
+                _("{text!r} is not a date of the calendar ({reason})").format(text=text, reason=exc)
+            ) from None
     if _NO_YEAR.fullmatch(text):
-        raise ValueError(f"{text!r} has no year; write the date as YYYY-MM-DD, e.g. {example}")
-    raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. {example}")
+        raise ValueError(
+            _("{text!r} has no year; write the date as YYYY-MM-DD, e.g. {example}").format(
+                text=text, example=example
+            )
+        )
+    raise ValueError(
+        _("{text!r} is not a date; write it as YYYY-MM-DD, e.g. {example}").format(
+            text=text, example=example
+        )
+    )
 
 
 def _date_only(value: Any) -> Any:
@@ -123,9 +149,17 @@ class Headcount(Strict):
         target = self.target if self.target is not None else self.min
         top = self.max if self.max is not None else max(target, self.min)
         if target < self.min:
-            raise ValueError(f"target {target} is below min {self.min}; raise target or lower min")
+            raise ValueError(
+                _("target {target} is below min {min}; raise target or lower min").format(
+                    target=target, min=self.min
+                )
+            )
         if top < target:
-            raise ValueError(f"max {top} is below target {target}; raise max or lower target")
+            raise ValueError(
+                _("max {max} is below target {target}; raise max or lower target").format(
+                    max=top, target=target
+                )
+            )
         return self
 
     @property
@@ -163,11 +197,13 @@ class ShiftPattern(Strict):
     @model_validator(mode="after")
     def _length(self) -> ShiftPattern:
         if self.end is None and self.hours is None:
-            raise ValueError("give either end (HH:MM) or hours (a length)")
+            raise ValueError(_("give either end (HH:MM) or hours (a length)"))
         if self.end is not None and self.hours is not None:
-            raise ValueError("give end or hours, not both")
+            raise ValueError(_("give end or hours, not both"))
         if not self.days and not self.dates:
-            raise ValueError("days is empty, so the shift never runs; list weekdays such as [mon]")
+            raise ValueError(
+                _("days is empty, so the shift never runs; list weekdays such as [mon]")
+            )
         return self
 
     @property
@@ -191,7 +227,7 @@ class Quota(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Quota:
         if self.max is not None and self.max < self.min:
-            raise ValueError(f"max {self.max} is below min {self.min}")
+            raise ValueError(_("max {max} is below min {min}").format(max=self.max, min=self.min))
         return self
 
 
@@ -213,7 +249,7 @@ class Post(Strict):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _check_id(value, "post id")
+        return _check_id(value, N_("post id"))
 
 
 class Leave(Strict):
@@ -233,7 +269,9 @@ class Leave(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Leave:
         if _as_datetime(self.end, end=True) <= _as_datetime(self.start, end=False):
-            raise ValueError(f"to ({self.end}) is before from ({self.start})")
+            raise ValueError(
+                _("to ({end}) is before from ({start})").format(end=self.end, start=self.start)
+            )
         return self
 
 
@@ -334,8 +372,10 @@ def check_slot_id(value: str) -> str:
     """A slot id as written in roster.yaml, ``<post>/<YYYY-MM-DDTHH:MM>``; else a plain error."""
     if not _SLOT_ID.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a slot id; write <post>/<YYYY-MM-DDTHH:MM>, "
-            "e.g. gate-temp/2020-02-05T06:00"
+            _(
+                "{value!r} is not a slot id; write <post>/<YYYY-MM-DDTHH:MM>, "
+                "e.g. gate-temp/2020-02-05T06:00"
+            ).format(value=value)
         )
     return value
 
@@ -369,7 +409,9 @@ class Request(Strict):
     def _some_criterion(self) -> Request:
         given = (self.post, self.date, self.weekday, self.time, self.slot)
         if all(criterion is None for criterion in given):
-            raise ValueError("say what is preferred or avoided: post, date, weekday, time or slot")
+            raise ValueError(
+                _("say what is preferred or avoided: post, date, weekday, time or slot")
+            )
         return self
 
 
@@ -418,7 +460,7 @@ class Person(Strict):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _check_id(value, "person id")
+        return _check_id(value, N_("person id"))
 
 
 class RosterConfig(Strict):
@@ -426,7 +468,11 @@ class RosterConfig(Strict):
 
     name: str = Field(description="Name of the community, e.g. 兴旺社区.")
     timezone: str = Field("Asia/Shanghai", description="IANA time zone of the community.")
-    language: str = Field("zh", description="Language of the texts for people (zh or en).")
+    language: str = Field(
+        "zh",
+        description="Language of the texts for people (zh or en), and of messages unless "
+        "--lang or ROSTER_LANG chooses another.",
+    )
     coordinator: Contact | None = Field(None, description="Who workers call about the roster.")
     share_phones: bool = Field(False, description="Show everyone's phone to their co-workers.")
     people_file: str | None = Field(
@@ -460,15 +506,18 @@ class RosterConfig(Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             near = sorted(z for z in available_timezones() if value.lower() in z.lower())[:3]
-            hint = f" (did you mean {', '.join(near)}?)" if near else " such as Asia/Shanghai"
-            raise ValueError(f"{value!r} is not an IANA time zone{hint}") from None
+            if near:
+                problem = _("{value!r} is not an IANA time zone (did you mean {near}?)")
+            else:
+                problem = _("{value!r} is not an IANA time zone such as Asia/Shanghai")
+            raise ValueError(problem.format(value=value, near=", ".join(near))) from None
         return value
 
     @field_validator("tags", "skills")
     @classmethod
     def _ids(cls, value: dict[str, str]) -> dict[str, str]:
         for key in value:
-            _check_id(key, "id")
+            _check_id(key, N_("id"))
         return value
 
 

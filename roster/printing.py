@@ -256,7 +256,7 @@ tbody th {{ background: #f2f5f9; text-align: left; font-weight: bold; }}
 th.time, td.time {{ font-weight: normal; font-size: .82em; }}
 .names span {{ display: block; }}
 .nb {{ white-space: nowrap; }}
-.inline span + span::before {{ content: "{labels(language)["list_sep"]}"; }}
+.inline span + span::before {{ content: "{labels(language)["names_sep"]}"; }}
 td.short {{ background: #fde2e2; }}
 .short-n {{ color: #b00020; font-weight: bold; }}
 td.off {{ background: #eeeeee; color: #777; font-size: .8em; }}

@@ -8,110 +8,100 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from wcwidth import wcswidth
 
+from .i18n import N_, NP_, pgettext_in, translator
+from .report import term_label
 from .schedule import Schedule, SlotOut
 
-_LABELS = {
-    "zh": {
-        "date": "日期",
-        "time": "时间",
-        "post": "岗位",
-        "people": "人员",
-        "short": "缺",
-        "status": "求解状态",
-        "objective": "罚分",
-        "bound": "下界",
-        "gap": "差距",
-        "time_used": "用时",
-        "workers": "线程",
-        "seed": "种子",
-        "hours": "工时（小时）",
-        "min": "最少",
-        "median": "中位",
-        "max": "最多",
-        "shortages": "缺员",
-        "none": "无",
-        "slots_short": "个班次缺员，共缺",
-        "persons": "人",
-        "name": "姓名",
-        "shifts": "班次",
-        "nights": "夜班",
-        "weekday": "一二三四五六日",
-        "no_duties": "无班次",
-        "quota_shortages": "配额缺员",
-        # Shared with the calendar feeds (calendars/words.py) and prints (roster/printing.py).
-        "list_sep": "、",
-        "with_phone": "{name}（电话 {phone}）",
-        "coordinator": "负责人：{name}",
-        "coordinator_phone": "负责人：{name}，电话 {phone}",
-        "short_n": "缺 {n} 人",
-        "roster_title": "{roster} · 值班表",
-        "generated": "排班更新于 {when}",
-        # Prints only.
-        "field": "{label}：{value}",
-        "period": "{start} 至 {end}",
-        "not_run": "不设此班",
-    },
-    "en": {
-        "date": "Date",
-        "time": "Time",
-        "post": "Post",
-        "people": "People",
-        "short": "short",
-        "status": "Status",
-        "objective": "Penalty",
-        "bound": "Bound",
-        "gap": "gap",
-        "time_used": "Time",
-        "workers": "workers",
-        "seed": "seed",
-        "hours": "Hours",
-        "min": "min",
-        "median": "median",
-        "max": "max",
-        "shortages": "Shortages",
-        "none": "none",
-        "slots_short": "slots short, missing",
-        "persons": "people",
-        "name": "Name",
-        "shifts": "Shifts",
-        "nights": "Nights",
-        "weekday": "MTWTFSS",
-        "no_duties": "no duties",
-        "quota_shortages": "Quota shortages",
-        # Shared with the calendar feeds (calendars/words.py) and prints (roster/printing.py).
-        "list_sep": ", ",
-        "with_phone": "{name} (phone {phone})",
-        "coordinator": "Coordinator: {name}",
-        "coordinator_phone": "Coordinator: {name}, phone {phone}",
-        "short_n": "Short of {n}",
-        "roster_title": "{roster} · roster",
-        "generated": "Roster last changed {when}",
-        # Prints only.
-        "field": "{label}: {value}",
-        "period": "{start} to {end}",
-        "not_run": "no shift",
-    },
+#: The words of tables and summaries, by key: English, as the catalogue's msgids; ``time_used``
+#: has a context because Chinese says "used time" apart from a table's "Time".
+_LABELS: dict[str, str | tuple[str, str]] = {
+    "date": N_("Date"),
+    "time": N_("Time"),
+    "post": N_("Post"),
+    "people": N_("People"),
+    "short": N_("short"),
+    "status": N_("Status"),
+    "objective": N_("Penalty"),
+    "bound": N_("Bound"),
+    "gap": N_("gap"),
+    "time_used": NP_("duration", "Time"),
+    "workers": N_("workers"),
+    "seed": N_("seed"),
+    "hours": N_("Hours"),
+    "min": N_("min"),
+    "median": N_("median"),
+    "max": N_("max"),
+    "shortages": N_("Shortages"),
+    "none": N_("none"),
+    "slots_short": N_("slots short, missing"),
+    "persons": N_("people"),
+    "name": N_("Name"),
+    "shifts": N_("Shifts"),
+    "nights": N_("Nights"),
+    # The weekdays' initials, Monday first: seven characters.
+    "weekday": N_("MTWTFSS"),
+    "no_duties": N_("no duties"),
+    "quota_shortages": N_("Quota shortages"),
+    # A heading and a list of names: "no duties: A, B" or "无班次：A，B".
+    "label_sep": NP_("list", ": "),
+    "list_sep": NP_("list", ", "),
+    "away_open": NP_("list", " ("),
+    "away_close": NP_("list", ")"),
+    "away_sep": NP_("list", "; "),
+    # Shared with the calendar feeds (calendars/words.py) and prints (roster/printing.py): the
+    # feeds' own msgids, so a phrase reads the same in a calendar and on paper.
+    "names_sep": NP_("feeds", ", "),
+    "with_phone": NP_("feeds", "{name} (phone {phone})"),
+    "coordinator": NP_("feeds", "Coordinator: {name}"),
+    "coordinator_phone": NP_("feeds", "Coordinator: {name}, phone {phone}"),
+    "short_n": NP_("feeds", "Short of {n}"),
+    "roster_title": NP_("feeds", "{roster} · roster"),
+    "generated": NP_("feeds", "Roster last changed {when}"),
+    # Prints only.
+    "field": NP_("print", "{label}: {value}"),
+    "period": NP_("print", "{start} to {end}"),
+    "not_run": NP_("print", "no shift"),
 }
 
-
-#: roster.csv's headings by language; the id columns (post, person, slot) are kept beside the
-#: names so a spreadsheet can still join on them.
-CSV_HEADINGS = {
-    "zh": ["日期", "开始", "结束", "岗位编号", "岗位", "人员编号", "姓名", "班次编号", "缺员"],
-    "en": [
-        *("date", "start", "end", "post", "post_name"),
-        *("person", "person_name", "slot", "shortage"),
-    ],
-}
+#: roster.csv's headings (the id columns, post, person and slot, are kept beside the names so a
+#: spreadsheet can still join on them), as msgids with the context "csv".
+_CSV_HEADINGS = [
+    NP_("csv", "date"),
+    NP_("csv", "start"),
+    NP_("csv", "end"),
+    NP_("csv", "post"),
+    NP_("csv", "post_name"),
+    NP_("csv", "person"),
+    NP_("csv", "person_name"),
+    NP_("csv", "slot"),
+    NP_("csv", "shortage"),
+]
 
 
 def labels(language: str) -> dict[str, str]:
-    """The words of tables and summaries in the roster's language (English when unknown)."""
-    return _LABELS.get(language, _LABELS["en"])
+    """The words of tables and summaries in ``language`` (English when it is not Chinese)."""
+    return dict(_labels(language))
+
+
+@cache
+def _labels(language: str) -> dict[str, str]:
+    out = {}
+    for key, msg in _LABELS.items():
+        if isinstance(msg, tuple):
+            out[key] = pgettext_in(language, *msg)
+        else:
+            out[key] = translator(language)(msg)
+    return out
+
+
+def csv_headings(language: str) -> list[str]:
+    """roster.csv's headings in ``language``."""
+    return [pgettext_in(language, *heading) for heading in _CSV_HEADINGS]
 
 
 def width(text: str) -> int:
@@ -165,24 +155,25 @@ def _time_span(slot: SlotOut) -> str:
 
 
 def day_label(language: str, day: date) -> str:
-    """A date with its weekday in the roster's language: 2020-02-03 周一, 2020-02-03 M."""
     weekday = labels(language)["weekday"][day.weekday()]
-    return f"{day.isoformat()} {'周' + weekday if language == 'zh' else weekday}"
+    t = translator(language)
+    return t("{date} {weekday}").format(date=day.isoformat(), weekday=weekday)
 
 
-def _rows(schedule: Schedule, keep: Filter) -> list[list[str]]:
+def _rows(schedule: Schedule, keep: Filter, language: str) -> list[list[str]]:
     people, posts = _names(schedule)
-    short = labels(schedule.language)["short"]
+    short = labels(language)["short"]
     rows = []
     for slot in schedule.slots:
         if not keep.keep(slot):
             continue
+        # A list of Chinese names reads with 、 in either language.
         names = "、".join(people.get(p, p) for p in slot.assigned)
         if slot.shortage:
             names += f" [{short} {slot.shortage}]" if names else f"[{short} {slot.shortage}]"
         rows.append(
             [
-                day_label(schedule.language, slot.start.date()),
+                day_label(language, slot.start.date()),
                 _time_span(slot),
                 posts.get(slot.post, slot.post),
                 names,
@@ -191,11 +182,13 @@ def _rows(schedule: Schedule, keep: Filter) -> list[list[str]]:
     return rows
 
 
-def render_table(schedule: Schedule, keep: Filter = Filter()) -> str:
-    """The roster as an aligned terminal table, one row per slot."""
-    words = labels(schedule.language)
+def render_table(schedule: Schedule, keep: Filter = Filter(), language: str | None = None) -> str:
+    """The roster as an aligned terminal table, one row per slot, in ``language`` (default: the
+    roster's)."""
+    language = language or schedule.language
+    words = labels(language)
     header = [words["date"], words["time"], words["post"], words["people"]]
-    return table(header, _rows(schedule, keep))
+    return table(header, _rows(schedule, keep, language))
 
 
 def render_markdown(schedule: Schedule, keep: Filter = Filter()) -> str:
@@ -203,7 +196,7 @@ def render_markdown(schedule: Schedule, keep: Filter = Filter()) -> str:
     words = labels(schedule.language)
     out = [f"# {schedule.roster}", ""]
     current = None
-    for row in _rows(schedule, keep):
+    for row in _rows(schedule, keep, schedule.language):
         if row[0] != current:
             current = row[0]
             out += [
@@ -224,7 +217,7 @@ def render_csv(schedule: Schedule, keep: Filter = Filter()) -> str:
     people, posts = _names(schedule)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADINGS.get(schedule.language, CSV_HEADINGS["en"]))
+    writer.writerow(csv_headings(schedule.language))
     zone = ZoneInfo(schedule.timezone)
     for slot in schedule.slots:
         if not keep.keep(slot):
@@ -247,10 +240,12 @@ def render_csv(schedule: Schedule, keep: Filter = Filter()) -> str:
     return buffer.getvalue()
 
 
-def render_summary(schedule: Schedule) -> str:
+def render_summary(schedule: Schedule, language: str | None = None) -> str:
     """Status, penalty and bound with the gap, each penalty term, the spread of hours, shortages
-    and staffing hints: what a coordinator reads first."""
-    words = labels(schedule.language)
+    and staffing hints: what a coordinator reads first. The labels are in ``language`` (default:
+    the roster's); the sentences stored in the schedule (shortages, hints) stay in the roster's."""
+    language = language or schedule.language
+    words = labels(language)
     info = schedule.solver
     # The period's end is exclusive (midnight after the last day): show the last day itself.
     last = (schedule.period.end - timedelta(days=1)).date()
@@ -266,7 +261,8 @@ def render_summary(schedule: Schedule) -> str:
         f"{words['seed']} {info.seed})"
     )
     for term in schedule.objective_terms:
-        label = f"  ({term.label})" if term.label else ""
+        text = term_label(term.rule, language) if language != schedule.language else term.label
+        label = f"  ({text or term.label})" if text or term.label else ""
         lines.append(f"  {term.rule:<16} {term.penalty:>8}{label}")
     worked = [p.hours for p in schedule.people]
     if worked:
@@ -277,12 +273,15 @@ def render_summary(schedule: Schedule) -> str:
         idle = [p for p in schedule.people if p.hours == 0]
         if idle:
             # A minimum of 0 is usually someone away all period: say who, and why.
-            if schedule.language == "zh":
-                named = [f"{p.name}（{'；'.join(p.away)}）" if p.away else p.name for p in idle]
-                lines.append(f"  {words['no_duties']}：{'，'.join(named)}")
-            else:
-                named = [f"{p.name} ({'; '.join(p.away)})" if p.away else p.name for p in idle]
-                lines.append(f"  {words['no_duties']}: {', '.join(named)}")
+            named = [
+                p.name + words["away_open"] + words["away_sep"].join(p.away) + words["away_close"]
+                if p.away
+                else p.name
+                for p in idle
+            ]
+            lines.append(
+                f"  {words['no_duties']}{words['label_sep']}{words['list_sep'].join(named)}"
+            )
     missing = sum(s.missing for s in schedule.shortages)
     if schedule.shortages:
         lines.append(
@@ -307,8 +306,9 @@ def render_summary(schedule: Schedule) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_people(schedule: Schedule) -> str:
-    """Hours, shifts and nights per person, as an aligned table."""
-    words = labels(schedule.language)
+def render_people(schedule: Schedule, language: str | None = None) -> str:
+    """Hours, shifts and nights per person, as an aligned table in ``language`` (default: the
+    roster's)."""
+    words = labels(language or schedule.language)
     rows = [[p.id, p.name, f"{p.hours:g}", str(p.shifts), str(p.nights)] for p in schedule.people]
     return table(["id", words["name"], words["hours"], words["shifts"], words["nights"]], rows)

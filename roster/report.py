@@ -7,6 +7,7 @@ from datetime import time as dt_time
 
 from .check import check
 from .explain import explain_quota_shortages, explain_shortages
+from .i18n import N_, translator
 from .load import Roster
 from .schedule import (
     ObjectiveTerm,
@@ -19,31 +20,25 @@ from .schedule import (
 )
 from .slots import Period, Slot
 
-#: What each objective term means, for the summary and the schedule file, by language.
+#: What each objective term means, for the summary and the schedule file (msgids of the
+#: catalogue; the schedule file stores them in the roster's language).
 TERM_LABELS = {
-    "en": {
-        "shortage": "people missing below a slot's minimum",
-        "quota": "people missing below a team quota",
-        "under_target": "people below a slot's target",
-        "over_target": "people above a slot's target",
-        "successions": "discouraged shift successions",
-        "requests": "wishes not met",
-        "fair_hours": "hours away from each person's fair share",
-        "fair_nights": "night shifts away from each person's fair share",
-        "fair_weekends": "weekend shifts away from each person's fair share",
-    },
-    "zh": {
-        "shortage": "低于最少人数的缺员",
-        "quota": "班组配额（如党员）缺员",
-        "under_target": "低于目标人数",
-        "over_target": "高于目标人数",
-        "successions": "不宜的班次衔接",
-        "requests": "未满足的个人意愿",
-        "fair_hours": "各人工时偏离应分担份额（小时）",
-        "fair_nights": "各人夜班数偏离应分担份额",
-        "fair_weekends": "各人周末班数偏离应分担份额",
-    },
+    "shortage": N_("people missing below a slot's minimum"),
+    "quota": N_("people missing below a team quota"),
+    "under_target": N_("people below a slot's target"),
+    "over_target": N_("people above a slot's target"),
+    "successions": N_("discouraged shift successions"),
+    "requests": N_("wishes not met"),
+    "fair_hours": N_("hours away from each person's fair share"),
+    "fair_nights": N_("night shifts away from each person's fair share"),
+    "fair_weekends": N_("weekend shifts away from each person's fair share"),
 }
+
+
+def term_label(rule: str, language: str) -> str:
+    """What the objective term of ``rule`` means, in ``language`` ("" for a rule not listed)."""
+    label = TERM_LABELS.get(rule)
+    return translator(language)(label) if label else ""
 
 
 def build_schedule(
@@ -99,9 +94,8 @@ def build_schedule(
     # Each shortage with why the people not on the slot could not take it (roster/explain.py).
     shortage_out = explain_shortages(roster, period, slots, assignment, short)
     quota_out = explain_quota_shortages(roster, period, slots, assignment, report.quota_shortages)
-    words = TERM_LABELS.get(roster.config.language, TERM_LABELS["en"])
     terms = [
-        ObjectiveTerm(rule=rule, penalty=value, label=words.get(rule, ""))
+        ObjectiveTerm(rule=rule, penalty=value, label=term_label(rule, roster.config.language))
         for rule, value in report.terms.items()
     ]
     solver = solver.model_copy(update={"objective": report.penalty})

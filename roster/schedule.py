@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ScheduleFileError
+from .i18n import _
 
 FORMAT = "dutyroster.schedule/1"
 
@@ -171,11 +172,19 @@ def read_schedule(path: Path) -> Schedule:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise ScheduleFileError(f"{path}: no such file; run `roster solve` first") from None
+        raise ScheduleFileError(
+            _("{path}: no such file; run `roster solve` first").format(path=path)
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScheduleFileError(f"{path}: not a JSON file ({exc})") from None
+        raise ScheduleFileError(
+            _("{path}: not a JSON file ({reason})").format(path=path, reason=exc)
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ScheduleFileError(f"{path}: not a dutyroster schedule (format is not {FORMAT})")
+        raise ScheduleFileError(
+            _("{path}: not a dutyroster schedule (format is not {format})").format(
+                path=path, format=FORMAT
+            )
+        )
     try:
         return Schedule.model_validate(data)
     except ValidationError as exc:

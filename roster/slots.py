@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import PeriodError
+from .i18n import _
 from .models import WEEKDAYS, NightWindow, Post, RosterConfig, ShiftPattern
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -60,28 +61,34 @@ def parse_week(text: str) -> tuple[date, date]:
     """The Monday and Sunday of an ISO week written ``2020-W06``."""
     match = _WEEK.match(text.strip())
     if not match:
-        raise PeriodError(f"--week {text!r} is not an ISO week; write it like 2020-W06")
+        raise PeriodError(
+            _("--week {text!r} is not an ISO week; write it like 2020-W06").format(text=text)
+        )
     year, week = int(match.group(1)), int(match.group(2))
     try:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise PeriodError(f"--week {text}: {year} has no week {week}") from None
+        raise PeriodError(
+            _("--week {text}: {year} has no week {week}").format(text=text, year=year, week=week)
+        ) from None
     return monday, monday + timedelta(days=6)
 
 
 def make_period(timezone: str, week: str | None, first: date | None, last: date | None) -> Period:
     """The period of the command line: an ISO week, or a range of dates (both ends inclusive)."""
     if week and (first or last):
-        raise PeriodError("give --week or --from/--to, not both")
+        raise PeriodError(_("give --week or --from/--to, not both"))
     if week:
         first, last = parse_week(week)
     elif first and last:
         if last < first:
-            raise PeriodError(f"--to {last} is before --from {first}")
+            raise PeriodError(
+                _("--to {last} is before --from {first}").format(last=last, first=first)
+            )
     elif first or last:
-        raise PeriodError("give both --from and --to (dates, YYYY-MM-DD)")
+        raise PeriodError(_("give both --from and --to (dates, YYYY-MM-DD)"))
     else:
-        raise PeriodError("say which days to plan: --week 2020-W06, or --from and --to dates")
+        raise PeriodError(_("say which days to plan: --week 2020-W06, or --from and --to dates"))
     return Period(first, last, timezone)
 
 

@@ -73,6 +73,23 @@ def write_folder(
     return path
 
 
+@pytest.fixture(autouse=True)
+def _message_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages follow --lang and the roster alone, whatever the machine's settings: no
+    ROSTER_LANG, and a locale that names no language (roster/i18n.py has the order)."""
+    monkeypatch.delenv("ROSTER_LANG", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English, as ROSTER_LANG=en gives them (for tests of English wording on the
+    Chinese test roster)."""
+    monkeypatch.setenv("ROSTER_LANG", "en")
+
+
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     """The small Chinese roster folder."""

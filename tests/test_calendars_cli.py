@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli import main
 from tests.test_calendars_factory import SECRET, make_schedule, write_roster
+
+#: The commands' messages are asserted in English here; the feeds stay in the roster's Chinese.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def setup(tmp_path: Path) -> tuple[Path, Path]:

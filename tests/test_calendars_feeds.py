@@ -27,6 +27,9 @@ from roster.schedule import PeriodOut, Schedule, SlotOut, SolverInfo
 from roster.slots import expand, make_period
 from tests.test_calendars_factory import ASSIGNMENT, make_roster, make_schedule, write_roster
 
+#: Errors are asserted in English here; the feeds stay in the roster's Chinese.
+pytestmark = pytest.mark.usefixtures("english")
+
 GOLDEN = Path(__file__).parent / "golden" / "feeds"
 BASE_URL = "https://example.org/feeds"
 ZONE = ZoneInfo("Asia/Shanghai")

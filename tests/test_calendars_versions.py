@@ -31,6 +31,9 @@ from tests.test_calendars_feeds import (
     unfolded_lines,
 )
 
+#: Errors are asserted in English here; the feeds stay in the roster's Chinese.
+pytestmark = pytest.mark.usefixtures("english")
+
 BASE_URL = "https://example.org/feeds"
 PERIOD_A = (date(2020, 2, 3), date(2020, 2, 4))  # ends 2020-02-04T16:00Z
 PERIOD_B = (date(2020, 2, 5), date(2020, 2, 6))  # ends 2020-02-06T16:00Z

@@ -93,7 +93,7 @@ def test_check_accepts_a_solved_schedule_and_agrees_on_the_penalty(
     small: Path, tmp_path: Path
 ) -> None:
     solved(small, tmp_path / "out")
-    result = run("check", small, tmp_path / "out" / "schedule.json")
+    result = run("--lang", "en", "check", small, tmp_path / "out" / "schedule.json")
     assert result.exit_code == 0, result.output
     schedule = json.loads((tmp_path / "out" / "schedule.json").read_text(encoding="utf-8"))
     penalty = schedule["solver"]["objective"]
@@ -145,14 +145,14 @@ def test_table_columns_line_up_with_chinese_names(small: Path, tmp_path: Path) -
 def test_show_unknown_person(small: Path, tmp_path: Path) -> None:
     solved(small, tmp_path / "out")
     path = tmp_path / "out" / "schedule.json"
-    result = run("show", path, "--person", "p99")
+    result = run("--lang", "en", "show", path, "--person", "p99")
     assert result.exit_code == 1
     assert result.output == f"Error: {path}: no person with id 'p99'\n"
 
 
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "bad", SMALL_YAML.replace('end: "00:00"', 'end: "25:00"'))
-    result = run("solve", folder, "--week", "2020-W06")
+    result = run("--lang", "en", "solve", folder, "--week", "2020-W06")
     assert result.exit_code == 1
     assert result.output == (
         f"Error: {folder / 'roster.yaml'}: posts[1].shifts[2].end: 25:00 is not a time of day; "
@@ -162,14 +162,14 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
 
 
 def test_bad_week(small: Path) -> None:
-    result = run("solve", small, "--week", "W6")
+    result = run("--lang", "en", "solve", small, "--week", "W6")
     assert result.exit_code == 1
     assert result.output == "Error: --week 'W6' is not an ISO week; write it like 2020-W06\n"
 
 
 def test_missing_schedule_file(small: Path, tmp_path: Path) -> None:
     path = tmp_path / "none.json"
-    result = run("check", small, path)
+    result = run("--lang", "en", "check", small, path)
     assert result.exit_code == 1
     assert result.output == f"Error: {path}: no such file; run `roster solve` first\n"
 
@@ -182,7 +182,7 @@ def test_validate(small: Path) -> None:
 
 
 def test_init_refuses_a_folder_in_use(small: Path) -> None:
-    result = run("init", small)
+    result = run("--lang", "en", "init", small)
     assert result.exit_code == 1
     assert result.output == f"Error: {small}: the folder is not empty; choose a new folder\n"
 

@@ -117,5 +117,13 @@ def test_validate_command_prints_the_warnings(tmp_path: Path) -> None:
     community(folder)
     result = CliRunner().invoke(main, ["validate", str(folder), "--week", "2020-W06"])
     assert result.exit_code == 0, result.output
-    assert "warning: 24小时值班（duty）无人可排：没有人是两委委员\n" in result.output
-    assert "  skill 测温: 84 h needed, 2 people can give at most 24 h\n" in result.output
+    assert "警告：24小时值班（duty）无人可排：没有人是两委委员\n" in result.output
+    assert "  技能测温：需要84小时，2人最多能提供24小时\n" in result.output
+    english = CliRunner().invoke(
+        main, ["--lang", "en", "validate", str(folder), "--week", "2020-W06"]
+    )
+    assert english.exit_code == 0, english.output
+    assert "warning: post duty (24小时值班): nobody may take it: no one is committee\n" in (
+        english.output
+    )
+    assert "  skill thermometer: 84 h needed, 2 people can give at most 24 h\n" in english.output

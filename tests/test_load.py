@@ -11,6 +11,9 @@ from conftest import SMALL_PEOPLE, SMALL_YAML, write_folder
 from roster.errors import LoadError, RosterError
 from roster.load import load_roster
 
+#: The loader's wording is asserted in English here (tests/test_i18n.py has the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def error_of(folder: Path) -> str:
     with pytest.raises(RosterError) as caught:

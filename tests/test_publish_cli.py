@@ -17,6 +17,9 @@ from conftest import SMALL_YAML, write_folder
 from cli import main
 from store import open_store
 
+# These commands' messages are not in the catalogue yet: their English wording is tested.
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -61,7 +61,9 @@ def test_a_third_of_the_people_still_gives_a_roster_with_every_shortage_explaine
         assert item["missing"] > 0 and item["reasons"] and item["text"].startswith("缺")
     assert schedule["hints"] and "即可排满" in schedule["hints"][0]
     assert schedule["hints"][0] in result.output
-    checked = runner.invoke(main, ["check", str(folder), str(out / "schedule.json")])
+    checked = runner.invoke(
+        main, ["--lang", "en", "check", str(folder), str(out / "schedule.json")]
+    )
     assert checked.exit_code == 0, checked.output
     assert "no violations" in checked.output
 

@@ -14,6 +14,9 @@ from cli import main
 from roster.load import load_roster
 from store import open_store
 
+# These commands' messages are not in the catalogue yet: their English wording is tested.
+pytestmark = pytest.mark.usefixtures("english")
+
 NOW = "2020-02-06T07:00"
 
 

@@ -120,6 +120,7 @@ def test_prefer_one_slot_is_met_by_that_slot_alone() -> None:
     assert judge(r, {"p1": "D.N.D"}).objective == 5
 
 
+@pytest.mark.usefixtures("english")
 def test_a_slot_request_must_name_a_slot_id(tmp_path: Path) -> None:
     bad_time = "requests: [{person: p01, kind: avoid, slot: gate-temp/2020-02-05}]\n"
     with pytest.raises(RosterError) as caught:

@@ -13,6 +13,9 @@ from roster.load import load_roster
 from roster.models import NightWindow
 from roster.slots import expand, is_night, make_period, parse_week
 
+#: The period errors are asserted in English here (tests/test_i18n.py has the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_iso_week() -> None:
     assert parse_week("2020-W06") == (date(2020, 2, 3), date(2020, 2, 9))
