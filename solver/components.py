@@ -19,18 +19,19 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
-from roster.eligibility import eligible, may_take_post
+from roster.eligibility import may_take_post
 from roster.errors import InfeasibleError
 from roster.load import Roster
-from roster.models import Person
 from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
-if TYPE_CHECKING:
-    from .solve import Progress, SolveOptions
+# Who may take a post lives with the model, which needs it first; named here too, where the
+# district's tools and tests have always found it.
+from .model import candidates as candidates
+from .model import count_pairs as count_pairs
+from .search import Progress, SolveOptions
 
 #: Parts solved side by side (threads), each with one CP-SAT worker unless workers are asked for.
 #: On the district (60 units, 2 shared cores, the portfolio of ``PART_PARAMS``) two side by side
@@ -70,33 +71,7 @@ STAFFED_FIRST = True
 #: The terms that count people missing.
 STAFFING_TERMS = ("shortage", "quota")
 
-SolveOne = Callable[[Roster, Period, "SolveOptions"], Schedule]
-
-
-# --- who may take a post, without a call per (person, slot) --------------------------------------
-
-
-def candidates(roster: Roster) -> dict[str, list[Person]]:
-    """For each post id, the people who may take some of its slots, in the roster's order.
-
-    A superset of who is eligible for each slot (leave and night limits are per slot): the model
-    still asks ``eligible()`` for these pairs, and skips the rest, which at district scale is
-    nearly all of them."""
-    return {
-        post.id: [p for p in roster.people if may_take_post(p, post)]
-        for post in roster.config.posts
-    }
-
-
-def count_pairs(roster: Roster, period: Period) -> int:
-    """Eligible (person, slot) pairs of a period: the number of Booleans of the model(s)."""
-    able = candidates(roster)
-    return sum(
-        1
-        for slot in expand(roster.config, period)
-        for p in able[slot.post]
-        if eligible(roster, p, slot)
-    )
+SolveOne = Callable[[Roster, Period, SolveOptions], Schedule]
 
 
 # --- parts ---------------------------------------------------------------------------------------
@@ -307,7 +282,7 @@ def solve_in_parts(
             workers=workers,
             on_progress=relay,
             hint=options.hint if first else assignment_of(best[index]),
-            # The wall-clock guard is the engine's own (``solver.solve.WALL_CAP``), for this
+            # The wall-clock guard is the engine's own (``solver.search.WALL_CAP``), for this
             # part's limit and for a retry's longer one alike.
             extra={**PART_PARAMS, **options.extra},
         )

@@ -25,6 +25,7 @@ from roster.load import Roster
 from roster.models import Leave, Person, RuleSet
 from roster.slots import Period, Slot
 
+from .build import build_model
 from .limits import WALL_SLACK
 from .model import HardRule, Penalty, RosterModel
 
@@ -434,8 +435,6 @@ def _solve_hint(
     seed: int,
 ) -> StaffingHint | None:
     """The fewest of the ``virtual`` people (of ``roster``) that fill every place, by CP-SAT."""
-    from .solve import build_model  # solve.py calls this module: import at use
-
     m, penalties = build_model(roster, period, slots, strict=False)
     chosen = {(p, s) for s, people in assignment.items() for p in people}
     unfilled = set(short_slots)

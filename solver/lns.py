@@ -13,7 +13,7 @@ people and days around a term of the objective that costs something (a short slo
 request: each ``Penalty`` says where it lives). A last full run, hinted with the best roster,
 reports it with CP-SAT's status.
 
-Every limit is deterministic time, as in ``solver.solve.run``: the budget is spent by counting each
+Every limit is deterministic time, as in ``solver.search.run``: the budget is spent by counting each
 sub-solve's deterministic time, so the same seed gives the same roster on a busy machine too (the
 wall-clock cap of ``run`` still guards against a machine far slower than the estimate).
 """
@@ -26,20 +26,21 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from .limits import WALL_SLACK
 from .model import Penalty, RosterModel, apply_params
+from .search import SMALL_MODEL, Progress, SolveOptions, run
 
-if TYPE_CHECKING:
-    from .solve import SolveOptions
+#: One full CP-SAT run (``solver.search.run``; a test may pass another).
+Run = Callable[[RosterModel, SolveOptions, int], tuple[cp_model.CpSolver, Any]]
 
 #: Share of the time limit that finding a first roster may take at most.
 FIND_SHARE = 0.5
 #: Share of the time limit for the first full CP-SAT run on small models (below
-#: ``solver.solve.SMALL_MODEL`` Booleans), where it often proves the roster optimal.
+#: ``solver.search.SMALL_MODEL`` Booleans), where it often proves the roster optimal.
 FIRST_SHARE = 0.2
 #: The same on larger models. There the interleaved portfolio hardly improves the first roster
 #: (Curtois & Qu 8: not at all in 9 units) while the loop below does, so it only gets a glimpse
@@ -67,7 +68,7 @@ KINDS = ("people", "days", "repair")
 #: Whether the loop moves to a different roster of the same penalty.
 ACCEPT_EQUAL = True
 #: The hard wall-clock stop, as a multiple of the time limit plus ``solver.limits.WALL_SLACK``
-#: seconds (as in ``solver.solve.run``). The loop's sub-solves cost more wall time per
+#: seconds (as in ``solver.search.run``). The loop's sub-solves cost more wall time per
 #: deterministic unit than one long solve (each copies the model): 2 to 7 seconds a unit on a busy
 #: 2-core machine (Curtois & Qu 4 at 60 units: 433 s), hence the room.
 WALL_CAP = 20
@@ -160,14 +161,12 @@ def search(
     m: RosterModel,
     options: SolveOptions,
     workers: int,
-    run: Callable[[RosterModel, SolveOptions, int], tuple[cp_model.CpSolver, Any]],
+    run: Run = run,
 ) -> tuple[cp_model.CpSolver, Any, LnsStats]:
     """Solve ``m`` within ``options.time_limit`` (deterministic time): a first roster, CP-SAT's
     portfolio from it, the LNS loop, a last full run hinted with the best roster. Returns the last
     run's solver and status (its roster is at least as good as the best found) and what the loop
-    did. ``run`` is ``solver.solve.run`` (passed in: solve imports this module)."""
-    from .solve import SMALL_MODEL, Progress
-
+    did. ``run`` makes each full run (``solver.search.run``)."""
     started = time.monotonic()
     wall_deadline = started + WALL_CAP * options.time_limit + WALL_SLACK
     stats = LnsStats()
@@ -321,7 +320,7 @@ def _kinds(cells: _Cells, people: list[str], days: list[date]) -> list[_Kind]:
 
 def _capped(options: SolveOptions, dtime: float, wall_deadline: float) -> SolveOptions:
     """``options`` for one full run of ``dtime`` units whose wall-clock stop is the loop's own
-    deadline, not ``solver.solve.run``'s multiple of ``dtime``: the interleaved portfolio runs
+    deadline, not ``solver.search.run``'s multiple of ``dtime``: the interleaved portfolio runs
     far past a short deterministic limit (27.6 units for 9 on Curtois & Qu 12, 25 s of wall time
     against a cap of 50 s), so on a busy machine that multiple could cut a run short and the same
     seed would give another roster. A stop the caller set in ``extra`` still wins."""
@@ -364,7 +363,7 @@ def _limits(
     dtime: float,
     wall_deadline: float,
 ) -> None:
-    """The parameters of ``solver.solve.run`` (deterministic, interleaved), with these limits."""
+    """The parameters of ``solver.search.run`` (deterministic, interleaved), with these limits."""
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = options.seed

@@ -85,11 +85,11 @@ def test_search_is_valid_no_worse_than_its_start_and_repeatable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from benchmarks.curtois import read_instance, to_roster
-    from solver import solve
+    from solver import search
 
     # Only the wall-clock guard can make two runs differ (when a busy machine hits it): lift it.
     monkeypatch.setattr(lns, "WALL_CAP", 100)
-    monkeypatch.setattr(solve, "WALL_CAP", 100)
+    monkeypatch.setattr(search, "WALL_CAP", 100)
     roster, per = to_roster(read_instance(CURTOIS / "Instance4.txt"))
     slots = expand(roster.config, per)
     objectives = []
@@ -120,10 +120,10 @@ def test_a_last_run_that_finds_nothing_keeps_the_loops_roster_and_bound(
     from dataclasses import replace
 
     from benchmarks.curtois import read_instance, to_roster
-    from solver import solve
+    from solver import search
 
     monkeypatch.setattr(lns, "WALL_CAP", 100)
-    monkeypatch.setattr(solve, "WALL_CAP", 100)
+    monkeypatch.setattr(search, "WALL_CAP", 100)
     roster, per = to_roster(read_instance(CURTOIS / "Instance4.txt"))
     slots = expand(roster.config, per)
     m, _ = build_model(roster, per, slots, strict=False)
