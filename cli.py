@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -13,12 +16,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import yaml
 
 from calendars.feeds import DEFAULT_ALARM_MINUTES, write_feeds
 from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
 from roster.demand import demand_report
-from roster.errors import InfeasibleError, RosterError
+from roster.errors import InfeasibleError, RosterError, SolveInterrupted
 from roster.load import load_roster
 from roster.render import (
     Filter,
@@ -31,6 +35,7 @@ from roster.render import (
 from roster.report import assignment_of
 from roster.schedule import Schedule, atomic_write, read_schedule
 from roster.slots import Period, expand, make_period
+from solver.search import Stop, check_params
 from solver.solve import Progress, SolveOptions, solve
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -211,46 +216,230 @@ def validate(
         click.echo(f"warning: {warning.text}")
 
 
-def _progress_printer() -> Callable[[Progress], None]:
-    """Progress on stderr once a solve has run for a second: best penalty, bound, elapsed."""
-    last = [0.0]
+#: Exit status of a solve stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
 
-    def report(progress: Progress) -> None:
+
+def solve_options(command: F) -> F:
+    """How long and how to search, the same on every command that solves: --time-limit,
+    --repeatable with --work-units, --workers, --seed and the experts' --param."""
+    options = [
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.1),
+            default=10.0,
+            show_default=True,
+            help="Seconds of wall-clock time the solve may take (writing the files comes after).",
+        ),
+        click.option(
+            "--repeatable",
+            is_flag=True,
+            help="Search so that the same input, seed and workers give the same roster on any "
+            "machine, limited by --work-units instead of --time-limit (slower to a good roster).",
+        ),
+        click.option(
+            "--work-units",
+            type=click.FloatRange(min=0.1),
+            default=10.0,
+            show_default=True,
+            help="With --repeatable: CP-SAT's budget in its deterministic time (work counted, "
+            "not seconds; 1 to 5 wall seconds each on a busy 2-core machine).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="CP-SAT worker threads (default: 8 for models under 2,000 Booleans, 2 above).",
+        ),
+        click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."),
+        click.option(
+            "--param",
+            "params",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="For experts: a CP-SAT parameter by its name in sat_parameters.proto, e.g. "
+            "linearization_level=2 or ignore_subsolvers=[core] (repeatable); set after the "
+            "engine's own, so it can change the search.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def make_options(
+    *,
+    time_limit: float,
+    repeatable: bool,
+    work_units: float,
+    workers: int | None,
+    seed: int,
+    params: tuple[str, ...],
+    strict: bool = False,
+) -> SolveOptions:
+    """SolveOptions from the options of ``solve_options`` (the parameters checked)."""
+    ctx = click.get_current_context()
+    given = {
+        name
+        for name in ("time_limit", "work_units")
+        if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    }
+    if repeatable and "time_limit" in given:
+        raise click.UsageError(
+            "--time-limit is seconds of the default search; with --repeatable "
+            "give --work-units instead"
+        )
+    if not repeatable and "work_units" in given:
+        raise click.UsageError(
+            "--work-units limits the --repeatable search; add --repeatable, "
+            "or give --time-limit in seconds"
+        )
+    extra = dict(_parse_param(text) for text in params)
+    check_params(extra)
+    return SolveOptions(
+        time_limit=time_limit,
+        repeatable=repeatable,
+        work_units=work_units,
+        workers=workers,
+        seed=seed,
+        strict=strict,
+        extra=extra,
+    )
+
+
+def _parse_param(text: str) -> tuple[str, object]:
+    """One ``KEY=VALUE`` of --param, the value read as YAML (numbers, true/false, [lists])."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
+    try:
+        parsed: object = yaml.safe_load(value)
+    except yaml.YAMLError:
+        parsed = value
+    if isinstance(parsed, dict):
+        raise click.BadParameter(
+            f"{text!r}: a single value or a [list], e.g. ignore_subsolvers=[core, no_lp]",
+            param_hint="--param",
+        )
+    return key.strip(), parsed
+
+
+class ProgressPrinter:
+    """Progress on stderr once a solve has run for a second: elapsed time against the limit, best
+    penalty and bound, at most twice a second on news and every few seconds without."""
+
+    QUIET = 3.0
+
+    def __init__(self, options: SolveOptions) -> None:
+        self.started = time.monotonic()
+        if options.repeatable:
+            self.limit = f" ({options.work_units:g} work units)"
+        else:
+            self.limit = f" of {options.time_limit:g} s"
+        self.latest: Progress | None = None
+        self.printed = 0.0
+        self.lock = threading.Lock()
+
+    def report(self, progress: Progress) -> None:
+        """A new best roster or bound (called from the solver's threads)."""
+        with self.lock:
+            self.latest = progress
+        if time.monotonic() - self.printed >= 0.5:
+            self.print()
+
+    def tick(self) -> None:
+        """Called while waiting: a line when nothing was said for a while."""
+        if time.monotonic() - self.printed >= self.QUIET:
+            self.print()
+
+    def print(self) -> None:
         now = time.monotonic()
-        if progress.elapsed < 1.0 or now - last[0] < 0.5:
+        elapsed = now - self.started
+        if elapsed < 1.0:
             return
-        last[0] = now
+        with self.lock:
+            progress = self.latest
+            self.printed = now
+        line = f"  … {elapsed:5.1f} s{self.limit}"
+        if progress is None:
+            click.echo(f"{line}  no roster yet", err=True)
+            return
         # A solve in independent parts (communities) reports how many parts have a roster; its
         # penalty covers only those, so it rises as parts are found.
         parts = getattr(progress, "parts", 1)
         found = f"  parts {getattr(progress, 'parts_found', 0)}/{parts}" if parts > 1 else ""
         click.echo(
-            f"  … {progress.elapsed:5.1f} s  penalty {progress.objective:g}  "
-            f"bound {progress.bound:g}{found}",
+            f"{line}  penalty {round(progress.objective)}  bound {round(progress.bound)}{found}",
             err=True,
         )
 
-    return report
+
+class SignalStop:
+    """The handler of Ctrl-C and SIGTERM during a solve: the first interrupts ``stop`` (the solve
+    returns its best roster so far), a second ends the process at once through ``exit``, writing
+    nothing."""
+
+    def __init__(self, stop: Stop, exit: Callable[[int], object] = os._exit) -> None:
+        self.stop = stop
+        self.exit = exit
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.stop.interrupted:
+            click.echo("stopped; nothing written", err=True)
+            self.exit(INTERRUPTED)
+            return
+        click.echo(
+            "interrupted: stopping the search to write the best roster found so far "
+            "(press Ctrl-C again to stop at once, writing nothing)",
+            err=True,
+        )
+        self.stop.interrupt()
+
+
+def solve_interruptibly(roster: Any, period: Period, options: SolveOptions) -> Schedule:
+    """``solve()`` with progress on stderr, stoppable by Ctrl-C or SIGTERM: the first stops the
+    search and returns the best roster found so far (marked interrupted); a second ends the
+    process at once, writing nothing. The solve runs in a thread so that the signals, which
+    Python handles in the main thread only, are heard while CP-SAT searches."""
+    printer = ProgressPrinter(options)
+    stop = Stop()
+    options.on_progress = printer.report
+    options.stop = stop
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["schedule"] = solve(roster, period, options)
+        except BaseException as exc:  # re-raised in the main thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work, name="solve", daemon=True)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {}
+    if main_thread:
+        handler = SignalStop(stop)
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.2)
+            if stop.interrupted:
+                stop.interrupt()  # runs that started since the signal
+            else:
+                printer.tick()
+    finally:
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+    if "error" in outcome:
+        raise outcome["error"]
+    schedule: Schedule = outcome["schedule"]
+    return schedule
 
 
 @main.command(name="solve")
 @roster_dir
 @period_options
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="CP-SAT's search budget in its deterministic seconds (counted in work, so the same "
-    "roster comes out on any machine; 2 to 3 wall seconds each on a busy 2-core machine).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="CP-SAT worker threads (default: 8 for models under 2,000 Booleans, 2 above).",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@solve_options
 @click.option(
     "--strict",
     is_flag=True,
@@ -270,8 +459,11 @@ def solve_command(
     first: datetime | None,
     last: datetime | None,
     time_limit: float,
+    repeatable: bool,
+    work_units: float,
     workers: int | None,
     seed: int,
+    params: tuple[str, ...],
     strict: bool,
     out_dir: Path | None,
     fmt: str,
@@ -280,29 +472,39 @@ def solve_command(
 
     Writes schedule.json (for other tools), roster.csv (for spreadsheets) and roster.md,
     then prints a summary: status, penalty with its terms, spread of hours, shortages.
-    Same input, seed and workers give the same roster.
+    The solve ends within --time-limit seconds; with --repeatable the same input, seed and
+    workers give the same roster. Ctrl-C writes the best roster found so far, marked as
+    interrupted, and exits with status 130; a second Ctrl-C stops at once.
 
     \b
     Example:
       roster solve examples/xingwang --week 2020-W06 --time-limit 20
     """
-    roster = load_roster(folder)
-    period = _period(roster.config.timezone, week, first, last)
-    options = SolveOptions(
+    options = make_options(
         time_limit=time_limit,
+        repeatable=repeatable,
+        work_units=work_units,
         workers=workers,
         seed=seed,
+        params=params,
         strict=strict,
-        on_progress=_progress_printer(),
     )
-    schedule = solve(roster, period, options)
+    roster = load_roster(folder)
+    period = _period(roster.config.timezone, week, first, last)
+    try:
+        schedule = solve_interruptibly(roster, period, options)
+    except SolveInterrupted as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(INTERRUPTED)
     target = out_dir or Path("out") / folder.resolve().name
     write_outputs(schedule, target)
     if fmt == "json":
         click.echo(schedule.to_json(), nl=False)
-        return
-    click.echo(render_summary(schedule), nl=False)
-    click.echo(f"→ {target / 'schedule.json'}, {target / 'roster.csv'}, {target / 'roster.md'}")
+    else:
+        click.echo(render_summary(schedule), nl=False)
+        click.echo(f"→ {target / 'schedule.json'}, {target / 'roster.csv'}, {target / 'roster.md'}")
+    if schedule.solver.interrupted:
+        sys.exit(INTERRUPTED)
 
 
 def write_outputs(schedule: Schedule, target: Path) -> None:

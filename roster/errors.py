@@ -55,3 +55,8 @@ class InfeasibleError(RosterError):
     def __init__(self, message: str, conflicts: list[str]) -> None:
         self.conflicts = conflicts
         super().__init__(message)
+
+
+class SolveInterrupted(RosterError):
+    """Raised when a solve is interrupted (Ctrl-C, SIGTERM) before it found any roster, so there
+    is nothing to write. Solve again and let it run longer."""

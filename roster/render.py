@@ -39,6 +39,7 @@ _LABELS = {
         "shifts": "班次",
         "nights": "夜班",
         "weekday": "一二三四五六日",
+        "interrupted": "已中断：这是中断前找到的最好排班；多给些时间再排一次，可能更好",
     },
     "en": {
         "date": "Date",
@@ -65,6 +66,8 @@ _LABELS = {
         "shifts": "Shifts",
         "nights": "Nights",
         "weekday": "MTWTFSS",
+        "interrupted": "Interrupted: the best roster found before the stop; solve again with more "
+        "time for a better one",
     },
 }
 
@@ -222,6 +225,8 @@ def render_summary(schedule: Schedule) -> str:
         f"{info.wall_seconds:.1f} s ({info.workers} {words['workers']}, "
         f"{words['seed']} {info.seed})"
     )
+    if info.interrupted:
+        lines.append(words["interrupted"])
     for term in schedule.objective_terms:
         label = f"  ({term.label})" if term.label else ""
         lines.append(f"  {term.rule:<16} {term.penalty:>8}{label}")

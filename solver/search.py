@@ -3,12 +3,18 @@ progress reports."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from ortools.sat.python import cp_model
+
+from roster.errors import RosterError
 
 from .limits import WALL_SLACK
 from .model import RosterModel, apply_params
@@ -21,7 +27,7 @@ from .model import RosterModel, apply_params
 #: units), so small models keep 8 (`python -m benchmarks.workers`, benchmarks/results.md).
 SMALL_MODEL = 2000
 
-#: The hard wall-clock stop, as a multiple of the time limit (which is deterministic time), plus
+#: The hard wall-clock stop of a repeatable run, as a multiple of its work units, plus
 #: ``solver.limits.WALL_SLACK`` seconds. It only guards against a machine far slower than
 #: CP-SAT's estimate: a stop that comes first makes the roster depend on the load. Five times
 #: plus 5 s was too tight on the shared 2-core machine (one unit took 2 to 5.6 wall seconds):
@@ -41,9 +47,62 @@ class Progress:
     solutions: int
 
 
+class Stop:
+    """When a solve ends early: at its wall-clock ``deadline`` (``time.monotonic()``; None in the
+    repeatable mode, whose limits are work), or at once when ``interrupt()`` is called (Ctrl-C).
+
+    Every CP-SAT run of the solve registers with it while it runs (``running``), so an interrupt
+    stops them all, and each returns the best roster it has; loops ask ``interrupted`` before
+    starting another run. Safe to call from a signal handler's thread."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.deadline = deadline
+        self.interrupted = False
+        self._lock = threading.Lock()
+        self._running: set[cp_model.CpSolver] = set()
+
+    def left(self) -> float:
+        """Seconds until the deadline (infinite without one; 0 once interrupted)."""
+        if self.interrupted:
+            return 0.0
+        if self.deadline is None:
+            return math.inf
+        return max(0.0, self.deadline - time.monotonic())
+
+    def interrupt(self) -> None:
+        """Stop every run now and start no new one (each keeps the best roster it found).
+        Calling it again stops runs that started meanwhile."""
+        with self._lock:
+            self.interrupted = True
+            running = list(self._running)
+        for solver in running:
+            solver.stop_search()
+
+    @contextmanager
+    def running(self, solver: cp_model.CpSolver) -> Iterator[None]:
+        """Register ``solver`` for the time of its run."""
+        with self._lock:
+            self._running.add(solver)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running.discard(solver)
+
+
 @dataclass
 class SolveOptions:
-    """How to run CP-SAT. ``workers=None`` chooses by model size (see SMALL_MODEL)."""
+    """How to solve. ``workers=None`` chooses by model size (see SMALL_MODEL).
+
+    By default ``time_limit`` is wall-clock seconds for the whole solve (building the model,
+    searching, explaining a shortage) and CP-SAT runs its ordinary parallel portfolio. With
+    ``repeatable`` it runs the interleaved search instead, limited by ``work_units`` of its
+    deterministic time (work counted, not seconds): the same input, seed and workers give the
+    same roster on any machine, however loaded.
+
+    ``hint`` starts the search from a roster; the model can also fix cells
+    (``RosterModel.fix``), the ground for keeping a frozen past or repairing a published roster.
+    """
 
     time_limit: float = 10.0
     workers: int | None = None
@@ -53,9 +112,61 @@ class SolveOptions:
     hint: dict[str, list[str]] | None = None
     generated_at: datetime | None = None
     log: bool = False
+    #: CP-SAT parameters by name, set last (experts: ``--param``).
     extra: dict[str, object] = field(default_factory=dict)
     #: Improve the first rosters with the large-neighbourhood loop of solver/lns.py.
     lns: bool = False
+    #: The interleaved, deterministic search, limited by ``work_units`` (not ``time_limit``).
+    repeatable: bool = False
+    #: CP-SAT's deterministic time of a repeatable solve (about a second of work each).
+    work_units: float = 10.0
+    #: The deadline and the interrupt of the solve (``solve()`` makes one when none is given).
+    stop: Stop | None = None
+
+
+def new_solver() -> cp_model.CpSolver:
+    """A CP-SAT solver that leaves Ctrl-C to the program: CP-SAT's own SIGINT handler aborts the
+    process (``std::bad_function_call``) when the signal comes while it searches from Python,
+    and the command line stops a solve through ``Stop`` instead."""
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
+def budget(options: SolveOptions) -> float:
+    """The solve's limit in its mode's unit: work units when repeatable, else seconds."""
+    return options.work_units if options.repeatable else options.time_limit
+
+
+def with_budget(options: SolveOptions, amount: float) -> SolveOptions:
+    """``options`` with the limit of its mode set to ``amount`` (units or seconds)."""
+    if options.repeatable:
+        return replace(options, work_units=amount)
+    return replace(options, time_limit=amount)
+
+
+def mode(options: SolveOptions) -> str:
+    """ "repeatable" or "wall", as schedule.json's solver block says."""
+    return "repeatable" if options.repeatable else "wall"
+
+
+def check_params(extra: dict[str, object]) -> None:
+    """Raise RosterError naming the first of ``extra`` that is not a CP-SAT parameter or has a
+    value of the wrong kind (``--param``)."""
+    params = new_solver().parameters
+    for key, value in extra.items():
+        if key.startswith("_") or not hasattr(params, key):
+            raise RosterError(
+                f"--param {key}={value}: CP-SAT has no parameter {key!r}; see "
+                "sat_parameters.proto in OR-Tools for their names"
+            )
+        try:
+            apply_params(params, {key: value})
+        except (AttributeError, TypeError, ValueError):
+            current = getattr(params, key)
+            kinds = {bool: "true or false", int: "a whole number", float: "a number", str: "a name"}
+            kind = kinds.get(type(current), "a [list] of values")
+            raise RosterError(f"--param {key}={value}: {key} takes {kind}") from None
 
 
 def choose_workers(model: RosterModel, requested: int | None) -> int:
@@ -83,21 +194,45 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             )
 
 
+def set_limits(params: Any, options: SolveOptions, amount: float) -> None:
+    """The search and limits of one run of ``amount`` (the mode's unit). Repeatable: interleaved
+    search (its batches merged in a fixed order, not as threads finish) within ``amount`` of
+    deterministic time, which counts work rather than seconds, so a busy or slow machine stops
+    at the same point; the wall-clock cap only guards against a machine far slower than the work
+    estimate assumes. Otherwise CP-SAT's ordinary portfolio for ``amount`` seconds, and never past
+    the solve's deadline."""
+    if options.repeatable:
+        params.interleave_search = True
+        params.max_deterministic_time = amount
+        params.max_time_in_seconds = WALL_CAP * amount + WALL_SLACK
+        return
+    left = options.stop.left() if options.stop is not None else math.inf
+    params.max_time_in_seconds = max(0.01, min(amount, left))
+
+
+def solve_registered(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    stop: Stop | None,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
+    """``solver.solve(model)``, stoppable through ``stop``; UNKNOWN at once when interrupted."""
+    if stop is None:
+        return solver.solve(model, callback)
+    with stop.running(solver):
+        if stop.interrupted:
+            return cp_model.UNKNOWN
+        return solver.solve(model, callback)
+
+
 def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.CpSolver, Any]:
     """Solve ``m`` with the given options; returns the solver and its status."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = options.seed
-    # Same input, seed and worker count must give the same roster. Interleaved search makes the
-    # portfolio deterministic (its batches are merged in a fixed order, not as threads finish),
-    # and the limit is CP-SAT's deterministic time, which counts work rather than seconds, so a
-    # busy or slow machine stops at the same point. The wall-clock cap only guards against a
-    # machine far slower than the work estimate assumes.
-    params.interleave_search = True
-    params.max_deterministic_time = options.time_limit
-    params.max_time_in_seconds = WALL_CAP * options.time_limit + WALL_SLACK
+    set_limits(params, options, budget(options))
     params.log_search_progress = options.log
     apply_params(params, options.extra)
-    status = solver.solve(m.model, _Watcher(options.on_progress))
+    status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
     return solver, status

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from roster.errors import InfeasibleError
+from roster.errors import InfeasibleError, SolveInterrupted
 from roster.load import Roster
 from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
@@ -24,13 +25,34 @@ from . import lns
 from .build import build_model
 from .components import find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
-from .search import SMALL_MODEL, WALL_CAP, Progress, SolveOptions, choose_workers, run
+from .search import (
+    SMALL_MODEL,
+    WALL_CAP,
+    Progress,
+    SolveOptions,
+    Stop,
+    choose_workers,
+    mode,
+    run,
+)
+from .search import budget as budget_of
+
+#: Share of a wall-clock limit kept from the search for the staffing hint (solver/explain.py),
+#: which runs after it and only when some place is left empty.
+EXPLAIN_SHARE = 0.1
+#: Seconds below which the staffing hint is not tried in the wall-clock mode, on top of
+#: ``HINT_BUILDS`` times the time the model took to build.
+MIN_EXPLAIN = 0.2
+HINT_BUILDS = 3
+#: Seconds a conflict's explanation gets at least, past the limit if need be.
+MIN_CONFLICT = 2.0
 
 __all__ = [
     "SMALL_MODEL",
     "WALL_CAP",
     "Progress",
     "SolveOptions",
+    "Stop",
     "build_model",
     "choose_workers",
     "run",
@@ -40,10 +62,21 @@ __all__ = [
 
 
 def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -> Schedule:
-    """Solve one planning period: build the model, run CP-SAT, and report the roster.
+    """Solve one planning period: build the model, search, and report the roster.
 
-    Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them."""
+    By default the whole solve ends within ``options.time_limit`` wall-clock seconds; with
+    ``options.repeatable`` it is limited by ``options.work_units`` of CP-SAT's deterministic time
+    instead, and the same input, seed and workers give the same roster. When
+    ``options.stop`` is interrupted the best roster found so far comes back, its solver info
+    marked ``interrupted``.
+
+    Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them;
+    InterruptedError (a RosterError) when interrupted before any roster was found."""
     options = options or SolveOptions()
+    stop = options.stop or Stop()
+    if not options.repeatable and stop.deadline is None:
+        stop.deadline = time.monotonic() + options.time_limit
+    options = replace(options, stop=stop)
     # Parts that share nobody (the communities of a district) are solved apart and merged.
     parts = find_parts(roster)
     if len(parts) > 1:
@@ -53,30 +86,47 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
 
 def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
     """Solve a roster as one model (a part of a district, or a roster of one part): build it,
-    search, explain a conflict or a shortage, and report the roster.
+    search, explain a conflict or a shortage, and report the roster. In the wall-clock mode the
+    whole of it ends within ``options.time_limit`` seconds (and by ``options.stop``'s deadline):
+    the search stops ``EXPLAIN_SHARE`` of the limit early, for the staffing hint.
 
     Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them."""
     started = time.monotonic()
+    stop = options.stop or Stop()
+    options = replace(options, stop=stop)
     slots = expand(roster.config, period)
     m, _ = build_model(roster, period, slots, strict=options.strict)
+    built = time.monotonic() - started
     if options.hint:
         m.hint(options.hint)
     workers = choose_workers(m, options.workers)
+    search_options = options
+    if not options.repeatable:
+        end = started + options.time_limit
+        search_for = end - time.monotonic() - EXPLAIN_SHARE * options.time_limit
+        search_options = replace(options, time_limit=max(0.01, search_for))
     bound: float | None = None
     if options.lns:
-        solver, status, stats = lns.search(m, options, workers)
+        solver, status, stats = lns.search(m, search_options, workers)
         bound = stats.bound
     else:
-        solver, status = run(m, options, workers)
+        solver, status = run(m, search_options, workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if stop.interrupted:
+            raise SolveInterrupted("interrupted before any roster was found; nothing written")
         if status == cp_model.INFEASIBLE:
-            # Name the smallest set of contradicting hard rules (solver/explain.py).
+            # Name the smallest set of contradicting hard rules (solver/explain.py): worth a
+            # little time past the limit, since without it the error says nothing.
             explained, _ = build_model(roster, period, slots, strict=options.strict, explain=True)
-            budget = min(CONFLICT_BUDGET, max(2.0, options.time_limit))
-            raise conflict_error(roster, explained, budget=budget, seed=options.seed)
-        raise InfeasibleError(
-            f"no roster found within {options.time_limit:g} s; give more time (--time-limit)", []
+            budget = min(CONFLICT_BUDGET, max(2.0, budget_of(options)))
+            wall = None if options.repeatable else max(MIN_CONFLICT, stop.left())
+            raise conflict_error(roster, explained, budget=budget, seed=options.seed, wall=wall)
+        limit = (
+            f"{options.work_units:g} work units; give more (--work-units)"
+            if options.repeatable
+            else f"{options.time_limit:g} s; give more time (--time-limit)"
         )
+        raise InfeasibleError(f"no roster found within {limit}", [])
     assignment = m.extract(solver)
     info = SolverInfo(
         status=solver.status_name(status),
@@ -86,6 +136,8 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         wall_seconds=round(time.monotonic() - started, 2),
         workers=workers,
         seed=options.seed,
+        mode=mode(options),
+        interrupted=stop.interrupted,
     )
     schedule = build_schedule(
         roster,
@@ -96,9 +148,20 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         strict=options.strict,
         generated_at=options.generated_at,
     )
+    if stop.interrupted:
+        return schedule
     # How many more people of which kind would fill every place (solver/explain.py).
-    budget = min(HINT_BUDGET, max(1.0, options.time_limit / 2))
+    budget = min(HINT_BUDGET, max(1.0, budget_of(options) / 2))
+    wall = None
+    if not options.repeatable:
+        wall = min(started + options.time_limit - time.monotonic(), stop.left())
+        # The hint builds a larger model and fills places greedily before CP-SAT runs (neither
+        # bounded by the clock): try it only when that fits, judged by this model's build.
+        if wall < MIN_EXPLAIN + HINT_BUILDS * built:
+            return schedule
     schedule.hints.extend(
-        staffing_hints(roster, period, slots, assignment, budget=budget, seed=options.seed)
+        staffing_hints(
+            roster, period, slots, assignment, budget=budget, seed=options.seed, wall=wall
+        )
     )
     return schedule

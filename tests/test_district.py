@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -54,7 +54,8 @@ def one_day(roster: Roster) -> Period:
 
 
 def options(**kw: object) -> SolveOptions:
-    return SolveOptions(time_limit=20, workers=1, seed=0, **kw)  # type: ignore[arg-type]
+    options = SolveOptions(repeatable=True, work_units=20, workers=1, seed=0)
+    return replace(options, **kw)  # type: ignore[arg-type]
 
 
 # --- the generator ------------------------------------------------------------------------------
@@ -365,7 +366,9 @@ def test_part_solves_one_community_alone() -> None:
     from benchmarks.district import main
 
     runner = CliRunner()
-    result = runner.invoke(main, ["part", "c26", "--time-limit", "1", "--workers", "1"])
+    result = runner.invoke(
+        main, ["part", "c26", "--repeatable", "--work-units", "1", "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("c26: 24 people, ")
     result = runner.invoke(main, ["part", "c99"])
