@@ -229,7 +229,8 @@ def solve_options(command: F) -> F:
             type=click.FloatRange(min=0.1),
             default=10.0,
             show_default=True,
-            help="Seconds of wall-clock time the solve may take (writing the files comes after).",
+            help="Wall-clock seconds the solve may take once the folder is read (writing the "
+            "files comes after).",
         ),
         click.option(
             "--repeatable",
