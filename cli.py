@@ -250,7 +250,8 @@ def solve_options(command: F) -> F:
             "--workers",
             type=click.IntRange(min=1),
             default=None,
-            help="CP-SAT worker threads (default: 8 for models under 2,000 Booleans, 2 above).",
+            help="CP-SAT worker threads (default: 8 for models under 5,000 Booleans, 2 above; "
+            "with --repeatable under 2,000).",
         ),
         click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."),
         click.option(

@@ -26,6 +26,12 @@ from .model import RosterModel, apply_params
 #: but far worse on Curtois & Qu instances 6 and 7 (2,230 and 1,377 against 1,954 and 1,081 in 60
 #: units), so small models keep 8 (`python -m benchmarks.workers`, benchmarks/results.md).
 SMALL_MODEL = 2000
+#: The same threshold for the wall-clock search (CP-SAT's ordinary portfolio, which with 2 workers
+#: runs 2 of its subsolvers and none of its LNS ones). On examples/xingwang (3,595 Booleans; load
+#: 16 on 2 cores) 8 workers gave 228 / 87 at 30 s where 2 gave 4,149 and 4,163 / 80, and 99 / 90
+#: at 60 s where 2 gave 1,153 / 80. Curtois & Qu 8 (3,120) went the other way in one run at 60 s
+#: (8: 16,068; 2: 4,579), and 15,600 Booleans (instance 12) stay with 2: community rosters decide.
+SMALL_MODEL_WALL = 5000
 
 #: The hard wall-clock stop of a repeatable run, as a multiple of its work units, plus
 #: ``solver.limits.WALL_SLACK`` seconds. It only guards against a machine far slower than
@@ -169,11 +175,13 @@ def check_params(extra: dict[str, object]) -> None:
             raise RosterError(f"--param {key}={value}: {key} takes {kind}") from None
 
 
-def choose_workers(model: RosterModel, requested: int | None) -> int:
-    """The worker count: the one asked for, or 8 for small models and 2 for large ones."""
+def choose_workers(model: RosterModel, requested: int | None, repeatable: bool = True) -> int:
+    """The worker count: the one asked for, or 8 for small models and 2 for large ones (below
+    ``SMALL_MODEL`` Booleans when repeatable, ``SMALL_MODEL_WALL`` otherwise)."""
     if requested is not None:
         return max(1, requested)
-    return 8 if model.variable_count() < SMALL_MODEL else 2
+    small = SMALL_MODEL if repeatable else SMALL_MODEL_WALL
+    return 8 if model.variable_count() < small else 2
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):

@@ -99,7 +99,7 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
     built = time.monotonic() - started
     if options.hint:
         m.hint(options.hint)
-    workers = choose_workers(m, options.workers)
+    workers = choose_workers(m, options.workers, options.repeatable)
     search_options = options
     if not options.repeatable:
         end = started + options.time_limit
