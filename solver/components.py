@@ -292,6 +292,8 @@ def solve_in_parts(
 
         if stop.interrupted or (first is False and index not in best):
             return
+        if not options.repeatable and stop.left() <= 0:
+            return  # past the deadline: the part is left without a roster (see below)
         part_options = replace(
             with_budget(options, limit),
             workers=workers,
@@ -306,7 +308,12 @@ def solve_in_parts(
             found = _solve_staffed(solve_one, subs[index], period, part_options, floor)
         try:
             if found is None and first:
-                found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
+                try:
+                    found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
+                except InfeasibleError as exc:
+                    if exc.conflicts or options.repeatable:
+                        raise
+                    return  # none in the time: said once for all such parts, below
             elif found is None:
                 try:
                     found = solve_one(subs[index], period, part_options)
@@ -345,8 +352,18 @@ def solve_in_parts(
         left = max(0.0, end - time.monotonic())
         shares = second_pass(gaps, lanes * left)
         run_pass({i: min(share, left) for i, share in shares.items()}, False)
-    if not best:
+    if not best and stop.interrupted:
         raise SolveInterrupted("interrupted before any roster was found; nothing written")
+    missing = [i for i in range(len(parts)) if i not in best]
+    if missing and not stop.interrupted:
+        posts = parts[missing[0]].posts
+        shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
+        raise InfeasibleError(
+            f"no roster found within {options.time_limit:g} s for {len(missing)} of "
+            f"{len(parts)} parts (the first: part {missing[0] + 1}, posts {shown}); give more "
+            "time (--time-limit)",
+            [],
+        )
     found = [best.get(i) for i in range(len(parts))]
     return merge(roster, period, found, options, started)
 
@@ -445,6 +462,9 @@ def _solve_part(
             return solve_one(roster, period, options)
         except InfeasibleError as exc:
             if exc.conflicts:
+                raise
+            stop = options.stop
+            if not options.repeatable and stop is not None and stop.left() <= 0:
                 raise
             retry = max(RETRY_TIME, 4 * budget(options))
             return solve_one(roster, period, with_budget(options, retry))

@@ -266,6 +266,17 @@ def test_parts_side_by_side_give_the_same_roster(solved: Solved) -> None:
     assert side_by_side.solver.objective == solved.schedule.solver.objective
 
 
+def test_parts_by_the_wall_clock_give_a_valid_roster_of_the_whole(solved: Solved) -> None:
+    """The wall-clock mode shares seconds, not work: the roster may differ from the repeatable
+    one, but it is a roster of the whole that keeps every rule, and says which mode made it."""
+    wall = solve(solved.roster, solved.period, SolveOptions(time_limit=30, workers=1, seed=0))
+    assert wall.solver.mode == "wall" and not wall.solver.interrupted
+    assert wall.solver.status in ("OPTIMAL", "FEASIBLE")
+    slots = expand(solved.roster.config, solved.period)
+    assert check(solved.roster, solved.period, slots, assignment_of(wall)).violations == []
+    assert set(assignment_of(wall)) == {s.id for s in slots}
+
+
 def test_first_pass_shares_half_the_limit_equally() -> None:
     assert first_pass(4, 40.0) == dict.fromkeys(range(4), 5.0)
     # Never under the least a part gets, never over the whole limit.
