@@ -277,6 +277,24 @@ def test_parts_by_the_wall_clock_give_a_valid_roster_of_the_whole(solved: Solved
     assert set(assignment_of(wall)) == {s.id for s in slots}
 
 
+def test_an_interrupted_district_keeps_the_parts_it_has_and_leaves_the_rest_empty(
+    solved: Solved,
+) -> None:
+    from solver.components import merge
+    from solver.search import Stop
+
+    parts = find_parts(solved.roster)
+    first = solve(sub_roster(solved.roster, parts[0]), solved.period, options(extra=PART_PARAMS))
+    stop = Stop()
+    stop.interrupt()
+    merged = merge(solved.roster, solved.period, [first, None], options(stop=stop), 0.0)
+    assert merged.solver.status == "UNKNOWN" and merged.solver.interrupted
+    kept = assignment_of(merged)
+    assert all(kept[slot] == people for slot, people in assignment_of(first).items())
+    others = [s.id for s in merged.slots if s.post in parts[1].posts]
+    assert others and all(kept[slot] == [] for slot in others)
+
+
 def test_first_pass_shares_half_the_limit_equally() -> None:
     assert first_pass(4, 40.0) == dict.fromkeys(range(4), 5.0)
     # Never under the least a part gets, never over the whole limit.
