@@ -25,7 +25,7 @@ messages: $(STAMP)
 	$(BIN)/python tools/messages.py check
 
 demo: $(STAMP) $(MO)
-	$(BIN)/roster solve examples/xingwang --week 2020-W06 --out out/xingwang
+	$(BIN)/roster solve examples/xingwang --week 2020-W06 --repeatable --out out/xingwang
 	$(BIN)/roster show out/xingwang/schedule.json --day 2020-02-03
 	$(BIN)/roster feeds examples/xingwang out/xingwang/schedule.json --out out/xingwang/feeds --base-url https://example.org/xingwang/feeds
 	$(BIN)/roster print out/xingwang/schedule.json --day 2020-02-03 --roster examples/xingwang --out out/xingwang/roster-2020-02-03.png

@@ -8,7 +8,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
+import yaml
 
 from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, check_base_url, write_feeds
 from calendars.history import DEFAULT_WINDOW
@@ -25,7 +28,7 @@ from roster.check import check as check_roster
 from roster.cover import cover, swap
 from roster.demand import demand_report
 from roster.diff import ScheduleDiff, diff_schedules, shift_names
-from roster.errors import InfeasibleError, PrintError, RosterError
+from roster.errors import InfeasibleError, PrintError, RosterError, SolveInterrupted
 from roster.folder_edit import add_leave, parse_leave_spec
 from roster.i18n import LOCALES, _, choosing, current, speaking_for
 from roster.inputs import inputs_digest
@@ -47,6 +50,7 @@ from roster.slots import Period, expand, make_period, period_label
 from roster.verify import check_publishable, require_offsets
 from roster.versions import Version
 from solver.repair import repair as repair_roster
+from solver.search import Stop, check_params
 from solver.solve import Progress, SolveOptions, solve
 from store import ENV, Store, open_store, store_location
 from store.report import history_rows, render_history
@@ -281,46 +285,232 @@ def validate(
         click.echo(_("warning: {text}").format(text=warning.text))
 
 
-def _progress_printer() -> Callable[[Progress], None]:
-    """Progress on stderr once a solve has run for a second: best penalty, bound, elapsed."""
-    last = [0.0]
+#: Exit status of a solve stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
 
-    def report(progress: Progress) -> None:
+
+def solve_options(command: F) -> F:
+    """How long and how to search, the same on every command that solves: --time-limit,
+    --repeatable with --work-units, --workers, --seed and the experts' --param."""
+    options = [
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.1),
+            default=10.0,
+            show_default=True,
+            help="Wall-clock seconds the solve may take once the folder is read (writing the "
+            "files comes after).",
+        ),
+        click.option(
+            "--repeatable",
+            is_flag=True,
+            help="Search so that the same input, seed and workers give the same roster on any "
+            "machine, limited by --work-units instead of --time-limit (slower to a good roster).",
+        ),
+        click.option(
+            "--work-units",
+            type=click.FloatRange(min=0.1),
+            default=10.0,
+            show_default=True,
+            help="With --repeatable: CP-SAT's budget in its deterministic time (work counted, "
+            "not seconds; 1 to 5 wall seconds each on a busy 2-core machine).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="CP-SAT worker threads (default: 8 for models under 5,000 Booleans, 2 above; "
+            "with --repeatable under 2,000).",
+        ),
+        click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."),
+        click.option(
+            "--param",
+            "params",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="For experts: a CP-SAT parameter by its name in sat_parameters.proto, e.g. "
+            "linearization_level=2 or ignore_subsolvers=[core] (repeatable); set after the "
+            "engine's own, so it can change the search.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def make_options(
+    *,
+    time_limit: float,
+    repeatable: bool,
+    work_units: float,
+    workers: int | None,
+    seed: int,
+    params: tuple[str, ...],
+    strict: bool = False,
+) -> SolveOptions:
+    """SolveOptions from the options of ``solve_options`` (the parameters checked)."""
+    ctx = click.get_current_context()
+    given = {
+        name
+        for name in ("time_limit", "work_units")
+        if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    }
+    if repeatable and "time_limit" in given:
+        raise click.UsageError(
+            "--time-limit is seconds of the default search; with --repeatable "
+            "give --work-units instead"
+        )
+    if not repeatable and "work_units" in given:
+        raise click.UsageError(
+            "--work-units limits the --repeatable search; add --repeatable, "
+            "or give --time-limit in seconds"
+        )
+    extra = dict(_parse_param(text) for text in params)
+    check_params(extra)
+    return SolveOptions(
+        time_limit=time_limit,
+        repeatable=repeatable,
+        work_units=work_units,
+        workers=workers,
+        seed=seed,
+        strict=strict,
+        extra=extra,
+    )
+
+
+def _parse_param(text: str) -> tuple[str, object]:
+    """One ``KEY=VALUE`` of --param, the value read as YAML (numbers, true/false, [lists])."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
+    try:
+        parsed: object = yaml.safe_load(value)
+    except yaml.YAMLError:
+        parsed = value
+    if isinstance(parsed, dict):
+        raise click.BadParameter(
+            f"{text!r}: a single value or a [list], e.g. ignore_subsolvers=[core, no_lp]",
+            param_hint="--param",
+        )
+    return key.strip(), parsed
+
+
+class ProgressPrinter:
+    """Progress on stderr once a solve has run for a second: elapsed time against the limit, best
+    penalty and bound, at most twice a second on news and every few seconds without."""
+
+    QUIET = 3.0
+
+    def __init__(self, options: SolveOptions) -> None:
+        self.started = time.monotonic()
+        if options.repeatable:
+            self.limit = f" ({options.work_units:g} work units)"
+        else:
+            self.limit = f" of {options.time_limit:g} s"
+        self.latest: Progress | None = None
+        self.printed = 0.0
+        self.lock = threading.Lock()
+
+    def report(self, progress: Progress) -> None:
+        """A new best roster or bound (called from the solver's threads)."""
+        with self.lock:
+            self.latest = progress
+        if time.monotonic() - self.printed >= 0.5:
+            self.print()
+
+    def tick(self) -> None:
+        """Called while waiting: a line when nothing was said for a while."""
+        if time.monotonic() - self.printed >= self.QUIET:
+            self.print()
+
+    def print(self) -> None:
         now = time.monotonic()
-        if progress.elapsed < 1.0 or now - last[0] < 0.5:
+        elapsed = now - self.started
+        if elapsed < 1.0:
             return
-        last[0] = now
+        with self.lock:
+            progress = self.latest
+            self.printed = now
+        line = f"  … {elapsed:5.1f} s{self.limit}"
+        if progress is None:
+            click.echo(f"{line}  no roster yet", err=True)
+            return
         # A solve in independent parts (communities) reports how many parts have a roster; its
         # penalty covers only those, so it rises as parts are found.
         parts = getattr(progress, "parts", 1)
         found = f"  parts {getattr(progress, 'parts_found', 0)}/{parts}" if parts > 1 else ""
         click.echo(
-            f"  … {progress.elapsed:5.1f} s  penalty {progress.objective:g}  "
-            f"bound {progress.bound:g}{found}",
+            f"{line}  penalty {round(progress.objective)}  bound {round(progress.bound)}{found}",
             err=True,
         )
 
-    return report
+
+class SignalStop:
+    """The handler of Ctrl-C and SIGTERM during a solve: the first interrupts ``stop`` (the solve
+    returns its best roster so far), a second ends the process at once through ``exit``, writing
+    nothing."""
+
+    def __init__(self, stop: Stop, exit: Callable[[int], object] = os._exit) -> None:
+        self.stop = stop
+        self.exit = exit
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.stop.interrupted:
+            click.echo("stopped; nothing written", err=True)
+            self.exit(INTERRUPTED)
+            return
+        click.echo(
+            "interrupted: stopping the search to write the best roster found so far "
+            "(press Ctrl-C again to stop at once, writing nothing)",
+            err=True,
+        )
+        self.stop.interrupt()
+
+
+def solve_interruptibly(roster: Any, period: Period, options: SolveOptions) -> Schedule:
+    """``solve()`` with progress on stderr, stoppable by Ctrl-C or SIGTERM: the first stops the
+    search and returns the best roster found so far (marked interrupted); a second ends the
+    process at once, writing nothing. The solve runs in a thread so that the signals, which
+    Python handles in the main thread only, are heard while CP-SAT searches."""
+    printer = ProgressPrinter(options)
+    stop = Stop()
+    options.on_progress = printer.report
+    options.stop = stop
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["schedule"] = solve(roster, period, options)
+        except BaseException as exc:  # re-raised in the main thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work, name="solve", daemon=True)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {}
+    if main_thread:
+        handler = SignalStop(stop)
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.2)
+            if stop.interrupted:
+                stop.interrupt()  # runs that started since the signal
+            else:
+                printer.tick()
+    finally:
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+    if "error" in outcome:
+        raise outcome["error"]
+    schedule: Schedule = outcome["schedule"]
+    return schedule
 
 
 @main.command(name="solve")
 @roster_dir
 @period_options
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="CP-SAT's search budget in its deterministic seconds (counted in work, so the same "
-    "roster comes out on any machine; 2 to 3 wall seconds each on a busy 2-core machine).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="CP-SAT worker threads (default: 8 for models under 2,000 Booleans, 2 above).",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@solve_options
 @click.option(
     "--strict",
     is_flag=True,
@@ -340,8 +530,11 @@ def solve_command(
     first: datetime | None,
     last: datetime | None,
     time_limit: float,
+    repeatable: bool,
+    work_units: float,
     workers: int | None,
     seed: int,
+    params: tuple[str, ...],
     strict: bool,
     out_dir: Path | None,
     fmt: str,
@@ -350,29 +543,39 @@ def solve_command(
 
     Writes schedule.json (for other tools), roster.csv (for spreadsheets) and roster.md,
     then prints a summary: status, penalty with its terms, spread of hours, shortages.
-    Same input, seed and workers give the same roster.
+    The solve ends within --time-limit seconds; with --repeatable the same input, seed and
+    workers give the same roster. Ctrl-C writes the best roster found so far, marked as
+    interrupted, and exits with status 130; a second Ctrl-C stops at once.
 
     \b
     Example:
       roster solve examples/xingwang --week 2020-W06 --time-limit 20
     """
-    roster = load_roster(folder)
-    period = _period(roster.config.timezone, week, first, last)
-    options = SolveOptions(
+    options = make_options(
         time_limit=time_limit,
+        repeatable=repeatable,
+        work_units=work_units,
         workers=workers,
         seed=seed,
+        params=params,
         strict=strict,
-        on_progress=_progress_printer(),
     )
-    schedule = solve(roster, period, options)
+    roster = load_roster(folder)
+    period = _period(roster.config.timezone, week, first, last)
+    try:
+        schedule = solve_interruptibly(roster, period, options)
+    except SolveInterrupted as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(INTERRUPTED)
     target = out_dir or Path("out") / folder.resolve().name
     write_outputs(schedule, target)
     if fmt == "json":
         click.echo(schedule.to_json(), nl=False)
-        return
-    click.echo(render_summary(schedule, current()), nl=False)
-    click.echo(f"→ {target / 'schedule.json'}, {target / 'roster.csv'}, {target / 'roster.md'}")
+    else:
+        click.echo(render_summary(schedule, current()), nl=False)
+        click.echo(f"→ {target / 'schedule.json'}, {target / 'roster.csv'}, {target / 'roster.md'}")
+    if schedule.solver.interrupted:
+        sys.exit(INTERRUPTED)
 
 
 def write_outputs(schedule: Schedule, target: Path) -> None:
@@ -1026,15 +1229,7 @@ def _published(store: Store, roster: Roster, period: Period) -> Version:
     metavar="PERSON",
     help="Take a person off every duty from --now to the end of the period (repeatable).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=5.0,
-    show_default=True,
-    help="Search budget, as for `roster solve`.",
-)
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers.")
-@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@solve_options
 @click.option(
     "--out",
     "out_dir",
@@ -1064,8 +1259,11 @@ def repair(
     leave_specs: tuple[str, ...],
     drops: tuple[str, ...],
     time_limit: float,
+    repeatable: bool,
+    work_units: float,
     workers: int | None,
     seed: int,
+    params: tuple[str, ...],
     out_dir: Path | None,
     do_publish: bool,
     message: str,
@@ -1087,6 +1285,14 @@ def repair(
       roster repair examples/xingwang --week 2020-W06 --now 2020-02-06T07:00 \\
           --leave p07:2020-02-06..2020-02-08:发热 --db out/xingwang/roster.db
     """
+    options = make_options(
+        time_limit=time_limit,
+        repeatable=repeatable,
+        work_units=work_units,
+        workers=workers,
+        seed=seed,
+        params=params,
+    )
     roster = load_roster(folder)
     period = _period(roster.config.timezone, week, first, last)
     now = _moment(roster, now_text)
@@ -1116,7 +1322,6 @@ def repair(
             add_leave(roster.folder, clipped)
             roster = load_roster(folder)
         absent = tuple(dict.fromkeys(e.person for e in clipped))
-        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
         result = repair_roster(roster, period, base.schedule, now, options, absent=absent)
         target = out_dir or Path("out") / folder.resolve().name
         write_outputs(result.schedule, target)

@@ -7,8 +7,10 @@ fewer people at its gate; see ``LIGHTER``). Communities share no people: each pe
 community's tag and each community's posts are open only to that tag.
 
     python -m benchmarks.district generate OUT_DIR [--seed N] [--communities 29] [--people 1057]
-    python -m benchmarks.district run [--time-limit S] [--workers N] [--results FILE]
-    python -m benchmarks.district part COMMUNITY [--time-limit S] [--workers N] [--strict]
+    python -m benchmarks.district run [--time-limit S | --repeatable --work-units U] [--workers N]
+        [--results FILE]
+    python -m benchmarks.district part COMMUNITY [--time-limit S | --repeatable --work-units U]
+        [--workers N] [--strict]
 """
 
 from __future__ import annotations
@@ -523,6 +525,8 @@ class Figures:
     parts: int = 0
     workers: str = ""
     time_limit: float = 0.0
+    #: "wall" (time_limit in seconds) or "repeatable" (in work units).
+    mode: str = "wall"
     load_seconds: float = 0.0
     first_full: float | None = None
     within_1pct: float | None = None
@@ -556,10 +560,12 @@ def run_district(
     lns: bool = False,
     params: dict[str, object] | None = None,
     min_part: float | None = None,
+    repeatable: bool = False,
 ) -> Figures:
-    """Generate the district in a temporary folder, solve WEEK and measure it: ``parallel`` parts
-    side by side (default: the engine's ``PARALLEL``), ``lns`` for the large-neighbourhood loop
-    (when the engine has it), ``params`` passed to CP-SAT."""
+    """Generate the district in a temporary folder, solve WEEK and measure it: ``time_limit``
+    wall-clock seconds, or work units with ``repeatable``; ``parallel`` parts side by side
+    (default: the engine's ``PARALLEL``), ``lns`` for the large-neighbourhood loop (when the
+    engine has it), ``params`` passed to CP-SAT."""
     from roster.check import check
     from roster.report import assignment_of
     from roster.slots import expand
@@ -567,7 +573,7 @@ def run_district(
     from solver.components import find_parts
     from solver.solve import Progress, SolveOptions, solve
 
-    figures = Figures(time_limit=time_limit)
+    figures = Figures(time_limit=time_limit, mode="repeatable" if repeatable else "wall")
     with tempfile.TemporaryDirectory(prefix="district-") as folder:
         write_district(Path(folder), seed, communities, people)
         started = time.monotonic()
@@ -595,7 +601,13 @@ def run_district(
             on_line(_progress_line(p, now))
 
     options = SolveOptions(
-        time_limit=time_limit, workers=workers, seed=0, on_progress=progress, extra=params or {}
+        time_limit=time_limit,
+        repeatable=repeatable,
+        work_units=time_limit,
+        workers=workers,
+        seed=0,
+        on_progress=progress,
+        extra=params or {},
     )
     if lns:
         if not hasattr(options, "lns"):
@@ -614,7 +626,8 @@ def run_district(
     figures.workers += f" per part, {parallel} part(s) at a time" + (", LNS" if lns else "")
     figures.workers += "".join(f", {k}={v}" for k, v in (params or {}).items())
     if min_part is not None:
-        figures.workers += f", at least {min_part:g} units a part"
+        unit = "units" if repeatable else "s"
+        figures.workers += f", at least {min_part:g} {unit} a part"
     # The last part can finish without a new solution: its proof closes the gap silently.
     if (
         figures.within_1pct is None
@@ -663,7 +676,7 @@ def figures_markdown(f: Figures, command: str) -> str:
         ),
         ("independent parts solved", str(f.parts)),
         ("(person, slot) Booleans", f"{f.variables:,}"),
-        ("workers / time limit", f"{f.workers} / {f.time_limit:g} units of deterministic time"),
+        ("workers / time limit", f"{f.workers} / {_limit_text(f)}"),
         ("loading the folder", sec(f.load_seconds)),
         ("time to first full roster", sec(f.first_full)),
         ("time to within 1 % of the proven bound", sec(f.within_1pct)),
@@ -683,6 +696,12 @@ def figures_markdown(f: Figures, command: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _limit_text(f: Figures) -> str:
+    if f.mode == "repeatable":
+        return f"{f.time_limit:g} units of deterministic time (repeatable)"
+    return f"{f.time_limit:g} s of wall-clock time"
 
 
 def _cores() -> int:
@@ -720,7 +739,18 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     "--time-limit",
     default=60.0,
     show_default=True,
-    help="CP-SAT deterministic time for the whole solve.",
+    help="Wall-clock seconds of the whole solve.",
+)
+@click.option(
+    "--repeatable",
+    is_flag=True,
+    help="The engine's repeatable search, limited by --work-units instead of --time-limit.",
+)
+@click.option(
+    "--work-units",
+    type=float,
+    default=None,
+    help="With --repeatable: CP-SAT deterministic time for the whole solve [default: 60].",
 )
 @click.option("--workers", type=int, default=None, help="CP-SAT workers; default: by model size.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
@@ -741,11 +771,14 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     "--min-part",
     type=float,
     default=None,
-    help="Least deterministic time a part gets in a pass (default: MIN_PART_TIME).",
+    help="Least time a part gets in a pass, in seconds or with --repeatable in work units "
+    "(default: MIN_PART_TIME).",
 )
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def run(
     time_limit: float,
+    repeatable: bool,
+    work_units: float | None,
     workers: int | None,
     seed: int,
     communities: int,
@@ -763,8 +796,10 @@ def run(
     """
     command = "python -m benchmarks.district run " + " ".join(sys.argv[2:])
     line = None if quiet else (lambda text: click.echo(text, err=True))
+    if work_units is not None and not repeatable:
+        raise click.UsageError("--work-units limits the --repeatable search; add --repeatable")
     figures = run_district(
-        time_limit,
+        (work_units or 60.0) if repeatable else time_limit,
         workers,
         seed,
         communities,
@@ -774,6 +809,7 @@ def run(
         lns=lns,
         params=parse_params(params),
         min_part=min_part,
+        repeatable=repeatable,
     )
     block = figures_markdown(figures, command.strip())
     click.echo(block)
@@ -784,7 +820,15 @@ def run(
 
 @main.command()
 @click.argument("community")
-@click.option("--time-limit", default=10.0, show_default=True, help="CP-SAT deterministic time.")
+@click.option("--time-limit", default=10.0, show_default=True, help="Wall-clock seconds.")
+@click.option("--repeatable", is_flag=True, help="The repeatable search, limited by --work-units.")
+@click.option(
+    "--work-units",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="With --repeatable: CP-SAT deterministic time.",
+)
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
 @click.option("--strict", is_flag=True, help="Every place hard (as the parts' first search).")
@@ -792,6 +836,8 @@ def run(
 def part(
     community: str,
     time_limit: float,
+    repeatable: bool,
+    work_units: float,
     workers: int,
     seed: int,
     strict: bool,
@@ -814,6 +860,8 @@ def part(
     period = make_period(roster.config.timezone, WEEK, None, None)
     options = SolveOptions(
         time_limit=time_limit,
+        repeatable=repeatable,
+        work_units=work_units,
         workers=workers,
         seed=0,
         strict=strict,

@@ -63,3 +63,8 @@ class PrintError(RosterError):
 
     The message names the file or option and what to give instead.
     """
+
+
+class SolveInterrupted(RosterError):
+    """Raised when a solve is interrupted (Ctrl-C, SIGTERM) before it found any roster, so there
+    is nothing to write. Solve again and let it run longer."""

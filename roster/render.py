@@ -66,6 +66,10 @@ _LABELS: dict[str, str | tuple[str, str]] = {
     "field": NP_("print", "{label}: {value}"),
     "period": NP_("print", "{start} to {end}"),
     "not_run": NP_("print", "no shift"),
+    "interrupted": N_(
+        "Interrupted: the best roster found before the stop; solve again with more time for a "
+        "better one"
+    ),
 }
 
 #: roster.csv's headings (the id columns, post, person and slot, are kept beside the names so a
@@ -260,6 +264,8 @@ def render_summary(schedule: Schedule, language: str | None = None) -> str:
         f"{info.wall_seconds:.1f} s ({info.workers} {words['workers']}, "
         f"{words['seed']} {info.seed})"
     )
+    if info.interrupted:
+        lines.append(words["interrupted"])
     for term in schedule.objective_terms:
         text = term_label(term.rule, language) if language != schedule.language else term.label
         label = f"  ({text or term.label})" if text or term.label else ""

@@ -39,6 +39,14 @@ class SolverInfo(Open):
     wall_seconds: float = Field(description="Time the solve took.")
     workers: int = Field(description="CP-SAT worker count used.")
     seed: int = Field(description="CP-SAT random seed used.")
+    mode: str = Field(
+        "repeatable",
+        description="wall: limited by wall-clock seconds; repeatable: by CP-SAT's deterministic "
+        "work, so the same input, seed and workers give the same roster.",
+    )
+    interrupted: bool = Field(
+        False, description="True when the solve was stopped (Ctrl-C) and this is its best so far."
+    )
 
 
 class ObjectiveTerm(Open):

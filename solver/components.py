@@ -19,18 +19,19 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
-from roster.eligibility import eligible, may_take_post
-from roster.errors import InfeasibleError
+from roster.eligibility import may_take_post
+from roster.errors import InfeasibleError, SolveInterrupted
 from roster.load import Roster
-from roster.models import Person
 from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
-if TYPE_CHECKING:
-    from .solve import Progress, SolveOptions
+# Who may take a post lives with the model, which needs it first; named here too, where the
+# district's tools and tests have always found it.
+from .model import candidates as candidates
+from .model import count_pairs as count_pairs
+from .search import Progress, SolveOptions, Stop, budget, with_budget
 
 #: Parts solved side by side (threads), each with one CP-SAT worker unless workers are asked for.
 #: On the district (60 units, 2 shared cores, the portfolio of ``PART_PARAMS``) two side by side
@@ -56,12 +57,17 @@ PART_PARAMS: dict[str, object] = {
         "core",
     ]
 }
-#: The least deterministic time a part gets in a pass (less is not worth a model build).
+#: The least time (work units, or seconds in the wall-clock mode) a part gets in a pass (less is
+#: not worth a model build).
 MIN_PART_TIME = 1.0
 #: Share of the time limit for the first pass, which gives every part its first roster.
 FIRST_PASS = 0.5
-#: The deterministic time a part gets for a second try when its share found no roster at all.
+#: The time (units or seconds) a part gets for a second try when its share found no roster at all.
 RETRY_TIME = 10.0
+#: In the wall-clock mode, the share of the limit kept at the end for merging the parts' rosters
+#: into one schedule (checked and priced over the whole roster), and at least this many seconds.
+MERGE_SHARE = 0.03
+MERGE_MIN = 0.5
 #: Search each part first among the rosters that fill every place (see ``_solve_staffed``).
 #: Measured on the district (1 unit a part, 1 worker, CP-SAT's portfolio trimmed to its LP and
 #: LNS workers): 15 of 29 communities had people missing with shortages soft, none with them hard,
@@ -70,33 +76,7 @@ STAFFED_FIRST = True
 #: The terms that count people missing.
 STAFFING_TERMS = ("shortage", "quota")
 
-SolveOne = Callable[[Roster, Period, "SolveOptions"], Schedule]
-
-
-# --- who may take a post, without a call per (person, slot) --------------------------------------
-
-
-def candidates(roster: Roster) -> dict[str, list[Person]]:
-    """For each post id, the people who may take some of its slots, in the roster's order.
-
-    A superset of who is eligible for each slot (leave and night limits are per slot): the model
-    still asks ``eligible()`` for these pairs, and skips the rest, which at district scale is
-    nearly all of them."""
-    return {
-        post.id: [p for p in roster.people if may_take_post(p, post)]
-        for post in roster.config.posts
-    }
-
-
-def count_pairs(roster: Roster, period: Period) -> int:
-    """Eligible (person, slot) pairs of a period: the number of Booleans of the model(s)."""
-    able = candidates(roster)
-    return sum(
-        1
-        for slot in expand(roster.config, period)
-        for p in able[slot.post]
-        if eligible(roster, p, slot)
-    )
+SolveOne = Callable[[Roster, Period, SolveOptions], Schedule]
 
 
 # --- parts ---------------------------------------------------------------------------------------
@@ -272,22 +252,31 @@ def solve_in_parts(
 ) -> Schedule:
     """Solve each part with ``solve_one`` and merge the rosters into one schedule of the whole.
 
-    ``options.time_limit`` is the deterministic time of the whole solve, shared by the parts in
-    two passes (``first_pass`` and ``second_pass``): every part gets an equal share of
-    ``FIRST_PASS`` of it for a first roster; then the time left goes to the parts not proven
-    optimal, in proportion to their gap to the bound, each searching again from its roster and
-    keeping the better roster and the better bound. Each search is first among the rosters that
-    fill every place (``STAFFED_FIRST``, ``_solve_staffed``); a part where none is found in its
-    share is searched again, in the same share, with places soft. Shares depend only on the parts
-    and on what the first pass found, never on the clock, so the roster is the same however the
-    parts are run: ``parallel`` (default ``PARALLEL``) parts side by side in threads (CP-SAT
-    releases the interpreter while it searches), each with ``options.workers`` workers, or 1 when
-    none are asked for and parts run side by side (by model size when one at a time). The rosters
-    are merged in the parts' order. The merged solver info: OPTIMAL only when every part is,
-    objective and bound summed, the wall time of the whole, the most workers a part used.
+    The limit of the whole solve (``solver.search.budget``: work units when repeatable, else
+    wall-clock seconds) is shared by the parts in two passes (``first_pass`` and
+    ``second_pass``): every part gets an equal share of ``FIRST_PASS`` of it for a first roster;
+    then the time left goes to the parts not proven optimal, in proportion to their gap to the
+    bound, each searching again from its roster and keeping the better roster and the better
+    bound. Each search is first among the rosters that fill every place (``STAFFED_FIRST``,
+    ``_solve_staffed``); a part where none is found in its share is searched again, in the same
+    share, with places soft. In the repeatable mode shares are work: they depend only on the
+    parts and on what the first pass found, never on the clock, so the roster is the same
+    however the parts are run. In the wall-clock mode they are seconds of a lane: ``parallel``
+    lanes give ``parallel`` times the limit to share, the second pass shares what the clock has
+    left, and no part runs past the solve's deadline (``options.stop``). ``parallel`` (default
+    ``PARALLEL``) parts side by side in threads (CP-SAT releases the interpreter while it
+    searches), each with ``options.workers`` workers, or 1 when none are asked for and parts run
+    side by side (by model size when one at a time). The rosters are merged in the parts' order.
+    The merged solver info: OPTIMAL only when every part is, objective and bound summed, the
+    wall time of the whole, the most workers a part used.
 
-    Raises InfeasibleError when a part has no roster, naming the part."""
+    When ``options.stop`` is interrupted, running parts keep their best roster, parts not started
+    have none (their places are left empty, the status is UNKNOWN) and the schedule is marked
+    interrupted. Raises InfeasibleError when a part has no roster, naming the part;
+    SolveInterrupted when interrupted before any part had one."""
     started = time.monotonic()
+    stop = options.stop or Stop()
+    options = replace(options, stop=stop)
     lanes = max(1, PARALLEL if parallel is None else parallel)
     workers = options.workers if options.workers is not None or lanes == 1 else 1
     subs = [sub_roster(roster, part) for part in parts]
@@ -301,26 +290,37 @@ def solve_in_parts(
         def relay(p: Progress) -> None:
             tally.update(index, p.objective, p.bound)
 
+        if stop.interrupted or (first is False and index not in best):
+            return
+        if not options.repeatable and stop.left() <= 0:
+            return  # past the deadline: the part is left without a roster (see below)
         part_options = replace(
-            options,
-            time_limit=limit,
+            with_budget(options, limit),
             workers=workers,
             on_progress=relay,
             hint=options.hint if first else assignment_of(best[index]),
-            # The wall-clock guard is the engine's own (``solver.solve.WALL_CAP``), for this
+            # The wall-clock guard is the engine's own (``solver.search.WALL_CAP``), for this
             # part's limit and for a retry's longer one alike.
             extra={**PART_PARAMS, **options.extra},
         )
         found = None
         if STAFFED_FIRST and floor > 0 and (first or _staffed(best[index])):
             found = _solve_staffed(solve_one, subs[index], period, part_options, floor)
-        if found is None and first:
-            found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
-        elif found is None:
-            try:
-                found = solve_one(subs[index], period, part_options)
-            except InfeasibleError:
-                return  # no better roster in the time: keep the first one
+        try:
+            if found is None and first:
+                try:
+                    found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
+                except InfeasibleError as exc:
+                    if exc.conflicts or options.repeatable:
+                        raise
+                    return  # none in the time: said once for all such parts, below
+            elif found is None:
+                try:
+                    found = solve_one(subs[index], period, part_options)
+                except InfeasibleError:
+                    return  # no better roster in the time: keep the first one
+        except SolveInterrupted:
+            return  # stopped before this part had a roster
         with lock:
             best[index] = _better(best.get(index), found)
             info = best[index].solver
@@ -338,11 +338,34 @@ def solve_in_parts(
             for future in futures:
                 future.result()
 
-    first = first_pass(len(parts), options.time_limit)
-    run_pass(first, True)
-    gaps = {i: _gap(best[i]) for i in range(len(parts))}
-    run_pass(second_pass(gaps, options.time_limit - sum(first.values())), False)
-    return merge(roster, period, [best[i] for i in range(len(parts))], options, started)
+    if options.repeatable:
+        first = first_pass(len(parts), options.work_units)
+        run_pass(first, True)
+        gaps = {i: _gap(best[i]) for i in best}
+        run_pass(second_pass(gaps, options.work_units - sum(first.values())), False)
+    else:
+        # Seconds of the lanes; the clock, not the plan, says what the second pass has.
+        reserve = max(MERGE_MIN, MERGE_SHARE * options.time_limit)
+        end = started + options.time_limit - reserve
+        run_pass(first_pass(len(parts), lanes * (end - time.monotonic())), True)
+        gaps = {i: _gap(best[i]) for i in best}
+        left = max(0.0, end - time.monotonic())
+        shares = second_pass(gaps, lanes * left)
+        run_pass({i: min(share, left) for i, share in shares.items()}, False)
+    if not best and stop.interrupted:
+        raise SolveInterrupted("interrupted before any roster was found; nothing written")
+    missing = [i for i in range(len(parts)) if i not in best]
+    if missing and not stop.interrupted:
+        posts = parts[missing[0]].posts
+        shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
+        raise InfeasibleError(
+            f"no roster found within {options.time_limit:g} s for {len(missing)} of "
+            f"{len(parts)} parts (the first: part {missing[0] + 1}, posts {shown}); give more "
+            "time (--time-limit)",
+            [],
+        )
+    found = [best.get(i) for i in range(len(parts))]
+    return merge(roster, period, found, options, started)
 
 
 def first_pass(parts: int, time_limit: float) -> dict[int, float]:
@@ -440,8 +463,11 @@ def _solve_part(
         except InfeasibleError as exc:
             if exc.conflicts:
                 raise
-            retry = max(RETRY_TIME, 4 * options.time_limit)
-            return solve_one(roster, period, replace(options, time_limit=retry))
+            stop = options.stop
+            if not options.repeatable and stop is not None and stop.left() <= 0:
+                raise
+            retry = max(RETRY_TIME, 4 * budget(options))
+            return solve_one(roster, period, with_budget(options, retry))
     except InfeasibleError as exc:
         posts = parts[index].posts
         shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
@@ -451,22 +477,36 @@ def _solve_part(
 
 
 def merge(
-    roster: Roster, period: Period, schedules: list[Schedule], options: SolveOptions, started: float
+    roster: Roster,
+    period: Period,
+    found: list[Schedule | None],
+    options: SolveOptions,
+    started: float,
 ) -> Schedule:
-    """One schedule of the whole roster from the schedules of its parts."""
+    """One schedule of the whole roster from the schedules of its parts (None for a part
+    interrupted before it had a roster: its places stay empty)."""
     slots: list[Slot] = expand(roster.config, period)
+    schedules = [s for s in found if s is not None]
+    complete = len(schedules) == len(found)
     assignment: dict[str, list[str]] = {}
     for schedule in schedules:
         assignment.update(assignment_of(schedule))
     infos = [s.solver for s in schedules]
     parts_sum = sum(i.objective or 0 for i in infos)
+    if not complete:
+        status = "UNKNOWN"
+    else:
+        status = "OPTIMAL" if all(i.status == "OPTIMAL" for i in infos) else "FEASIBLE"
+    stop = options.stop
     info = SolverInfo(
-        status="OPTIMAL" if all(i.status == "OPTIMAL" for i in infos) else "FEASIBLE",
+        status=status,
         objective=parts_sum,
         bound=sum(i.bound or 0 for i in infos),
         wall_seconds=0.0,
         workers=max(i.workers for i in infos),
         seed=options.seed,
+        mode="repeatable" if options.repeatable else "wall",
+        interrupted=stop is not None and stop.interrupted,
     )
     schedule = build_schedule(
         roster,
@@ -487,6 +527,6 @@ def merge(
     schedule.shortages = [explained.get(item.slot, item) for item in schedule.shortages]
     update: dict[str, object] = {"wall_seconds": round(time.monotonic() - started, 2)}
     whole = schedule.solver.objective or 0
-    if whole != parts_sum:
+    if whole != parts_sum and complete:
         update.update(status="FEASIBLE", bound=min(info.bound or 0, whole))
     return schedule.model_copy(update={"solver": schedule.solver.model_copy(update=update)})

@@ -25,8 +25,10 @@ from roster.load import Roster
 from roster.models import Leave, Person, RuleSet
 from roster.slots import Period, Slot
 
+from .build import build_model
 from .limits import WALL_SLACK
 from .model import HardRule, Penalty, RosterModel
+from .search import new_solver
 
 #: Deterministic-time budgets (CP-SAT's work units, about a second each on a laptop) and a wall
 #: clock cap on top, so a loaded machine can neither change the answer nor hang the command.
@@ -180,6 +182,15 @@ def conflict_sentence(roster: Roster, rule: HardRule) -> str:
     return names.words(rule.text)
 
 
+def _wall(budget: float, deadline: float | None) -> float:
+    """The wall-clock stop of one explaining run: the guard for its deterministic ``budget``, and
+    never past ``deadline``."""
+    guard = budget * WALL_FACTOR + WALL_SLACK
+    if deadline is None:
+        return guard
+    return max(0.01, min(guard, deadline - time.monotonic()))
+
+
 @dataclass(frozen=True)
 class _Check:
     """One feasibility test of the model under some assumptions."""
@@ -189,18 +200,21 @@ class _Check:
     work: float
 
 
-def _feasible_under(m: RosterModel, assumed: list[int], budget: float, seed: int) -> _Check:
+def _feasible_under(
+    m: RosterModel, assumed: list[int], budget: float, seed: int, deadline: float | None = None
+) -> _Check:
     """Solve ``m`` (without objective) assuming the guards ``assumed``; the sufficient core when
-    it is infeasible. One worker: CP-SAT fills the core only in single-thread search."""
+    it is infeasible. One worker: CP-SAT fills the core only in single-thread search. Never past
+    ``deadline`` (``time.monotonic()``) when one is given."""
     model = m.model
     model.clear_assumptions()
     model.add_assumptions([model.get_bool_var_from_proto_index(i) for i in assumed])
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     params = solver.parameters
     params.num_workers = 1
     params.random_seed = seed
     params.max_deterministic_time = max(0.05, budget)
-    params.max_time_in_seconds = budget * WALL_FACTOR + WALL_SLACK
+    params.max_time_in_seconds = _wall(budget, deadline)
     status = solver.solve(model)
     core: list[int] = []
     if status == cp_model.INFEASIBLE:
@@ -211,7 +225,7 @@ def _feasible_under(m: RosterModel, assumed: list[int], budget: float, seed: int
 
 
 def minimal_conflict(
-    m: RosterModel, *, budget: float = CONFLICT_BUDGET, seed: int = 0
+    m: RosterModel, *, budget: float = CONFLICT_BUDGET, seed: int = 0, wall: float | None = None
 ) -> list[HardRule] | None:
     """A set of guarded hard rule instances of ``m`` (built with ``explain=True``) that cannot
     hold together and is minimal (without any one of them the rest can), in the order the rules
@@ -220,13 +234,15 @@ def minimal_conflict(
 
     The solver's sufficient core is shrunk by deletion: each rule is dropped in turn and kept
     out when the rest is still infeasible (then the new, possibly smaller core is taken). When the
-    budget runs out the set found so far is returned: still a conflict, perhaps not minimal."""
+    budget runs out the set found so far is returned: still a conflict, perhaps not minimal.
+    ``wall`` (seconds), when given, bounds the whole search in wall-clock time too."""
     m.model.clear_objective()  # type: ignore[no-untyped-call]
-    deadline = time.monotonic() + budget * WALL_FACTOR + WALL_SLACK
-    first = _feasible_under(m, sorted(m.guards), budget / 2, seed)
+    deadline = time.monotonic() + (budget * WALL_FACTOR + WALL_SLACK if wall is None else wall)
+    first = _feasible_under(m, sorted(m.guards), budget / 2, seed, deadline)
     if first.status != cp_model.INFEASIBLE:
         return None
-    if not first.core and _feasible_under(m, [], budget / 4, seed).status == cp_model.INFEASIBLE:
+    none_assumed = _feasible_under(m, [], budget / 4, seed, deadline) if not first.core else None
+    if none_assumed is not None and none_assumed.status == cp_model.INFEASIBLE:
         return None  # infeasible with every guard off: a constraint no guard covers
     core = sorted(first.core) if first.core else sorted(m.guards)
     # Counted in deterministic work, not seconds, so where the shrinking stops does not depend on
@@ -235,7 +251,7 @@ def minimal_conflict(
     i = 0
     while i < len(core) and len(core) > 1 and spent < budget and time.monotonic() < deadline:
         trial = core[:i] + core[i + 1 :]
-        check = _feasible_under(m, trial, max(0.1, min(budget / 4, budget - spent)), seed)
+        check = _feasible_under(m, trial, max(0.1, min(budget / 4, budget - spent)), seed, deadline)
         spent += check.work
         if check.status == cp_model.INFEASIBLE:
             keep = set(check.core) if check.core else set(trial)
@@ -311,12 +327,15 @@ def staffing_hint(
     *,
     budget: float = HINT_BUDGET,
     seed: int = 0,
+    wall: float | None = None,
 ) -> StaffingHint:
     """Add virtual people of each kind the unfilled posts ask for (each with the global and tag
     rules, no leave) to the roster found, and count how many are needed to fill every minimum and
     quota: first greedily (the unfilled places in time order, each to the first virtual person of
     its kind who can take it without breaking a hard rule), then with CP-SAT, given as many people
-    of each kind as the greedy answer used, to use fewer. The roster found is kept as it is."""
+    of each kind as the greedy answer used, to use fewer. The roster found is kept as it is.
+    ``wall`` (seconds), when given, bounds the CP-SAT step in wall-clock time."""
+    deadline = None if wall is None else time.monotonic() + wall
     by_id = {s.id: s for s in slots}
     short = [by_id[sid] for sid in short_slots]
     pool: dict[Kind, list[str]] = {}
@@ -350,6 +369,7 @@ def staffing_hint(
         {pid: kind for kind, pids in pool.items() for pid in pids if pid in kept},
         budget=budget,
         seed=seed,
+        deadline=deadline,
     )
     if solved is None or solved.still_missing > unfilled:
         return StaffingHint(greedy, unfilled, False)
@@ -432,10 +452,9 @@ def _solve_hint(
     *,
     budget: float,
     seed: int,
+    deadline: float | None = None,
 ) -> StaffingHint | None:
     """The fewest of the ``virtual`` people (of ``roster``) that fill every place, by CP-SAT."""
-    from .solve import build_model  # solve.py calls this module: import at use
-
     m, penalties = build_model(roster, period, slots, strict=False)
     chosen = {(p, s) for s, people in assignment.items() for p in people}
     unfilled = set(short_slots)
@@ -468,12 +487,12 @@ def _solve_hint(
             for pid, lit in used.items()
         )
     )
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     params = solver.parameters
     params.num_workers = 1
     params.random_seed = seed
     params.max_deterministic_time = budget
-    params.max_time_in_seconds = budget * WALL_FACTOR + WALL_SLACK
+    params.max_time_in_seconds = _wall(budget, deadline)
     status = solver.solve(m.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -546,11 +565,14 @@ def hint_sentences(roster: Roster, hint: StaffingHint, impossible: int = 0) -> l
 # --- the entry points solve() calls ---------------------------------------------------------------
 
 
-def conflict_error(roster: Roster, m: RosterModel, *, budget: float, seed: int) -> InfeasibleError:
+def conflict_error(
+    roster: Roster, m: RosterModel, *, budget: float, seed: int, wall: float | None = None
+) -> InfeasibleError:
     """The error for an infeasible roster, naming the smallest conflicting set of hard rules found
     in ``m`` (a model of it built with ``explain=True``), followed by the facts behind them: the
-    leave of the people named, and who may not take the shifts named."""
-    found = minimal_conflict(m, budget=budget, seed=seed)
+    leave of the people named, and who may not take the shifts named. ``wall`` as in
+    ``minimal_conflict``."""
+    found = minimal_conflict(m, budget=budget, seed=seed, wall=wall)
     zh = _zh(roster)
     if not found:
         message = (
@@ -680,12 +702,16 @@ def staffing_hints(
     *,
     budget: float = HINT_BUDGET,
     seed: int = 0,
+    wall: float | None = None,
 ) -> list[str]:
-    """The staffing hint sentences for a solved roster; none when every place is filled."""
+    """The staffing hint sentences for a solved roster; none when every place is filled. ``wall``
+    as in ``staffing_hint``."""
     short = unfilled_slots(roster, slots, assignment)
     if not short:
         return []
-    hint = staffing_hint(roster, period, slots, short, assignment, budget=budget, seed=seed)
+    hint = staffing_hint(
+        roster, period, slots, short, assignment, budget=budget, seed=seed, wall=wall
+    )
     impossible = sum(
         max(0, quota.min - slot.max) for slot in slots for quota in roster.post(slot.post).quotas
     )

@@ -13,9 +13,10 @@ people and days around a term of the objective that costs something (a short slo
 request: each ``Penalty`` says where it lives). A last full run, hinted with the best roster,
 reports it with CP-SAT's status.
 
-Every limit is deterministic time, as in ``solver.solve.run``: the budget is spent by counting each
-sub-solve's deterministic time, so the same seed gives the same roster on a busy machine too (the
-wall-clock cap of ``run`` still guards against a machine far slower than the estimate).
+In the repeatable mode every limit is deterministic time, as in ``solver.search.run``: the budget
+is spent by counting each sub-solve's deterministic time, so the same seed gives the same roster
+on a busy machine too (the wall-clock cap of ``run`` still guards against a machine far slower
+than the estimate). Otherwise the same shares are of wall-clock seconds, spent as the clock says.
 """
 
 from __future__ import annotations
@@ -26,20 +27,31 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from .limits import WALL_SLACK
 from .model import Penalty, RosterModel, apply_params
+from .search import (
+    SMALL_MODEL,
+    Progress,
+    SolveOptions,
+    Stop,
+    budget,
+    new_solver,
+    run,
+    solve_registered,
+    with_budget,
+)
 
-if TYPE_CHECKING:
-    from .solve import SolveOptions
+#: One full CP-SAT run (``solver.search.run``; a test may pass another).
+Run = Callable[[RosterModel, SolveOptions, int], tuple[cp_model.CpSolver, Any]]
 
 #: Share of the time limit that finding a first roster may take at most.
 FIND_SHARE = 0.5
 #: Share of the time limit for the first full CP-SAT run on small models (below
-#: ``solver.solve.SMALL_MODEL`` Booleans), where it often proves the roster optimal.
+#: ``solver.search.SMALL_MODEL`` Booleans), where it often proves the roster optimal.
 FIRST_SHARE = 0.2
 #: The same on larger models. There the interleaved portfolio hardly improves the first roster
 #: (Curtois & Qu 8: not at all in 9 units) while the loop below does, so it only gets a glimpse
@@ -67,7 +79,7 @@ KINDS = ("people", "days", "repair")
 #: Whether the loop moves to a different roster of the same penalty.
 ACCEPT_EQUAL = True
 #: The hard wall-clock stop, as a multiple of the time limit plus ``solver.limits.WALL_SLACK``
-#: seconds (as in ``solver.solve.run``). The loop's sub-solves cost more wall time per
+#: seconds (as in ``solver.search.run``). The loop's sub-solves cost more wall time per
 #: deterministic unit than one long solve (each copies the model): 2 to 7 seconds a unit on a busy
 #: 2-core machine (Curtois & Qu 4 at 60 units: 433 s), hence the room.
 WALL_CAP = 20
@@ -160,29 +172,37 @@ def search(
     m: RosterModel,
     options: SolveOptions,
     workers: int,
-    run: Callable[[RosterModel, SolveOptions, int], tuple[cp_model.CpSolver, Any]],
+    run: Run = run,
 ) -> tuple[cp_model.CpSolver, Any, LnsStats]:
-    """Solve ``m`` within ``options.time_limit`` (deterministic time): a first roster, CP-SAT's
-    portfolio from it, the LNS loop, a last full run hinted with the best roster. Returns the last
+    """Solve ``m`` within the options' limit (work units or seconds, ``solver.search.budget``): a
+    first roster, CP-SAT's portfolio from it, the LNS loop, a last full run hinted with the best
+    roster. Returns the last
     run's solver and status (its roster is at least as good as the best found) and what the loop
-    did. ``run`` is ``solver.solve.run`` (passed in: solve imports this module)."""
-    from .solve import SMALL_MODEL, Progress
-
+    did. ``run`` makes each full run (``solver.search.run``)."""
     started = time.monotonic()
-    wall_deadline = started + WALL_CAP * options.time_limit + WALL_SLACK
+    limit = budget(options)
+    stop = options.stop or Stop()
+    if options.repeatable:
+        wall_deadline = started + WALL_CAP * limit + WALL_SLACK
+    else:
+        wall_deadline = started + min(limit, stop.left())
     stats = LnsStats()
-    limit = options.time_limit
+
+    def spent() -> float:
+        # Work counted when repeatable, the clock otherwise.
+        return used if options.repeatable else time.monotonic() - started
+
     # 1. A first roster, ignoring the objective: CP-SAT finds one far sooner that way (0.1 s
     # against 4 s and more on Curtois & Qu instance 5), and minimising from it goes faster too.
     feasible = m.model.clone()
     feasible.proto.clear_objective()
-    finder = cp_model.CpSolver()
+    finder = new_solver()
     _limits(finder, options, workers, limit * FIND_SHARE, wall_deadline)
-    found = finder.solve(feasible)
+    found = solve_registered(finder, feasible, stop)
     used = finder.deterministic_time
     if found not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Infeasible, or too hard to find alone: the plain run decides (and explains).
-        solver, status = run(m, _capped(options, max(1.0, limit - used), wall_deadline), workers)
+        solver, status = run(m, _capped(options, max(1.0, limit - spent()), wall_deadline), workers)
         return solver, status, stats
     # 2. CP-SAT's portfolio from that roster, for a share of the time: it proves small models
     # optimal, and gives the bound.
@@ -224,9 +244,10 @@ def search(
     batch = max(1, min(workers, BATCH))
     with ThreadPoolExecutor(max_workers=batch) as pool:
         while (
-            used < limit - final_limit
+            spent() < limit - final_limit
             and best_objective > bound
             and time.monotonic() < wall_deadline - final_limit
+            and not stop.interrupted
         ):
             jobs = []
             for _ in range(batch):
@@ -240,7 +261,7 @@ def search(
                 sub = _fixed_copy(m.model, cells, free, best)
                 seed = options.seed + stats.iterations
                 remaining = max(0.1, wall_deadline - time.monotonic())
-                jobs.append((kind, pool.submit(_sub_solve, sub, seed, remaining)))
+                jobs.append((kind, pool.submit(_sub_solve, sub, seed, remaining, stop)))
             results = [(kind, job.result()) for kind, job in jobs]
             # The batch ran side by side: it costs the longest of its sub-solves.
             used += max(r.deterministic_time for _, (r, _) in results) + SUB_OVERHEAD
@@ -271,7 +292,7 @@ def search(
                     # Out of time before proving anything: look narrower next time.
                     kind.shrink()
     stats.by_kind = {k.name: (k.tries, k.wins) for k in kinds}
-    looped = used - sum(p[1] for p in stats.phases)
+    looped = spent() - sum(p[1] for p in stats.phases)
     stats.phases.append(("loop", looped, time.monotonic() - loop_start))
     # 4. The last run: the full model from the best roster, with the bound already proven.
     _set_hint(m.model, best)
@@ -283,7 +304,7 @@ def search(
         )
         >= round(bound) - round(objective.offset)
     )
-    remaining = max(final_limit, limit - used)
+    remaining = max(final_limit, limit - spent())
     solver, status = run(m, _capped(options, remaining, wall_deadline), workers)
     stats.phases.append(("final", solver.deterministic_time, solver.wall_time))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -294,7 +315,7 @@ def search(
     # not enough even to load the hint. Report the loop's best roster (the model with every cell
     # fixed to it, solved at once) and the loop's bound, never CP-SAT's "optimal" for that copy.
     fixed = _fixed_copy(m.model, cells, set(), best)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(10.0, wall_deadline - time.monotonic())
     status = solver.solve(fixed)
@@ -320,13 +341,16 @@ def _kinds(cells: _Cells, people: list[str], days: list[date]) -> list[_Kind]:
 
 
 def _capped(options: SolveOptions, dtime: float, wall_deadline: float) -> SolveOptions:
-    """``options`` for one full run of ``dtime`` units whose wall-clock stop is the loop's own
-    deadline, not ``solver.solve.run``'s multiple of ``dtime``: the interleaved portfolio runs
-    far past a short deterministic limit (27.6 units for 9 on Curtois & Qu 12, 25 s of wall time
-    against a cap of 50 s), so on a busy machine that multiple could cut a run short and the same
-    seed would give another roster. A stop the caller set in ``extra`` still wins."""
+    """``options`` for one full run of ``dtime`` (units or seconds) whose wall-clock stop is the
+    loop's own deadline. When repeatable, not ``solver.search.run``'s multiple of ``dtime``: the
+    interleaved portfolio runs far past a short deterministic limit (27.6 units for 9 on Curtois
+    & Qu 12, 25 s of wall time against a cap of 50 s), so on a busy machine that multiple could
+    cut a run short and the same seed would give another roster. A stop the caller set in
+    ``extra`` still wins."""
+    if not options.repeatable:
+        return with_budget(options, max(0.01, min(dtime, wall_deadline - time.monotonic())))
     wall = max(1.0, wall_deadline - time.monotonic())
-    return replace(options, time_limit=dtime, extra={"max_time_in_seconds": wall, **options.extra})
+    return replace(options, work_units=dtime, extra={"max_time_in_seconds": wall, **options.extra})
 
 
 def _fixed_copy(
@@ -344,16 +368,18 @@ def _fixed_copy(
     return sub
 
 
-def _sub_solve(sub: cp_model.CpModel, seed: int, wall: float) -> tuple[cp_model.CpSolver, Any]:
+def _sub_solve(
+    sub: cp_model.CpModel, seed: int, wall: float, stop: Stop | None = None
+) -> tuple[cp_model.CpSolver, Any]:
     """One short single-worker solve of a neighbourhood (deterministic for its seed)."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     params = solver.parameters
     params.num_workers = 1
     params.random_seed = seed
     params.max_deterministic_time = SUB_DTIME
     params.max_time_in_seconds = wall
     apply_params(params, SUB_PARAMS)
-    status = solver.solve(sub)
+    status = solve_registered(solver, sub, stop)
     return solver, status
 
 
@@ -364,14 +390,19 @@ def _limits(
     dtime: float,
     wall_deadline: float,
 ) -> None:
-    """The parameters of ``solver.solve.run`` (deterministic, interleaved), with these limits."""
+    """The parameters of ``solver.search.run`` with these limits (``dtime`` in the mode's unit)."""
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = options.seed
-    params.interleave_search = True
+    if options.repeatable:
+        params.interleave_search = True
     apply_params(params, options.extra)
-    params.max_deterministic_time = max(0.1, dtime)
-    params.max_time_in_seconds = max(0.1, wall_deadline - time.monotonic())
+    wall = max(0.1, wall_deadline - time.monotonic())
+    if options.repeatable:
+        params.max_deterministic_time = max(0.1, dtime)
+        params.max_time_in_seconds = wall
+    else:
+        params.max_time_in_seconds = max(0.1, min(dtime, wall))
 
 
 def _neighbourhood(

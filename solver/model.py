@@ -9,12 +9,38 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roster.eligibility import eligible
+from roster.eligibility import eligible, may_take_post
 from roster.load import Roster
 from roster.models import Person, RuleSet
-from roster.slots import Period, Slot
+from roster.slots import Period, Slot, expand
 
-from .components import candidates
+# --- who may take a post, without a call per (person, slot) --------------------------------------
+
+
+def candidates(roster: Roster) -> dict[str, list[Person]]:
+    """For each post id, the people who may take some of its slots, in the roster's order.
+
+    A superset of who is eligible for each slot (leave and night limits are per slot): the model
+    still asks ``eligible()`` for these pairs, and skips the rest, which at district scale is
+    nearly all of them."""
+    return {
+        post.id: [p for p in roster.people if may_take_post(p, post)]
+        for post in roster.config.posts
+    }
+
+
+def count_pairs(roster: Roster, period: Period) -> int:
+    """Eligible (person, slot) pairs of a period: the number of Booleans of the model(s)."""
+    able = candidates(roster)
+    return sum(
+        1
+        for slot in expand(roster.config, period)
+        for p in able[slot.post]
+        if eligible(roster, p, slot)
+    )
+
+
+# --- the model -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -55,7 +81,7 @@ class RosterModel:
     explain: bool = False
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     guards: dict[int, HardRule] = field(default_factory=dict)
-    #: The objective's terms, once every rule is added (solver.solve.build_model).
+    #: The objective's terms, once every rule is added (solver.build.build_model).
     penalties: list[Penalty] = field(default_factory=list)
     _x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     _by_slot: dict[str, list[tuple[Person, cp_model.IntVar]]] = field(default_factory=dict)
@@ -68,8 +94,8 @@ class RosterModel:
             self._by_slot[slot.id] = []
         for person in self.roster.people:
             self._by_person[person.id] = []
-        # Only people with the post's skills and tags can be eligible (solver/components.py):
-        # asking eligible() about everyone else is what made districts slow to build.
+        # Only people with the post's skills and tags can be eligible (``candidates``): asking
+        # eligible() about everyone else is what made districts slow to build.
         able = candidates(self.roster)
         for slot in self.slots:
             for person in able[slot.post]:

@@ -10,7 +10,7 @@ minimises the usual penalty.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ortools.sat.python import cp_model
@@ -21,7 +21,8 @@ from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
-from .solve import SolveOptions, build_model, choose_workers, run
+from .build import build_model
+from .search import SolveOptions, budget, choose_workers, run, with_budget
 
 #: Share of the time limit for the first phase (shortages and changes); the rest polishes the
 #: usual penalty without giving any of that back.
@@ -174,9 +175,9 @@ def repair(
     missing_expr = sum(p.var for p in missing)
     usual = sum(p.coef * p.var for p in penalties)
 
-    workers = choose_workers(m, options.workers)
+    workers = choose_workers(m, options.workers, options.repeatable)
     m.hint({sid: [p for p in people if p not in absent_set] for sid, people in before.items()})
-    first = replace(options, time_limit=options.time_limit * FIRST_PHASE)
+    first = with_budget(options, budget(options) * FIRST_PHASE)
     m.model.minimize(most_change * missing_expr + change_expr)
     solver, status = run(m, first, workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -199,7 +200,7 @@ def repair(
     m.model.clear_hints()  # type: ignore[no-untyped-call]  # ortools ships no annotation
     m.hint(assignment)
     m.model.minimize(usual)
-    second = replace(options, time_limit=options.time_limit * (1 - FIRST_PHASE))
+    second = with_budget(options, budget(options) * (1 - FIRST_PHASE))
     solver2, status2 = run(m, second, workers)
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignment = m.extract(solver2)

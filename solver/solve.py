@@ -1,162 +1,132 @@
-"""Building the model from the rules, running CP-SAT, and turning its answer into a Schedule."""
+"""The one door of solver/: ``solve()`` turns a roster and a period into a Schedule.
+
+A roster whose people and posts fall into independent parts (the communities of a district) is
+solved part by part (solver/components.py), each part by ``solve_one``: build the model, search,
+explain what went wrong or what is missing, report. The names other packages import from here
+(``SolveOptions``, ``Progress``, ``build_model``, ``run``) live one floor down and are named here
+too.
+"""
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from roster.errors import InfeasibleError
+from roster.errors import InfeasibleError, SolveInterrupted
 from roster.load import Roster
 from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
-from roster.slots import Period, Slot, expand
+from roster.slots import Period, expand
 
 from . import lns
+from .build import build_model
 from .components import find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
-from .limits import WALL_SLACK
-from .model import Penalty, RosterModel, apply_params
-from .rules import RULES
+from .search import (
+    SMALL_MODEL,
+    WALL_CAP,
+    Progress,
+    SolveOptions,
+    Stop,
+    choose_workers,
+    mode,
+    run,
+)
+from .search import budget as budget_of
 
-#: Below this many Booleans a model counts as small and gets 8 workers, above it 2. Measured on
-#: 2 cores: 8 workers proved small rostering models optimal far sooner than 2, while on large
-#: ones 8 threads fight for 2 cores and 2 did better. In the repeatable (interleaved) search a
-#: single worker was faster on the tiny clinic example (optimal in 0.2 s against 2.6 s with 8)
-#: but far worse on Curtois & Qu instances 6 and 7 (2,230 and 1,377 against 1,954 and 1,081 in 60
-#: units), so small models keep 8 (`python -m benchmarks.workers`, benchmarks/results.md).
-SMALL_MODEL = 2000
+#: Share of a wall-clock limit kept from the search for the staffing hint (solver/explain.py),
+#: which runs after it and only when some place is left empty.
+EXPLAIN_SHARE = 0.1
+#: Seconds below which the staffing hint is not tried in the wall-clock mode, on top of
+#: ``HINT_BUILDS`` times the time the model took to build.
+MIN_EXPLAIN = 0.2
+HINT_BUILDS = 3
+#: Seconds a conflict's explanation gets at least, past the limit if need be.
+MIN_CONFLICT = 2.0
 
-#: The hard wall-clock stop, as a multiple of the time limit (which is deterministic time), plus
-#: ``solver.limits.WALL_SLACK`` seconds. It only guards against a machine far slower than
-#: CP-SAT's estimate: a stop that comes first makes the roster depend on the load. Five times
-#: plus 5 s was too tight on the shared 2-core machine (one unit took 2 to 5.6 wall seconds):
-#: `make demo` (10 units) was cut at 55 s there and gave penalty 112 instead of the 105 it gives
-#: in 12 s when quiet; the district's parts of 1 unit were cut too (3,127 / 2,762 against
-#: 3,119 / 2,762 at 60 units, benchmarks/district.md).
-WALL_CAP = 20
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A progress report during a solve."""
-
-    objective: float
-    bound: float
-    elapsed: float
-    solutions: int
-
-
-@dataclass
-class SolveOptions:
-    """How to run CP-SAT. ``workers=None`` chooses by model size (see SMALL_MODEL)."""
-
-    time_limit: float = 10.0
-    workers: int | None = None
-    seed: int = 0
-    strict: bool = False
-    on_progress: Callable[[Progress], None] | None = None
-    hint: dict[str, list[str]] | None = None
-    generated_at: datetime | None = None
-    log: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
-    #: Improve the first rosters with the large-neighbourhood loop of solver/lns.py.
-    lns: bool = False
-
-
-def choose_workers(model: RosterModel, requested: int | None) -> int:
-    """The worker count: the one asked for, or 8 for small models and 2 for large ones."""
-    if requested is not None:
-        return max(1, requested)
-    return 8 if model.variable_count() < SMALL_MODEL else 2
-
-
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution to the progress callback."""
-
-    def __init__(self, report: Callable[[Progress], None] | None) -> None:
-        super().__init__()
-        self._report = report
-        self._count = 0
-
-    def on_solution_callback(self) -> None:
-        self._count += 1
-        if self._report is not None:
-            self._report(
-                Progress(
-                    self.objective_value, self.best_objective_bound, self.wall_time, self._count
-                )
-            )
-
-
-def build_model(
-    roster: Roster, period: Period, slots: list[Slot], *, strict: bool, explain: bool = False
-) -> tuple[RosterModel, list[Penalty]]:
-    """The model with every rule added, and the penalties of the soft rules."""
-    m = RosterModel(roster, period, slots, strict=strict, explain=explain)
-    penalties: list[Penalty] = []
-    for rule in RULES:
-        penalties.extend(rule(m))
-    m.model.minimize(sum(p.coef * p.var for p in penalties))
-    m.penalties = penalties
-    return m, penalties
-
-
-def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.CpSolver, Any]:
-    """Solve ``m`` with the given options; returns the solver and its status."""
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = workers
-    params.random_seed = options.seed
-    # Same input, seed and worker count must give the same roster. Interleaved search makes the
-    # portfolio deterministic (its batches are merged in a fixed order, not as threads finish),
-    # and the limit is CP-SAT's deterministic time, which counts work rather than seconds, so a
-    # busy or slow machine stops at the same point. The wall-clock cap only guards against a
-    # machine far slower than the work estimate assumes.
-    params.interleave_search = True
-    params.max_deterministic_time = options.time_limit
-    params.max_time_in_seconds = WALL_CAP * options.time_limit + WALL_SLACK
-    params.log_search_progress = options.log
-    apply_params(params, options.extra)
-    status = solver.solve(m.model, _Watcher(options.on_progress))
-    return solver, status
+__all__ = [
+    "SMALL_MODEL",
+    "WALL_CAP",
+    "Progress",
+    "SolveOptions",
+    "Stop",
+    "build_model",
+    "choose_workers",
+    "run",
+    "solve",
+    "solve_one",
+]
 
 
 def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -> Schedule:
-    """Solve one planning period: build the model, run CP-SAT, and report the roster.
+    """Solve one planning period: build the model, search, and report the roster.
 
-    Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them."""
+    By default the whole solve ends within ``options.time_limit`` wall-clock seconds; with
+    ``options.repeatable`` it is limited by ``options.work_units`` of CP-SAT's deterministic time
+    instead, and the same input, seed and workers give the same roster. When
+    ``options.stop`` is interrupted the best roster found so far comes back, its solver info
+    marked ``interrupted``.
+
+    Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them;
+    InterruptedError (a RosterError) when interrupted before any roster was found."""
     options = options or SolveOptions()
+    stop = options.stop or Stop()
+    if not options.repeatable and stop.deadline is None:
+        stop.deadline = time.monotonic() + options.time_limit
+    options = replace(options, stop=stop)
     # Parts that share nobody (the communities of a district) are solved apart and merged.
     parts = find_parts(roster)
     if len(parts) > 1:
-        return solve_in_parts(roster, period, options, solve, parts)
+        return solve_in_parts(roster, period, options, solve_one, parts)
+    return solve_one(roster, period, options)
+
+
+def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """Solve a roster as one model (a part of a district, or a roster of one part): build it,
+    search, explain a conflict or a shortage, and report the roster. In the wall-clock mode the
+    whole of it ends within ``options.time_limit`` seconds (and by ``options.stop``'s deadline):
+    the search stops ``EXPLAIN_SHARE`` of the limit early, for the staffing hint.
+
+    Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them."""
     started = time.monotonic()
+    stop = options.stop or Stop()
+    options = replace(options, stop=stop)
     slots = expand(roster.config, period)
     m, _ = build_model(roster, period, slots, strict=options.strict)
+    built = time.monotonic() - started
     if options.hint:
         m.hint(options.hint)
-    workers = choose_workers(m, options.workers)
+    workers = choose_workers(m, options.workers, options.repeatable)
+    search_options = options
+    if not options.repeatable:
+        end = started + options.time_limit
+        search_for = end - time.monotonic() - EXPLAIN_SHARE * options.time_limit
+        search_options = replace(options, time_limit=max(0.01, search_for))
     bound: float | None = None
     if options.lns:
-        solver, status, stats = lns.search(m, options, workers, run)
+        solver, status, stats = lns.search(m, search_options, workers)
         bound = stats.bound
     else:
-        solver, status = run(m, options, workers)
+        solver, status = run(m, search_options, workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if stop.interrupted:
+            raise SolveInterrupted("interrupted before any roster was found; nothing written")
         if status == cp_model.INFEASIBLE:
-            # Name the smallest set of contradicting hard rules (solver/explain.py).
+            # Name the smallest set of contradicting hard rules (solver/explain.py): worth a
+            # little time past the limit, since without it the error says nothing.
             explained, _ = build_model(roster, period, slots, strict=options.strict, explain=True)
-            budget = min(CONFLICT_BUDGET, max(2.0, options.time_limit))
-            raise conflict_error(roster, explained, budget=budget, seed=options.seed)
-        raise InfeasibleError(
-            f"no roster found within {options.time_limit:g} s; give more time (--time-limit)", []
+            budget = min(CONFLICT_BUDGET, max(2.0, budget_of(options)))
+            wall = None if options.repeatable else max(MIN_CONFLICT, stop.left())
+            raise conflict_error(roster, explained, budget=budget, seed=options.seed, wall=wall)
+        limit = (
+            f"{options.work_units:g} work units; give more (--work-units)"
+            if options.repeatable
+            else f"{options.time_limit:g} s; give more time (--time-limit)"
         )
+        raise InfeasibleError(f"no roster found within {limit}", [])
     assignment = m.extract(solver)
     info = SolverInfo(
         status=solver.status_name(status),
@@ -166,6 +136,8 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         wall_seconds=round(time.monotonic() - started, 2),
         workers=workers,
         seed=options.seed,
+        mode=mode(options),
+        interrupted=stop.interrupted,
     )
     schedule = build_schedule(
         roster,
@@ -176,9 +148,20 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         strict=options.strict,
         generated_at=options.generated_at,
     )
+    if stop.interrupted:
+        return schedule
     # How many more people of which kind would fill every place (solver/explain.py).
-    budget = min(HINT_BUDGET, max(1.0, options.time_limit / 2))
+    budget = min(HINT_BUDGET, max(1.0, budget_of(options) / 2))
+    wall = None
+    if not options.repeatable:
+        wall = min(started + options.time_limit - time.monotonic(), stop.left())
+        # The hint builds a larger model and fills places greedily before CP-SAT runs (neither
+        # bounded by the clock): try it only when that fits, judged by this model's build.
+        if wall < MIN_EXPLAIN + HINT_BUILDS * built:
+            return schedule
     schedule.hints.extend(
-        staffing_hints(roster, period, slots, assignment, budget=budget, seed=options.seed)
+        staffing_hints(
+            roster, period, slots, assignment, budget=budget, seed=options.seed, wall=wall
+        )
     )
     return schedule

@@ -81,4 +81,8 @@ def days(roster: Roster, count: int = 4) -> tuple[Period, list[Slot]]:
 def solved(roster: Roster, count: int = 4, *, strict: bool = False) -> Schedule:
     """The roster solved over ``count`` days with a fixed seed and worker count."""
     period, _ = days(roster, count)
-    return solve(roster, period, SolveOptions(time_limit=5, workers=2, seed=0, strict=strict))
+    return solve(
+        roster,
+        period,
+        SolveOptions(repeatable=True, work_units=5, workers=2, seed=0, strict=strict),
+    )

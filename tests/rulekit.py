@@ -118,7 +118,7 @@ def judge(roster: Roster, rows: dict[str, str] | None, days: int = 14) -> Outcom
     assignment = plan(slots, rows) if rows is not None else None
     if assignment is not None:
         m.fix(assignment)
-    solver, status = run(m, SolveOptions(time_limit=10, workers=1, seed=0), 1)
+    solver, status = run(m, SolveOptions(repeatable=True, work_units=10, workers=1, seed=0), 1)
     feasible = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     objective = round(solver.objective_value) if feasible else None
     if assignment is None and feasible:
@@ -147,7 +147,9 @@ def conflict(roster: Roster, rows: dict[str, str], days: int = 14) -> list[str]:
     # The guards are assumed as literals (ortools 9.15 rejects bare indices).
     m.model.add_assumptions([m.model.get_bool_var_from_proto_index(i) for i in m.guards])
     # Interleaved search, too, makes CP-SAT name every assumption.
-    options = SolveOptions(time_limit=10, workers=1, seed=0, extra={"interleave_search": False})
+    options = SolveOptions(
+        repeatable=True, work_units=10, workers=1, seed=0, extra={"interleave_search": False}
+    )
     solver, status = run(m, options, 1)
     assert status == cp_model.INFEASIBLE
     return [m.guards[i].text for i in solver.sufficient_assumptions_for_infeasibility()]

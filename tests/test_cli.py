@@ -33,7 +33,8 @@ def solved(folder: Path, out: Path, *extra: str) -> Result:
         out,
         "--workers",
         "2",
-        "--time-limit",
+        "--repeatable",
+        "--work-units",
         "20",
         *extra,
     )
@@ -66,12 +67,55 @@ def test_solve_writes_the_three_files_and_a_summary(small: Path, tmp_path: Path)
     assert data["format"] == "dutyroster.schedule/1"
     assert data["roster"] == "测试社区"
     assert data["solver"]["workers"] == 2 and data["solver"]["seed"] == 0
+    assert data["solver"]["mode"] == "repeatable" and data["solver"]["interrupted"] is False
     assert data["slots"][0]["id"] == "gate-temp/2020-02-03T00:00"
     csv_text = (out / "roster.csv").read_text(encoding="utf-8")
     # Headings in the roster's language, times as spreadsheets read them, ids kept.
     assert csv_text.startswith("\ufeff日期,开始,结束,岗位编号,岗位,人员编号,姓名,班次编号,缺员\n")
     assert "\n2020-02-03,2020-02-03 00:00,2020-02-03 06:00,gate-temp,体温检测岗," in csv_text
     assert (out / "roster.md").read_text(encoding="utf-8").startswith("# 测试社区\n")
+
+
+def test_solve_by_wall_clock_says_so(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("solve", small, "--week", "2020-W06", "--out", out, "--time-limit", "20")
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    # Small enough to be proven optimal long before the limit, whatever the machine's load.
+    assert data["solver"]["status"] == "OPTIMAL"
+    assert data["solver"]["mode"] == "wall" and data["solver"]["interrupted"] is False
+
+
+def test_time_limit_and_work_units_belong_to_their_modes(small: Path) -> None:
+    result = run("solve", small, "--week", "W6", "--repeatable", "--time-limit", "5")
+    assert result.exit_code == 2
+    assert "--time-limit is seconds of the default search; with --repeatable give --work-units" in (
+        result.output
+    )
+    result = run("solve", small, "--week", "W6", "--work-units", "5")
+    assert result.exit_code == 2
+    assert "--work-units limits the --repeatable search; add --repeatable" in result.output
+
+
+def test_param_names_a_cp_sat_parameter(small: Path, tmp_path: Path) -> None:
+    result = run("solve", small, "--week", "W6", "--param", "no_such_thing=1")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --param no_such_thing=1: CP-SAT has no parameter 'no_such_thing'; see "
+        "sat_parameters.proto in OR-Tools for their names\n"
+    )
+    result = run("solve", small, "--week", "W6", "--param", "num_workers=many")
+    assert result.output == "Error: --param num_workers=many: num_workers takes a whole number\n"
+    result = run("solve", small, "--week", "W6", "--param", "linearization_level")
+    assert result.exit_code == 2 and "write KEY=VALUE" in result.output
+    solved(
+        small,
+        tmp_path / "out",
+        "--param",
+        "linearization_level=2",
+        "--param",
+        "log_search_progress=false",
+    )
 
 
 def test_solve_json_for_scripts(small: Path, tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_solve_command_exits_1_and_lists_the_conflict(tmp_path: Path) -> None:
         language="en",
     )
     args = ["solve", str(folder), "--from", "2020-02-03", "--to", "2020-02-03", "--strict"]
-    args += ["--workers", "2", "--time-limit", "5", "--out", str(tmp_path / "out")]
+    args += ["--workers", "2", "--repeatable", "--work-units", "5", "--out", str(tmp_path / "out")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert result.output.endswith(

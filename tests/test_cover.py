@@ -26,7 +26,11 @@ def _base(tmp_path: Path) -> tuple[Roster, Period, Schedule]:
     folder = write_folder(tmp_path / "社区", SMALL_YAML + "weights: {fair_hours: 0}\n")
     roster = load_roster(folder)
     period = make_period(roster.config.timezone, "2020-W06", None, None)
-    return roster, period, solve(roster, period, SolveOptions(time_limit=10, workers=2, seed=0))
+    return (
+        roster,
+        period,
+        solve(roster, period, SolveOptions(repeatable=True, work_units=10, workers=2, seed=0)),
+    )
 
 
 def _ill(roster: Roster, person: str) -> Roster:

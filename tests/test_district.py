@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -54,7 +54,8 @@ def one_day(roster: Roster) -> Period:
 
 
 def options(**kw: object) -> SolveOptions:
-    return SolveOptions(time_limit=20, workers=1, seed=0, **kw)  # type: ignore[arg-type]
+    options = SolveOptions(repeatable=True, work_units=20, workers=1, seed=0)
+    return replace(options, **kw)  # type: ignore[arg-type]
 
 
 # --- the generator ------------------------------------------------------------------------------
@@ -265,6 +266,35 @@ def test_parts_side_by_side_give_the_same_roster(solved: Solved) -> None:
     assert side_by_side.solver.objective == solved.schedule.solver.objective
 
 
+def test_parts_by_the_wall_clock_give_a_valid_roster_of_the_whole(solved: Solved) -> None:
+    """The wall-clock mode shares seconds, not work: the roster may differ from the repeatable
+    one, but it is a roster of the whole that keeps every rule, and says which mode made it."""
+    wall = solve(solved.roster, solved.period, SolveOptions(time_limit=30, workers=1, seed=0))
+    assert wall.solver.mode == "wall" and not wall.solver.interrupted
+    assert wall.solver.status in ("OPTIMAL", "FEASIBLE")
+    slots = expand(solved.roster.config, solved.period)
+    assert check(solved.roster, solved.period, slots, assignment_of(wall)).violations == []
+    assert set(assignment_of(wall)) == {s.id for s in slots}
+
+
+def test_an_interrupted_district_keeps_the_parts_it_has_and_leaves_the_rest_empty(
+    solved: Solved,
+) -> None:
+    from solver.components import merge
+    from solver.search import Stop
+
+    parts = find_parts(solved.roster)
+    first = solve(sub_roster(solved.roster, parts[0]), solved.period, options(extra=PART_PARAMS))
+    stop = Stop()
+    stop.interrupt()
+    merged = merge(solved.roster, solved.period, [first, None], options(stop=stop), 0.0)
+    assert merged.solver.status == "UNKNOWN" and merged.solver.interrupted
+    kept = assignment_of(merged)
+    assert all(kept[slot] == people for slot, people in assignment_of(first).items())
+    others = [s.id for s in merged.slots if s.post in parts[1].posts]
+    assert others and all(kept[slot] == [] for slot in others)
+
+
 def test_first_pass_shares_half_the_limit_equally() -> None:
     assert first_pass(4, 40.0) == dict.fromkeys(range(4), 5.0)
     # Never under the least a part gets, never over the whole limit.
@@ -365,7 +395,9 @@ def test_part_solves_one_community_alone() -> None:
     from benchmarks.district import main
 
     runner = CliRunner()
-    result = runner.invoke(main, ["part", "c26", "--time-limit", "1", "--workers", "1"])
+    result = runner.invoke(
+        main, ["part", "c26", "--repeatable", "--work-units", "1", "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("c26: 24 people, ")
     result = runner.invoke(main, ["part", "c99"])

@@ -212,8 +212,9 @@ def test_the_summary_labels_follow_lang_and_the_files_the_roster(
 ) -> None:
     out = tmp_path / "out"
     result = run(
-        "--lang", "en", "solve", small, "--week", "2020-W06", "--out", out, "--workers", "1"
-    )
+        "--lang", "en", "solve", small, "--week", "2020-W06", "--out", out, "--workers", "1",
+        "--repeatable",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Status: OPTIMAL" in result.output
     assert "Shortages: none" in result.output

@@ -85,18 +85,18 @@ def test_search_is_valid_no_worse_than_its_start_and_repeatable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from benchmarks.curtois import read_instance, to_roster
-    from solver import solve
+    from solver import search
 
     # Only the wall-clock guard can make two runs differ (when a busy machine hits it): lift it.
     monkeypatch.setattr(lns, "WALL_CAP", 100)
-    monkeypatch.setattr(solve, "WALL_CAP", 100)
+    monkeypatch.setattr(search, "WALL_CAP", 100)
     roster, per = to_roster(read_instance(CURTOIS / "Instance4.txt"))
     slots = expand(roster.config, per)
     objectives = []
     rosters = []
     for _ in range(2):
         m, _ = build_model(roster, per, slots, strict=False)
-        options = SolveOptions(time_limit=8, workers=2, seed=0, lns=True)
+        options = SolveOptions(repeatable=True, work_units=8, workers=2, seed=0, lns=True)
         solver, status, stats = lns.search(m, options, 2, run)
         assert solver.status_name(status) in ("OPTIMAL", "FEASIBLE")
         assert stats.iterations > 0
@@ -120,22 +120,24 @@ def test_a_last_run_that_finds_nothing_keeps_the_loops_roster_and_bound(
     from dataclasses import replace
 
     from benchmarks.curtois import read_instance, to_roster
-    from solver import solve
+    from solver import search
 
     monkeypatch.setattr(lns, "WALL_CAP", 100)
-    monkeypatch.setattr(solve, "WALL_CAP", 100)
+    monkeypatch.setattr(search, "WALL_CAP", 100)
     roster, per = to_roster(read_instance(CURTOIS / "Instance4.txt"))
     slots = expand(roster.config, per)
     m, _ = build_model(roster, per, slots, strict=False)
     calls: list[float] = []
 
     def last_run_fails(model: RosterModel, options: SolveOptions, workers: int) -> Any:
-        calls.append(options.time_limit)
+        calls.append(options.work_units)
         if len(calls) == 2:
             options = replace(options, extra={**options.extra, "stop_after_presolve": True})
         return run(model, options, workers)
 
-    solver, status, stats = lns.search(m, SolveOptions(time_limit=8, seed=0), 2, last_run_fails)
+    solver, status, stats = lns.search(
+        m, SolveOptions(repeatable=True, work_units=8, seed=0), 2, last_run_fails
+    )
     assert len(calls) == 2
     assert solver.status_name(status) == "FEASIBLE"
     assert stats.bound is not None

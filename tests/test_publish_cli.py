@@ -36,7 +36,7 @@ def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     out = base / "solved"
     result = run(
         "solve", folder, "--week", "2020-W06", "--out", out, "--workers", "2",
-        "--time-limit", "20",
+        "--repeatable", "--work-units", "20",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return folder, out / "schedule.json"

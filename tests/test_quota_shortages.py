@@ -18,7 +18,18 @@ ONE_DAY = ("--from", "2020-02-03", "--to", "2020-02-03")
 def _solve(folder: Path, out: Path) -> tuple[str, dict[str, object]]:
     result = CliRunner().invoke(
         main,
-        ["solve", str(folder), *ONE_DAY, "--out", str(out), "--workers", "2", "--seed", "0"],
+        [
+            "solve",
+            str(folder),
+            *ONE_DAY,
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+            "--seed",
+            "0",
+            "--repeatable",
+        ],
     )
     assert result.exit_code == 0, result.output
     return result.output, json.loads((out / "schedule.json").read_text(encoding="utf-8"))

@@ -21,7 +21,7 @@ from solver.repair import RepairError, repair
 from solver.solve import SolveOptions, solve
 
 ZONE = ZoneInfo("Asia/Shanghai")
-OPTIONS = SolveOptions(time_limit=10, workers=2, seed=0)
+OPTIONS = SolveOptions(repeatable=True, work_units=10, workers=2, seed=0)
 
 
 def _base(tmp_path: Path) -> tuple[Roster, Period, Schedule]:

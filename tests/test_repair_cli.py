@@ -31,7 +31,7 @@ def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     out = base / "solved"
     result = run(
         "solve", folder, "--week", "2020-W06", "--out", out, "--workers", "2",
-        "--time-limit", "20",
+        "--repeatable", "--work-units", "20",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return folder, out / "schedule.json"
@@ -68,7 +68,7 @@ def test_repair_keeps_the_past_moves_the_ill_persons_duties_and_publishes(
     result = run(
         "repair", published, "--week", "2020-W06", "--now", NOW,
         "--leave", f"{ill}:2020-02-06..2020-02-07:发热", "--out", out, "--workers", "2",
-        "--db", store_url, "--publish", "--by", "王书记", "--format", "json",
+        "--repeatable", "--db", store_url, "--publish", "--by", "王书记", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

@@ -79,10 +79,10 @@ def test_headcount_below_min_with_strict_is_infeasible() -> None:
     period1 = period(1)
     slots = expand(roster.config, period1)
     m, _ = build_model(roster, period1, slots, strict=True)
-    solver, status = run(m, SolveOptions(time_limit=5, workers=1), 1)
+    solver, status = run(m, SolveOptions(repeatable=True, work_units=5, workers=1), 1)
     m2, _ = build_model(roster, period1, slots, strict=True)
     m2.fix({slots[0].id: ["p1"]})
-    _, fixed = run(m2, SolveOptions(time_limit=5, workers=1), 1)
+    _, fixed = run(m2, SolveOptions(repeatable=True, work_units=5, workers=1), 1)
     assert solver.status_name(status) == "OPTIMAL"
     assert solver.status_name(fixed) == "INFEASIBLE"
     report = check(roster, period1, slots, {slots[0].id: ["p1"]}, strict=True)
@@ -227,7 +227,7 @@ def _judge_both(roster: Any) -> Any:
     assignment = {s.id: ["p1"] for s in slots}
     m, _ = build_model(roster, per, slots, strict=False)
     m.fix(assignment)
-    solver, status = run(m, SolveOptions(time_limit=5, workers=1), 1)
+    solver, status = run(m, SolveOptions(repeatable=True, work_units=5, workers=1), 1)
     return Outcome(solver.status_name(status), None, check(roster, per, slots, assignment))
 
 

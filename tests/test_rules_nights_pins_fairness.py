@@ -338,7 +338,7 @@ def scarce_roster(gates: dict[str, int], broadcasts: dict[str, int]) -> tuple[in
                 assignment[next(free)].append(person)
     m, _ = build_model(r, per, slots, strict=False)
     m.fix(assignment)
-    solver, status = run(m, SolveOptions(time_limit=10, workers=1, seed=0), 1)
+    solver, status = run(m, SolveOptions(repeatable=True, work_units=10, workers=1, seed=0), 1)
     objective = round(solver.objective_value) if status == cp_model.OPTIMAL else None
     return objective, check(r, per, slots, assignment).penalty
 

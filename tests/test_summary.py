@@ -16,7 +16,7 @@ def _solve(folder: Path, out: Path) -> str:
         main,
         [
             *("solve", str(folder), "--week", "2020-W06", "--out", str(out)),
-            *("--workers", "2", "--time-limit", "20"),
+            *("--workers", "2", "--repeatable", "--work-units", "20"),
         ],
     )
     assert result.exit_code == 0, result.output

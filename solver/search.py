@@ -1,0 +1,246 @@
+"""One CP-SAT run of a roster's model, and how to run it: the options, the worker count, the
+progress reports."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from roster.errors import RosterError
+
+from .limits import WALL_SLACK
+from .model import RosterModel, apply_params
+
+#: Below this many Booleans a model counts as small and gets 8 workers, above it 2. Measured on
+#: 2 cores: 8 workers proved small rostering models optimal far sooner than 2, while on large
+#: ones 8 threads fight for 2 cores and 2 did better. In the repeatable (interleaved) search a
+#: single worker was faster on the tiny clinic example (optimal in 0.2 s against 2.6 s with 8)
+#: but far worse on Curtois & Qu instances 6 and 7 (2,230 and 1,377 against 1,954 and 1,081 in 60
+#: units), so small models keep 8 (`python -m benchmarks.workers`, benchmarks/results.md).
+SMALL_MODEL = 2000
+#: The same threshold for the wall-clock search (CP-SAT's ordinary portfolio, which with 2 workers
+#: runs 2 of its subsolvers and none of its LNS ones). On examples/xingwang (3,595 Booleans; load
+#: 16 on 2 cores) 8 workers gave 228 / 87 at 30 s where 2 gave 4,149 and 4,163 / 80, and 99 / 90
+#: at 60 s where 2 gave 1,153 / 80. Curtois & Qu 8 (3,120) went the other way in one run at 60 s
+#: (8: 16,068; 2: 4,579), and 15,600 Booleans (instance 12) stay with 2: community rosters decide.
+SMALL_MODEL_WALL = 5000
+
+#: The hard wall-clock stop of a repeatable run, as a multiple of its work units, plus
+#: ``solver.limits.WALL_SLACK`` seconds. It only guards against a machine far slower than
+#: CP-SAT's estimate: a stop that comes first makes the roster depend on the load. Five times
+#: plus 5 s was too tight on the shared 2-core machine (one unit took 2 to 5.6 wall seconds):
+#: `make demo` (10 units) was cut at 55 s there and gave penalty 112 instead of the 105 it gives
+#: in 12 s when quiet; the district's parts of 1 unit were cut too (3,127 / 2,762 against
+#: 3,119 / 2,762 at 60 units, benchmarks/district.md).
+WALL_CAP = 20
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report during a solve."""
+
+    objective: float
+    bound: float
+    elapsed: float
+    solutions: int
+
+
+class Stop:
+    """When a solve ends early: at its wall-clock ``deadline`` (``time.monotonic()``; None in the
+    repeatable mode, whose limits are work), or at once when ``interrupt()`` is called (Ctrl-C).
+
+    Every CP-SAT run of the solve registers with it while it runs (``running``), so an interrupt
+    stops them all, and each returns the best roster it has; loops ask ``interrupted`` before
+    starting another run. Safe to call from a signal handler's thread."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.deadline = deadline
+        self.interrupted = False
+        self._lock = threading.Lock()
+        self._running: set[cp_model.CpSolver] = set()
+
+    def left(self) -> float:
+        """Seconds until the deadline (infinite without one; 0 once interrupted)."""
+        if self.interrupted:
+            return 0.0
+        if self.deadline is None:
+            return math.inf
+        return max(0.0, self.deadline - time.monotonic())
+
+    def interrupt(self) -> None:
+        """Stop every run now and start no new one (each keeps the best roster it found).
+        Calling it again stops runs that started meanwhile."""
+        with self._lock:
+            self.interrupted = True
+            running = list(self._running)
+        for solver in running:
+            solver.stop_search()
+
+    @contextmanager
+    def running(self, solver: cp_model.CpSolver) -> Iterator[None]:
+        """Register ``solver`` for the time of its run."""
+        with self._lock:
+            self._running.add(solver)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running.discard(solver)
+
+
+@dataclass
+class SolveOptions:
+    """How to solve. ``workers=None`` chooses by model size (see SMALL_MODEL).
+
+    By default ``time_limit`` is wall-clock seconds for the whole solve (building the model,
+    searching, explaining a shortage) and CP-SAT runs its ordinary parallel portfolio. With
+    ``repeatable`` it runs the interleaved search instead, limited by ``work_units`` of its
+    deterministic time (work counted, not seconds): the same input, seed and workers give the
+    same roster on any machine, however loaded.
+
+    ``hint`` starts the search from a roster; the model can also fix cells
+    (``RosterModel.fix``), the ground for keeping a frozen past or repairing a published roster.
+    """
+
+    time_limit: float = 10.0
+    workers: int | None = None
+    seed: int = 0
+    strict: bool = False
+    on_progress: Callable[[Progress], None] | None = None
+    hint: dict[str, list[str]] | None = None
+    generated_at: datetime | None = None
+    log: bool = False
+    #: CP-SAT parameters by name, set last (experts: ``--param``).
+    extra: dict[str, object] = field(default_factory=dict)
+    #: Improve the first rosters with the large-neighbourhood loop of solver/lns.py.
+    lns: bool = False
+    #: The interleaved, deterministic search, limited by ``work_units`` (not ``time_limit``).
+    repeatable: bool = False
+    #: CP-SAT's deterministic time of a repeatable solve (about a second of work each).
+    work_units: float = 10.0
+    #: The deadline and the interrupt of the solve (``solve()`` makes one when none is given).
+    stop: Stop | None = None
+
+
+def new_solver() -> cp_model.CpSolver:
+    """A CP-SAT solver that leaves Ctrl-C to the program: CP-SAT's own SIGINT handler aborts the
+    process (``std::bad_function_call``) when the signal comes while it searches from Python,
+    and the command line stops a solve through ``Stop`` instead."""
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
+def budget(options: SolveOptions) -> float:
+    """The solve's limit in its mode's unit: work units when repeatable, else seconds."""
+    return options.work_units if options.repeatable else options.time_limit
+
+
+def with_budget(options: SolveOptions, amount: float) -> SolveOptions:
+    """``options`` with the limit of its mode set to ``amount`` (units or seconds)."""
+    if options.repeatable:
+        return replace(options, work_units=amount)
+    return replace(options, time_limit=amount)
+
+
+def mode(options: SolveOptions) -> str:
+    """ "repeatable" or "wall", as schedule.json's solver block says."""
+    return "repeatable" if options.repeatable else "wall"
+
+
+def check_params(extra: dict[str, object]) -> None:
+    """Raise RosterError naming the first of ``extra`` that is not a CP-SAT parameter or has a
+    value of the wrong kind (``--param``)."""
+    params = new_solver().parameters
+    for key, value in extra.items():
+        if key.startswith("_") or not hasattr(params, key):
+            raise RosterError(
+                f"--param {key}={value}: CP-SAT has no parameter {key!r}; see "
+                "sat_parameters.proto in OR-Tools for their names"
+            )
+        try:
+            apply_params(params, {key: value})
+        except (AttributeError, TypeError, ValueError):
+            current = getattr(params, key)
+            kinds = {bool: "true or false", int: "a whole number", float: "a number", str: "a name"}
+            kind = kinds.get(type(current), "a [list] of values")
+            raise RosterError(f"--param {key}={value}: {key} takes {kind}") from None
+
+
+def choose_workers(model: RosterModel, requested: int | None, repeatable: bool = True) -> int:
+    """The worker count: the one asked for, or 8 for small models and 2 for large ones (below
+    ``SMALL_MODEL`` Booleans when repeatable, ``SMALL_MODEL_WALL`` otherwise)."""
+    if requested is not None:
+        return max(1, requested)
+    small = SMALL_MODEL if repeatable else SMALL_MODEL_WALL
+    return 8 if model.variable_count() < small else 2
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution to the progress callback."""
+
+    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self._report = report
+        self._count = 0
+
+    def on_solution_callback(self) -> None:
+        self._count += 1
+        if self._report is not None:
+            self._report(
+                Progress(
+                    self.objective_value, self.best_objective_bound, self.wall_time, self._count
+                )
+            )
+
+
+def set_limits(params: Any, options: SolveOptions, amount: float) -> None:
+    """The search and limits of one run of ``amount`` (the mode's unit). Repeatable: interleaved
+    search (its batches merged in a fixed order, not as threads finish) within ``amount`` of
+    deterministic time, which counts work rather than seconds, so a busy or slow machine stops
+    at the same point; the wall-clock cap only guards against a machine far slower than the work
+    estimate assumes. Otherwise CP-SAT's ordinary portfolio for ``amount`` seconds, and never past
+    the solve's deadline."""
+    if options.repeatable:
+        params.interleave_search = True
+        params.max_deterministic_time = amount
+        params.max_time_in_seconds = WALL_CAP * amount + WALL_SLACK
+        return
+    left = options.stop.left() if options.stop is not None else math.inf
+    params.max_time_in_seconds = max(0.01, min(amount, left))
+
+
+def solve_registered(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    stop: Stop | None,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
+    """``solver.solve(model)``, stoppable through ``stop``; UNKNOWN at once when interrupted."""
+    if stop is None:
+        return solver.solve(model, callback)
+    with stop.running(solver):
+        if stop.interrupted:
+            return cp_model.UNKNOWN
+        return solver.solve(model, callback)
+
+
+def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.CpSolver, Any]:
+    """Solve ``m`` with the given options; returns the solver and its status."""
+    solver = new_solver()
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = options.seed
+    set_limits(params, options, budget(options))
+    params.log_search_progress = options.log
+    apply_params(params, options.extra)
+    status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
+    return solver, status
