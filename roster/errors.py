@@ -55,3 +55,11 @@ class InfeasibleError(RosterError):
     def __init__(self, message: str, conflicts: list[str]) -> None:
         self.conflicts = conflicts
         super().__init__(message)
+
+
+class HistoryError(RosterError):
+    """Raised when a history of published duties does not fit the period it is used with: it was
+    built for a period starting on another date, or with a window of no weeks.
+
+    Build the history again for the period being planned or checked.
+    """

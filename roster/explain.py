@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import check as checker
 from .check import Ctx
 from .eligibility import ineligibility
+from .history import History
 from .load import Roster
 from .models import Person
 from .schedule import ShortageOut
@@ -110,9 +111,10 @@ class PersonalChecker:
     """The hard violations of one person's own shifts, checked on a roster of that person alone,
     so the cost per question does not grow with the number of people (a district has 1,000)."""
 
-    def __init__(self, roster: Roster, period: Period) -> None:
+    def __init__(self, roster: Roster, period: Period, history: History | None = None) -> None:
         self.roster = roster
         self.period = period
+        self.history = history
         self._solo: dict[str, Roster] = {}
 
     def solo(self, pid: str) -> Roster:
@@ -137,7 +139,8 @@ class PersonalChecker:
         """Violations of every rule of the checker but eligibility (``ineligibility`` answers it
         first) by the roster made of ``pid`` on ``shifts`` and nobody else: the rules about one
         person's shifts (overlap, rest, hours, days in a row, successions…) see their own roster."""
-        ctx = Ctx(self.solo(pid), self.period, shifts, {s.id: [pid] for s in shifts})
+        assignment = {s.id: [pid] for s in shifts}
+        ctx = Ctx(self.solo(pid), self.period, shifts, assignment, history=self.history)
         found: list[checker.Violation] = []
         for hard in checker.HARD:
             if hard is not checker.eligibility:
@@ -167,7 +170,12 @@ class ShortageExplainer:
     so a roster with many short slots is explained in one pass over people per slot."""
 
     def __init__(
-        self, roster: Roster, period: Period, slots: list[Slot], assignment: dict[str, list[str]]
+        self,
+        roster: Roster,
+        period: Period,
+        slots: list[Slot],
+        assignment: dict[str, list[str]],
+        history: History | None = None,
     ) -> None:
         self.roster = roster
         self.period = period
@@ -178,7 +186,7 @@ class ShortageExplainer:
             for pid in people:
                 if pid in self.shifts and sid in self.by_id:
                     self.shifts[pid].append(sid)
-        self.personal = PersonalChecker(roster, period)
+        self.personal = PersonalChecker(roster, period, history)
         self._own: dict[str, Counter[str]] = {}
         self._team: dict[str, Counter[str]] = {}
 
@@ -275,9 +283,11 @@ def explain_shortages(
     slots: list[Slot],
     assignment: dict[str, list[str]],
     shortages: dict[str, int],
+    history: History | None = None,
 ) -> list[ShortageOut]:
     """One entry per short slot (slot id → people missing below its minimum), in slot order, with
-    everyone who is not on the slot counted under the reason that kept them away."""
-    explainer = ShortageExplainer(roster, period, slots, assignment)
+    everyone who is not on the slot counted under the reason that kept them away (published duties
+    before the period too, with ``history``)."""
+    explainer = ShortageExplainer(roster, period, slots, assignment, history)
     by_id = {s.id: s for s in slots}
     return [explainer.explain(by_id[sid], n) for sid, n in shortages.items()]

@@ -12,6 +12,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from roster.errors import InfeasibleError
+from roster.history import History
 from roster.load import Roster
 from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
@@ -67,6 +68,9 @@ class SolveOptions:
     extra: dict[str, object] = field(default_factory=dict)
     #: Improve the first rosters with the large-neighbourhood loop of solver/lns.py.
     lns: bool = False
+    #: The duties published before the period (``roster.history.History.from_schedules``, built
+    #: for this period): rest, runs of days, window caps and fairness continue across the border.
+    history: History | None = None
 
 
 def choose_workers(model: RosterModel, requested: int | None) -> int:
@@ -95,10 +99,19 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def build_model(
-    roster: Roster, period: Period, slots: list[Slot], *, strict: bool, explain: bool = False
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    *,
+    strict: bool,
+    explain: bool = False,
+    history: History | None = None,
 ) -> tuple[RosterModel, list[Penalty]]:
-    """The model with every rule added, and the penalties of the soft rules."""
-    m = RosterModel(roster, period, slots, strict=strict, explain=explain)
+    """The model with every rule added, and the penalties of the soft rules. ``history``: the
+    duties published before the period, built for it."""
+    if history is not None:
+        history.check_period(period)
+    m = RosterModel(roster, period, slots, strict=strict, explain=explain, history=history)
     penalties: list[Penalty] = []
     for rule in RULES:
         penalties.extend(rule(m))
@@ -138,7 +151,7 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         return solve_in_parts(roster, period, options, solve, parts)
     started = time.monotonic()
     slots = expand(roster.config, period)
-    m, _ = build_model(roster, period, slots, strict=options.strict)
+    m, _ = build_model(roster, period, slots, strict=options.strict, history=options.history)
     if options.hint:
         m.hint(options.hint)
     workers = choose_workers(m, options.workers)
@@ -151,7 +164,9 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
             # Name the smallest set of contradicting hard rules (solver/explain.py).
-            explained, _ = build_model(roster, period, slots, strict=options.strict, explain=True)
+            explained, _ = build_model(
+                roster, period, slots, strict=options.strict, explain=True, history=options.history
+            )
             budget = min(CONFLICT_BUDGET, max(2.0, options.time_limit))
             raise conflict_error(roster, explained, budget=budget, seed=options.seed)
         raise InfeasibleError(
@@ -175,6 +190,7 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         info,
         strict=options.strict,
         generated_at=options.generated_at,
+        history=options.history,
     )
     # How many more people of which kind would fill every place (solver/explain.py).
     budget = min(HINT_BUDGET, max(1.0, options.time_limit / 2))
