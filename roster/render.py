@@ -39,6 +39,10 @@ _LABELS = {
         "shifts": "班次",
         "nights": "夜班",
         "weekday": "一二三四五六日",
+        "window": "滚动窗口",
+        "weeks": "周",
+        "published": "含已发布",
+        "weekends": "周末",
     },
     "en": {
         "date": "Date",
@@ -65,6 +69,10 @@ _LABELS = {
         "shifts": "Shifts",
         "nights": "Nights",
         "weekday": "MTWTFSS",
+        "window": "Rolling window",
+        "weeks": "weeks",
+        "published": "published",
+        "weekends": "Weekends",
     },
 }
 
@@ -242,7 +250,31 @@ def render_summary(schedule: Schedule) -> str:
     else:
         lines.append(f"{words['shortages']}: {words['none']}")
     lines.extend(schedule.hints)
+    if schedule.window is not None:
+        lines.append(render_window(schedule).rstrip("\n"))
     return "\n".join(lines) + "\n"
+
+
+def render_window(schedule: Schedule) -> str:
+    """Each person's hours, night shifts and weekends worked over the rolling window (the published
+    weeks and this period), when the schedule was made with a history; empty otherwise."""
+    window = schedule.window
+    if window is None:
+        return ""
+    words = labels(schedule.language)
+    names = {p.id: p.name for p in schedule.people}
+    published = ", ".join(window.published) or words["none"]
+    head = (
+        f"{words['window']} {window.first:%Y-%m-%d} – {window.last:%Y-%m-%d} "
+        f"({window.weeks} {words['weeks']}; {words['published']} {published}):"
+    )
+    rows = [
+        [p.id, names.get(p.id, p.id), f"{p.hours:g}", str(p.nights), str(p.weekends)]
+        for p in window.people
+    ]
+    header = ["id", words["name"], words["hours"], words["nights"], words["weekends"]]
+    body = table(header, rows)
+    return head + "\n" + "".join(f"  {line}\n" for line in body.splitlines())
 
 
 def render_people(schedule: Schedule) -> str:
