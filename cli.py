@@ -19,7 +19,8 @@ from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
 from roster.demand import demand_report
 from roster.errors import InfeasibleError, RosterError
-from roster.load import load_roster
+from roster.history import History
+from roster.load import Roster, load_roster
 from roster.render import (
     Filter,
     render_csv,
@@ -95,6 +96,28 @@ def _period(
     return make_period(
         timezone, week, first.date() if first else None, last.date() if last else None
     )
+
+
+history_option = click.option(
+    "--history",
+    "history_paths",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    metavar="SCHEDULE_JSON",
+    help="A published schedule before the period (repeatable): rest, runs of days, window caps "
+    "and fairness continue across the border.",
+)
+
+
+def _history(roster: Roster, period: Period, paths: tuple[Path, ...]) -> History | None:
+    """The history of ``period`` from published schedule files (None when none are given); each
+    duty left out is said on stderr."""
+    if not paths:
+        return None
+    history = History.from_schedules(roster, [read_schedule(p) for p in paths], period)
+    for warning in history.warnings:
+        click.echo(warning, err=True)
+    return history
 
 
 roster_dir = click.argument(
@@ -262,6 +285,7 @@ def _progress_printer() -> Callable[[Progress], None]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write schedule.json, roster.csv, roster.md [default: out/<DIR name>].",
 )
+@history_option
 @format_option("table", "json", help="table: a summary for people; json: the schedule.")
 @friendly
 def solve_command(
@@ -274,6 +298,7 @@ def solve_command(
     seed: int,
     strict: bool,
     out_dir: Path | None,
+    history_paths: tuple[Path, ...],
     fmt: str,
 ) -> None:
     """Assign people to every slot of a planning period and write the roster.
@@ -285,6 +310,7 @@ def solve_command(
     \b
     Example:
       roster solve examples/xingwang --week 2020-W06 --time-limit 20
+      roster solve examples/xingwang --week 2020-W07 --history out/w06/schedule.json
     """
     roster = load_roster(folder)
     period = _period(roster.config.timezone, week, first, last)
@@ -294,6 +320,7 @@ def solve_command(
         seed=seed,
         strict=strict,
         on_progress=_progress_printer(),
+        history=_history(roster, period, history_paths),
     )
     schedule = solve(roster, period, options)
     target = out_dir or Path("out") / folder.resolve().name
@@ -362,17 +389,23 @@ def show(
 @roster_dir
 @schedule_file
 @click.option("--strict", is_flag=True, help="Count shortages below minimums as violations.")
+@history_option
 @format_option("table", "json", help="table for people, json for scripts.")
 @friendly
-def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> None:
+def check_command(
+    folder: Path, schedule_path: Path, strict: bool, history_paths: tuple[Path, ...], fmt: str
+) -> None:
     """Check a schedule against every rule of a roster folder, without the solver.
 
     Lists each violation and recomputes the penalty; exits 1 when any rule is broken
     (for instance after editing schedule.json by hand, or after the people changed).
+    With --history, rules count across the border with the published schedules given,
+    and violations that come from the border say so.
 
     \b
     Example:
       roster check examples/xingwang out/xingwang/schedule.json
+      roster check examples/xingwang out/w07/schedule.json --history out/w06/schedule.json
     """
     roster = load_roster(folder)
     schedule = read_schedule(schedule_path)
@@ -382,17 +415,23 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
         start.date(), date.fromordinal(end.date().toordinal() - 1), roster.config.timezone
     )
     slots = expand(roster.config, period)
-    report = check_roster(roster, period, slots, assignment_of(schedule), strict=strict)
-    violations = [(v.rule, v.text) for v in report.violations]
+    history = _history(roster, period, history_paths)
+    report = check_roster(
+        roster, period, slots, assignment_of(schedule), strict=strict, history=history
+    )
+    violations = [(v.rule, v.text, v.border) for v in report.violations]
     expected = {s.id for s in slots}
     listed = {s.id for s in schedule.slots}
     for sid in sorted(expected - listed):
-        violations.append(("slots", f"{sid} is missing from the schedule"))
+        violations.append(("slots", f"{sid} is missing from the schedule", ""))
     if fmt == "json":
         click.echo(
             json.dumps(
                 {
-                    "violations": [{"rule": r, "text": t} for r, t in violations],
+                    "violations": [
+                        {"rule": r, "text": t, **({"border": b} if b else {})}
+                        for r, t, b in violations
+                    ],
                     "objective_terms": report.terms,
                     "penalty": report.penalty,
                 },
@@ -401,7 +440,7 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
             )
         )
     else:
-        for rule, text in violations:
+        for rule, text, _ in violations:
             click.echo(f"{rule}: {text}")
         state = f"{len(violations)} violation(s)" if violations else "no violations"
         click.echo(

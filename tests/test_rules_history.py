@@ -341,3 +341,35 @@ def test_an_empty_history_is_no_history() -> None:
     a = judge(r, {"p1": "D.DD"})
     b = judge(r, {"p1": "D.DD"}, history=empty)
     assert (a.status, a.objective, a.report) == (b.status, b.objective, b.report)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        (
+            "p1 is on night/2023-12-31T22:00 (published, 2023-W52) until 2024-01-01 06:00",
+            "Person 1 (p1)在已发布的2023-W52值Night 2023-12-31 22:00，到2024-01-01 06:00才下班",
+        ),
+        (
+            "p1 works none of day on 2024-01-01 after night/2023-12-31T22:00 (published, 2023-W52)",
+            "Person 1 (p1)上完已发布的2023-W52的Night 2023-12-31 22:00后，2024-01-01不能上Day",
+        ),
+        (
+            "p1 works at most 40 h in 2023-W52 … 2024-W01, 32 h published",
+            "Person 1 (p1)在2023-W52至2024-W01最多工作40小时（已发布的班次已有32小时）",
+        ),
+        (
+            "p1 takes at most 3 night shift(s) in 2023-W52 … 2024-W01",
+            "Person 1 (p1)在2023-W52至2024-W01最多上3个夜班",
+        ),
+        (
+            "p1 works at most 1 weekends in 2023-W52 … 2024-W01, 1 published",
+            "Person 1 (p1)在2023-W52至2024-W01最多工作1个周末（已发布的班次已有1个）",
+        ),
+    ],
+)
+def test_border_conflicts_read_in_chinese(text: str, sentence: str) -> None:
+    from solver.explain import conflict_sentence
+    from solver.model import HardRule
+
+    assert conflict_sentence(roster(), HardRule("rule", text)) == sentence

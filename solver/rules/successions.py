@@ -95,7 +95,7 @@ def _across_border(m: RosterModel) -> list[Penalty]:
     shift of ``after`` the day before (soft)."""
     penalties: list[Penalty] = []
     eve = m.period.first - timedelta(days=1)
-    for index, rule in enumerate(m.roster.config.successions):
+    for rule in m.roster.config.successions:
         for person in m.people:
             firsts = [
                 d for d in m.past(person) if d.day == eve and any(slot_is(d, n) for n in rule.after)
@@ -113,7 +113,7 @@ def _across_border(m: RosterModel) -> list[Penalty]:
                 guard = m.guard(
                     "successions",
                     f"{person.id} works none of {', '.join(rule.then)} on {m.period.first} "
-                    f"after {firsts[0].slot} (published, {firsts[0].source}) (rule {index})",
+                    f"after {firsts[0].slot} (published, {firsts[0].source})",
                 )
                 m.model.add_bool_and([v.Not() for _, v in nexts]).only_enforce_if(guard)
             elif rule.weight > 0:
