@@ -104,9 +104,11 @@ def test_long_rest_after_a_published_long_shift() -> None:
     outside(judge(longer, {"p1": "N"}, history=past(longer, {"p1": "......N"})), "rest")
 
 
-def turn_roster(**rules: Any) -> Any:
-    """A 24-hour turn from 08:00 and an early shift from 06:00, every day."""
+def turn_roster(early: int = 0, people: int = 2, **rules: Any) -> Any:
+    """A 24-hour turn from 08:00 and an early shift from 06:00 needing ``early`` people, every
+    day."""
     head = {"min": 0, "target": 0, "max": 2, "over_weight": 0}
+    need = {"min": early, "target": early, "max": 2, "over_weight": 0}
     posts = [
         {
             "id": "turn",
@@ -118,10 +120,10 @@ def turn_roster(**rules: Any) -> Any:
             "id": "early",
             "name": "早班",
             "shifts": [{"start": "06:00", "hours": 8}],
-            "headcount": head,
+            "headcount": need,
         },
     ]
-    return roster(posts=posts, rules=rules)
+    return roster(posts=posts, rules=rules, people=people)
 
 
 def test_a_published_turn_running_into_the_period_is_an_overlap() -> None:
@@ -373,3 +375,23 @@ def test_border_conflicts_read_in_chinese(text: str, sentence: str) -> None:
     from solver.model import HardRule
 
     assert conflict_sentence(roster(), HardRule("rule", text)) == sentence
+
+
+def test_a_shortage_is_explained_by_the_published_turn() -> None:
+    from rulekit import period as planning
+    from rulekit import published
+
+    from roster.report import build_schedule
+    from roster.slots import expand
+
+    r = turn_roster(early=1, people=1)
+    history = History.from_schedules(r, [published(r, {"p1": "......T"})], planning())
+    per = planning(1)
+    schedule = build_schedule(
+        r, per, expand(r.config, per), {}, published(r, {}).solver, history=history
+    )
+    (short,) = schedule.shortages
+    assert short.reasons == {"no_overlap": 1}
+    assert short.people["p1"] == "Person 1 (p1): turn/2023-12-31T08:00 (published) overlaps " + (
+        "early/2024-01-01T06:00（跨越与已发布的 2023-W52 的衔接）"
+    )
