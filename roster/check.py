@@ -754,8 +754,7 @@ def fairness(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     shares and the pool's work are those of the rolling window: the published weeks in it plus the
     planned period, so who had last week's nights is due fewer this week."""
     history = ctx.history
-    window = history.window_days() if history is not None else []
-    pools = fairness_pools(ctx.roster, ctx.period, window)
+    pools = fairness_pools(ctx.roster, ctx.period, history)
     terms = {}
     for measure in FAIRNESS:
         weight: int = getattr(ctx.roster.config.weights, measure.rule)

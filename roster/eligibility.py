@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
@@ -95,7 +95,7 @@ class Pool:
         return int(self.share[person.id] * total + Fraction(1, 2))
 
 
-def fairness_pools(roster: Roster, period: Period, window_days: Sequence[date] = ()) -> list[Pool]:
+def fairness_pools(roster: Roster, period: Period, history: History | None = None) -> list[Pool]:
     """Groups of people whose load is compared for fairness: people who may take a post in
     common (by skills and tags), directly or through others, so every post belongs to one pool.
     What each can give is their weekly hour limit (when anyone in the pool has one) times their
@@ -103,9 +103,10 @@ def fairness_pools(roster: Roster, period: Period, window_days: Sequence[date] =
     someone off sick for two days is not expected to do a full week. People on leave the whole
     period are left out. Only pools of two or more.
 
-    ``window_days`` are the published dates of the rolling window before the period (from a
-    ``History``): fairness then shares the window's work, so each person's days not on leave in
-    them count towards what they can give as well."""
+    With a ``history``, fairness shares the rolling window's work: the published dates of the
+    window on which a person was in the roster (their schedule lists them) count towards what they
+    can give as well. Someone who joined since is asked for a share of the planned period alone,
+    not to make up for weeks they were not there."""
     days = period.days
     able: list[tuple[Person, int, frozenset[str]]] = []
     for person in roster.people:
@@ -113,7 +114,9 @@ def fairness_pools(roster: Roster, period: Period, window_days: Sequence[date] =
         free = sum(1 for day in days if _free_on(roster, away, day))
         posts = frozenset(post.id for post in roster.config.posts if may_take_post(person, post))
         if free and posts:
-            free += sum(1 for day in window_days if _free_on(roster, away, day))
+            if history is not None:
+                window = history.window_days(person.id)
+                free += sum(1 for day in window if _free_on(roster, away, day))
             able.append((person, free, posts))
     # People who may take a post in common share a pool, and so do people linked through others:
     # the pools are the connected parts of "may take the same post" (a union-find over posts).

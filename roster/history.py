@@ -174,6 +174,9 @@ class History:
     sources: tuple[tuple[date, date, str], ...]
     #: Duties left out (people or posts no longer in the roster), in words.
     warnings: tuple[str, ...] = ()
+    #: For each covered date, the people the published schedule of that date lists (those in the
+    #: roster then, rostered or not): fairness shares the window only with people who were there.
+    listed: dict[date, frozenset[str]] = field(default_factory=dict, compare=False)
     _by_person: dict[str, list[PastDuty]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -204,6 +207,7 @@ class History:
         posts = {p.id for p in roster.config.posts}
         zh = roster.config.language.lower().startswith("zh")
         by_day: dict[date, list[PastDuty]] = {}
+        listed: dict[date, frozenset[str]] = {}
         sources: list[tuple[date, date, str]] = []
         warnings: list[str] = []
         for schedule in schedules:
@@ -218,8 +222,10 @@ class History:
             if not days:
                 continue
             sources.append((days[0], days[-1], label))
+            members = frozenset(p.id for p in schedule.people)
             for day in days:
                 by_day[day] = []
+                listed[day] = members
             gone_people: set[str] = set()
             gone_posts: set[str] = set()
             for slot in schedule.slots:
@@ -281,6 +287,7 @@ class History:
             covered=frozenset(owner),
             sources=tuple(merged),
             warnings=tuple(warnings),
+            listed=listed,
         )
 
     @classmethod
@@ -336,10 +343,15 @@ class History:
         start = self.window_start()
         return [d for d in self.of(person_id) if d.day >= start]
 
-    def window_days(self) -> list[date]:
-        """The published dates in the rolling window, in order."""
+    def window_days(self, person_id: str | None = None) -> list[date]:
+        """The published dates in the rolling window, in order; with ``person_id``, only those
+        whose published schedule lists the person (they were in the roster then)."""
         start = self.window_start()
-        return sorted(d for d in self.covered if d >= start)
+        return sorted(
+            d
+            for d in self.covered
+            if d >= start and (person_id is None or person_id in self.listed.get(d, ()))
+        )
 
     def by_week(self, person_id: str) -> dict[Week, list[PastDuty]]:
         """A person's past duties by the ISO week they start in."""

@@ -289,8 +289,8 @@ def test_window_cap_conflict_says_what_was_published() -> None:
 # --- fairness over the window ----------------------------------------------------------------
 
 
-def night_roster(window_weeks: int = 2) -> Any:
-    """Two people and one night shift a day that needs one of them; fairness on nights only."""
+def night_roster(window_weeks: int = 2, people: int = 2) -> Any:
+    """People (two) and one night shift a day that needs one of them; fairness on nights only."""
     head = {"min": 1, "target": 1, "max": 1}
     posts = [
         {
@@ -301,7 +301,7 @@ def night_roster(window_weeks: int = 2) -> Any:
         }
     ]
     weights = {"fair_hours": 0, "fair_nights": 1}
-    return roster(posts=posts, weights=weights, window_weeks=window_weeks)
+    return roster(posts=posts, weights=weights, window_weeks=window_weeks, people=people)
 
 
 def test_who_had_last_weeks_nights_gets_fewer() -> None:
@@ -331,6 +331,20 @@ def test_a_share_already_exceeded_costs_what_it_is_over() -> None:
     # Window of 3 weeks: 21 nights, 10.5 each; p1 has 14, so 4 over at best (3.5 rounded up).
     best = judge(night_roster(window_weeks=3), None, days=7, history=heavy)
     assert best.objective == best.report.terms["fair_nights"] == 8
+
+
+def test_someone_new_shares_only_the_planned_week() -> None:
+    from rulekit import published
+
+    before = night_roster()
+    week = published(before, {"p1": "NNNN...", "p2": "....NNN"})
+    now = night_roster(people=3)
+    history = History.from_schedules(now, [week], period())
+    # Window of two weeks, 14 nights: p1 and p2 could give 14 days each, p3 (new) 7. Shares:
+    # 5.6, 5.6 and 2.8, so this week p1 is due 1.6, p2 2.6 and p3 2.8.
+    outcome = judge(now, {"p1": "NN", "p2": "..NN", "p3": "....NNN"}, days=7, history=history)
+    assert outcome.feasible
+    assert outcome.objective == outcome.report.terms["fair_nights"] == 3
 
 
 # --- the history itself ----------------------------------------------------------------------

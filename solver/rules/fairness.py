@@ -130,8 +130,7 @@ def _spread(m: RosterModel, measure: Measure) -> list[Penalty]:
     unit = measure.unit
     penalties = []
     history = m.history
-    window = history.window_days() if history is not None else []
-    for pool in fairness_pools(m.roster, m.period, window):
+    for pool in fairness_pools(m.roster, m.period, history):
         total = pool_work(pool, m.slots, measure) + past_work(history, pool, measure)
         for person in pool.people:
             terms = [
