@@ -409,3 +409,41 @@ def test_a_shortage_is_explained_by_the_published_turn() -> None:
     assert short.people["p1"] == "Person 1 (p1): turn/2023-12-31T08:00 (published) overlaps " + (
         "early/2024-01-01T06:00（跨越与已发布的 2023-W52 的衔接）"
     )
+
+
+def test_a_week_begun_in_the_published_days_counts_them() -> None:
+    from datetime import date
+
+    from rulekit import plan
+
+    from roster.check import check
+    from roster.report import build_schedule
+    from roster.schedule import SolverInfo
+    from roster.slots import Period, expand
+    from solver.solve import SolveOptions, build_model, run
+
+    r = roster(rules={"max_hours_per_week": 24, "max_nights_per_week": 1})
+    # Monday and Tuesday of 2024-W01 are published; the period runs Wednesday to Tuesday.
+    before = Period(date(2024, 1, 1), date(2024, 1, 2), "UTC")
+    slots = expand(r.config, before)
+    info = SolverInfo(status="OPTIMAL", objective=0, bound=0, wall_seconds=0, workers=1, seed=0)
+    week = build_schedule(r, before, slots, plan(slots, {"p1": "DN"}, before.first), info)
+    per = Period(date(2024, 1, 3), date(2024, 1, 9), "UTC")
+    history = History.from_schedules(r, [week], per)
+    slots = expand(r.config, per)
+
+    def judged(rows: dict[str, str]) -> tuple[bool, list[str]]:
+        m, _ = build_model(r, per, slots, strict=False, history=history)
+        assignment = plan(slots, rows, per.first)
+        m.fix(assignment)
+        solver, status = run(m, SolveOptions(time_limit=10, workers=1, seed=0), 1)
+        report = check(r, per, slots, assignment, history=history)
+        feasible = solver.status_name(status) in ("OPTIMAL", "FEASIBLE")
+        return feasible, [v.border for v in report.violations]
+
+    # Monday's 8 hours and Tuesday's night (16 h) count in 2024-W01, as Wednesday does.
+    assert judged({"p1": "D"}) == (True, [])
+    assert judged({"p1": "DD"}) == (False, ["2024-01-01…2024-01-02"])
+    assert judged({"p1": "..N"}) == (False, ["2024-01-01…2024-01-02"])
+    # Monday 2024-01-08 starts another week.
+    assert judged({"p1": "D....DN"}) == (True, [])
