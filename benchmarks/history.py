@@ -2,27 +2,29 @@
 
     python -m benchmarks.history [--time-limit 5] [--workers 2] [--seeds 0 1 2] [--fair-nights 0 5]
 
-For each seed and ``weights.fair_nights``, solves 2020-W06, then 2020-W07 alone and with week 6 as
-its history, and prints a Markdown row: the rules week 7 alone breaks across the border (checked
-with the history), the night shifts in week 7 of the people who had nights in week 6 (alone /
-with history), the most night shifts anyone has over the two weeks, week 7's penalty (alone /
-with history, each by its own rules), and the wall seconds of the solve with history.
+For each ``weights.fair_nights`` and seed, solves 2020-W06, then 2020-W07 alone and with week 6 as
+its history, and prints a Markdown row (alone / with history): the rules week 7 breaks across the
+border (checked with the history); the night shifts in week 7 of the third of the people who
+may take nights that had the most in week 6; the spread of night shifts over the two weeks among
+those people (most - fewest, and the mean distance from the mean); week 7's penalty, each by its
+own rules; and the wall seconds of the solve with history.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from roster.check import check
+from roster.eligibility import eligible
 from roster.history import History
 from roster.load import Roster, load_roster
 from roster.report import assignment_of
-from roster.schedule import Schedule
-from roster.slots import expand, make_period
+from roster.slots import Period, expand, make_period
 from solver.solve import SolveOptions, solve
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "xingwang"
@@ -35,9 +37,10 @@ def with_fair_nights(roster: Roster, weight: int) -> Roster:
     return Roster(roster.folder, config, roster.people, roster.leave)
 
 
-def nights_of(schedule: Schedule, people: set[str]) -> int:
-    """Night shifts of ``people`` in ``schedule``."""
-    return sum(p.nights for p in schedule.people if p.id in people)
+def night_people(roster: Roster, period: Period) -> list[str]:
+    """The people who may take at least one night shift of the period."""
+    slots = [s for s in expand(roster.config, period) if s.night]
+    return [p.id for p in roster.people if any(eligible(roster, p, s) for s in slots)]
 
 
 def row(roster: Roster, options: SolveOptions) -> list[str]:
@@ -51,18 +54,29 @@ def row(roster: Roster, options: SolveOptions) -> list[str]:
     joined = solve(roster, period, replace(options, history=history))
     wall = time.monotonic() - started
     slots = expand(roster.config, period)
-    broken = check(roster, period, slots, assignment_of(alone), history=history).violations
-    across = Counter(v.rule for v in broken if v.border)
-    had = {p.id for p in week6.people if p.nights}
-    both = {p.id: p.nights for p in week6.people}
-    most_alone = max(both[p.id] + p.nights for p in alone.people)
-    most_joined = max(both[p.id] + p.nights for p in joined.people)
+    across = []
+    for week7 in (alone, joined):
+        broken = check(roster, period, slots, assignment_of(week7), history=history).violations
+        count = Counter(v.rule for v in broken if v.border)
+        across.append(", ".join(f"{rule} {n}" for rule, n in sorted(count.items())) or "none")
+    people = night_people(roster, period)
+    before = {p.id: p.nights for p in week6.people}
+    ranked = sorted(people, key=lambda pid: (-before[pid], pid))
+    top = set(ranked[: len(ranked) // 3])
+    cells = [" / ".join(across)]
+    top_nights, spread, distance = [], [], []
+    for week7 in (alone, joined):
+        after = {p.id: p.nights for p in week7.people}
+        top_nights.append(str(sum(after[pid] for pid in top)))
+        total = [before[pid] + after[pid] for pid in people]
+        spread.append(f"{max(total) - min(total)}")
+        mean = statistics.fmean(total)
+        distance.append(f"{statistics.fmean(abs(t - mean) for t in total):.2f}")
+    cells += [" / ".join(top_nights), " / ".join(spread), " / ".join(distance)]
     return [
-        str(options.seed),
         str(roster.config.weights.fair_nights),
-        ", ".join(f"{rule} {n}" for rule, n in sorted(across.items())) or "none",
-        f"{nights_of(alone, had)} / {nights_of(joined, had)}",
-        f"{most_alone} / {most_joined}",
+        str(options.seed),
+        *cells,
         f"{alone.solver.objective} / {joined.solver.objective}",
         f"{wall:.1f}",
     ]
@@ -78,11 +92,11 @@ def main() -> None:
     args = parser.parse_args()
     base = load_roster(EXAMPLE)
     print(
-        "| seed | fair_nights | week 7 alone breaks across the border | week 7 nights of "
-        "week 6's night workers (alone / history) | most nights in two weeks (alone / history) "
-        "| week 7 penalty (alone / history) | wall s with history |"
+        "| fair_nights | seed | broken across the border | week 7 nights of week 6's top third "
+        "| two-week nights, most - fewest | two-week nights, mean distance from mean "
+        "| week 7 penalty | wall s with history |"
     )
-    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for weight in args.fair_nights:
         roster = with_fair_nights(base, weight)
         for seed in args.seeds:

@@ -125,3 +125,52 @@ def test_nothing_published_builds_the_same_model_as_no_history() -> None:
     nothing, _ = build_model(roster, per, slots, strict=False, history=empty)
     # The protos compare by identity: their text is the model.
     assert str(none.model.proto) == str(nothing.model.proto)
+
+
+def test_a_roster_solved_in_parts_keeps_the_history() -> None:
+    from rulekit import LETTERS
+
+    from solver.components import find_parts
+    from solver.solve import SolveOptions, solve
+
+    head = {"min": 1, "target": 1, "max": 1}
+    posts = [
+        {
+            "id": "day",
+            "name": "白班",
+            "shifts": [{"start": "08:00", "hours": 8}],
+            "tags": ["a"],
+            "headcount": head,
+        },
+        {
+            "id": "night",
+            "name": "夜班",
+            "shifts": [{"start": "22:00", "hours": 8}],
+            "tags": ["b"],
+            "headcount": head,
+        },
+    ]
+    r = make_roster(
+        people=3,
+        tags={"p1": ["a"], "p2": ["a"], "p3": ["b"]},
+        posts=posts,
+        rules={"min_rest_hours": 8, "max_consecutive_days": 2},
+        # Without its history p1 would take Monday: p2 would rather not.
+        requests=[{"person": "p2", "kind": "avoid", "date": "2024-01-01", "weight": 5}],
+    )
+    assert len(find_parts(r)) == 2
+    assert LETTERS["D"] == "day"
+    # p1 worked Saturday and Sunday: with at most 2 days in a row, p2 takes Monday's day shift.
+    history = past(r, {"p1": ".....DD", "p2": "DD.....", "p3": "...NNN."})
+    schedule = solve(r, period(7), SolveOptions(time_limit=5, workers=1, seed=0, history=history))
+    monday = {s.id: s.assigned for s in schedule.slots}
+    assert monday["day/2024-01-01T08:00"] == ["p2"]
+    assert schedule.window is not None
+    report = check(
+        r,
+        period(7),
+        expand(r.config, period(7)),
+        {s.id: s.assigned for s in schedule.slots},
+        history=history,
+    )
+    assert report.violations == []
