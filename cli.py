@@ -30,6 +30,7 @@ from roster.demand import demand_report
 from roster.diff import ScheduleDiff, diff_schedules, shift_names
 from roster.errors import InfeasibleError, PrintError, RosterError, SolveInterrupted
 from roster.folder_edit import add_leave, parse_leave_spec
+from roster.history import History, history_weeks
 from roster.i18n import LOCALES, _, choosing, current, speaking_for
 from roster.inputs import inputs_digest
 from roster.load import Roster, load_roster, peek_language
@@ -47,7 +48,7 @@ from roster.render import (
 from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, atomic_write, read_schedule
 from roster.slots import Period, expand, make_period, period_label
-from roster.verify import check_publishable, require_offsets
+from roster.verify import check_publishable, require_offsets, schedule_period
 from roster.versions import Version
 from solver.repair import repair as repair_roster
 from solver.search import Stop, check_params
@@ -143,6 +144,63 @@ def _period(
     return make_period(
         timezone, week, first.date() if first else None, last.date() if last else None
     )
+
+
+history_option = click.option(
+    "--history",
+    "history_paths",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    metavar="SCHEDULE_JSON",
+    help="A published schedule before the period (repeatable): rest, runs of days, window caps "
+    "and fairness continue across the border [default: what the roster store holds before the "
+    "period].",
+)
+
+
+db_option = click.option(
+    "--db",
+    envvar=ENV,
+    show_envvar=True,
+    help="The roster store: a SQLite file, or a postgresql://user@host/db URL shared by a "
+    "district's coordinators [default: DIR/roster.db].",
+)
+
+
+def _store_history(store: Store, roster: Roster, schedule: Schedule) -> History | None:
+    """What ``store`` holds before ``schedule``'s period, as its history (None when nothing)."""
+    period = schedule_period(schedule, roster.config.timezone)
+    weeks = history_weeks(roster, period)
+    versions = store.history_before(roster.name, period.start, weeks)
+    return History.from_versions(roster, versions, period) if versions else None
+
+
+def _history(
+    roster: Roster, period: Period, paths: tuple[Path, ...], db: str | None = None
+) -> History | None:
+    """The history of ``period``: the published schedule files given, or else what the roster
+    store holds before the period (None when there is no store or nothing in it); each duty left
+    out, and where the history came from, is said on stderr."""
+    if paths:
+        history = History.from_schedules(roster, [read_schedule(p) for p in paths], period)
+    else:
+        location = store_location(db, roster.folder)
+        if "://" not in location and not Path(location).is_file():
+            return None
+        with open_store(location, create=False) as store:
+            versions = store.history_before(
+                roster.name, period.start, history_weeks(roster, period)
+            )
+        if not versions:
+            return None
+        history = History.from_versions(roster, versions, period)
+        published = ", ".join(
+            f"{period_label(v.period_start, v.period_end)} v{v.number}" for v in versions
+        )
+        click.echo(f"history: {published} (from {location})", err=True)
+    for warning in history.warnings:
+        click.echo(warning, err=True)
+    return history
 
 
 roster_dir = click.argument(
@@ -522,6 +580,8 @@ def solve_interruptibly(roster: Any, period: Period, options: SolveOptions) -> S
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write schedule.json, roster.csv, roster.md [default: out/<DIR name>].",
 )
+@history_option
+@db_option
 @format_option("table", "json", help="table: a summary for people; json: the schedule.")
 @friendly
 def solve_command(
@@ -537,6 +597,8 @@ def solve_command(
     params: tuple[str, ...],
     strict: bool,
     out_dir: Path | None,
+    history_paths: tuple[Path, ...],
+    db: str | None,
     fmt: str,
 ) -> None:
     """Assign people to every slot of a planning period and write the roster.
@@ -550,6 +612,7 @@ def solve_command(
     \b
     Example:
       roster solve examples/xingwang --week 2020-W06 --time-limit 20
+      roster solve examples/xingwang --week 2020-W07 --history out/w06/schedule.json
     """
     options = make_options(
         time_limit=time_limit,
@@ -562,6 +625,7 @@ def solve_command(
     )
     roster = load_roster(folder)
     period = _period(roster.config.timezone, week, first, last)
+    options.history = _history(roster, period, history_paths, db)
     try:
         schedule = solve_interruptibly(roster, period, options)
     except SolveInterrupted as exc:
@@ -638,17 +702,29 @@ def show(
 @roster_dir
 @schedule_file
 @click.option("--strict", is_flag=True, help="Count shortages below minimums as violations.")
+@history_option
+@db_option
 @format_option("table", "json", help="table for people, json for scripts.")
 @friendly
-def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> None:
+def check_command(
+    folder: Path,
+    schedule_path: Path,
+    strict: bool,
+    history_paths: tuple[Path, ...],
+    db: str | None,
+    fmt: str,
+) -> None:
     """Check a schedule against every rule of a roster folder, without the solver.
 
     Lists each violation and recomputes the penalty; exits 1 when any rule is broken
     (for instance after editing schedule.json by hand, or after the people changed).
+    Rules count across the border with the weeks published before (the roster store's, or
+    the schedules given with --history), and violations that come from the border say so.
 
     \b
     Example:
       roster check examples/xingwang out/xingwang/schedule.json
+      roster check examples/xingwang out/w07/schedule.json --history out/w06/schedule.json
     """
     roster = load_roster(folder)
     schedule = read_schedule(schedule_path)
@@ -658,17 +734,23 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
         start.date(), date.fromordinal(end.date().toordinal() - 1), roster.config.timezone
     )
     slots = expand(roster.config, period)
-    report = check_roster(roster, period, slots, assignment_of(schedule), strict=strict)
-    violations = [(v.rule, v.text) for v in report.violations]
+    history = _history(roster, period, history_paths, db)
+    report = check_roster(
+        roster, period, slots, assignment_of(schedule), strict=strict, history=history
+    )
+    violations = [(v.rule, v.text, v.border) for v in report.violations]
     expected = {s.id for s in slots}
     listed = {s.id for s in schedule.slots}
     for sid in sorted(expected - listed):
-        violations.append(("slots", _("{slot} is missing from the schedule").format(slot=sid)))
+        violations.append(("slots", _("{slot} is missing from the schedule").format(slot=sid), ""))
     if fmt == "json":
         click.echo(
             json.dumps(
                 {
-                    "violations": [{"rule": r, "text": t} for r, t in violations],
+                    "violations": [
+                        {"rule": r, "text": t, **({"border": b} if b else {})}
+                        for r, t, b in violations
+                    ],
                     "objective_terms": report.terms,
                     "penalty": report.penalty,
                 },
@@ -677,7 +759,7 @@ def check_command(folder: Path, schedule_path: Path, strict: bool, fmt: str) -> 
             )
         )
     else:
-        for rule, text in violations:
+        for rule, text, _border in violations:
             click.echo(f"{rule}: {text}")
         state = (
             _("{count} violation(s)").format(count=len(violations))
@@ -867,14 +949,6 @@ def rotate_token(folder: Path, person_id: str) -> None:
 
 # Publishing: versions in the roster store (store package)
 
-db_option = click.option(
-    "--db",
-    envvar=ENV,
-    show_envvar=True,
-    help="The roster store: a SQLite file, or a postgresql://user@host/db URL shared by a "
-    "district's coordinators [default: DIR/roster.db].",
-)
-
 
 def _open(folder: Path, db: str | None, *, create: bool) -> Store:
     return open_store(store_location(db, folder), create=create)
@@ -992,7 +1066,9 @@ def publish(
         latest = store.latest(schedule.roster, start, end)
         if parent is None:
             parent = latest.number if latest else 0
-        report = check_publishable(roster, schedule, str(schedule_path))
+        report = check_publishable(
+            roster, schedule, str(schedule_path), _store_history(store, roster, schedule)
+        )
         unchanged = (
             latest is not None
             and parent == latest.number
@@ -1322,6 +1398,7 @@ def repair(
             add_leave(roster.folder, clipped)
             roster = load_roster(folder)
         absent = tuple(dict.fromkeys(e.person for e in clipped))
+        options.history = _store_history(store, roster, base.schedule)
         result = repair_roster(roster, period, base.schedule, now, options, absent=absent)
         target = out_dir or Path("out") / folder.resolve().name
         write_outputs(result.schedule, target)
@@ -1339,7 +1416,9 @@ def repair(
         told = notices(roster, diff)
         published = None
         if do_publish and result.changes:
-            check_publishable(roster, result.schedule, str(target / "schedule.json"))
+            check_publishable(
+                roster, result.schedule, str(target / "schedule.json"), options.history
+            )
             what = message or _event_words(roster, clipped)
             published = store.publish(
                 result.schedule,

@@ -8,20 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from .eligibility import FAIRNESS, fairness_pools, ineligibilities, pinned, pool_work
+from .eligibility import (
+    FAIRNESS,
+    fairness_pools,
+    ineligibilities,
+    past_load,
+    past_work,
+    pinned,
+    pool_work,
+)
+from .history import History, PastDuty, border_note, iso_week, rolling_windows, week_label
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
-from .slots import Period, Slot, is_night
+from .slots import Period, Shift, Slot, is_night
 
 
 @dataclass(frozen=True)
 class Violation:
-    """A hard rule the roster breaks, in words."""
+    """A hard rule the roster breaks, in words. ``border`` names the published period whose duties
+    take part (``2020-W05``) when the violation comes from the border with the history; the text
+    then says so in the roster's language."""
 
     rule: str
     text: str
+    border: str = ""
 
 
 @dataclass
@@ -33,6 +45,8 @@ class Ctx:
     slots: list[Slot]
     assignment: dict[str, list[str]]
     strict: bool = False
+    #: The duties published before the period (roster/history.py), or None.
+    history: History | None = None
     by_id: dict[str, Slot] = field(init=False)
     shifts_of: dict[str, list[Slot]] = field(init=False)
 
@@ -53,6 +67,16 @@ class Ctx:
     def who(self, pid: str) -> str:
         """A person as ``name (id)``."""
         return f"{self.roster.person(pid).name} ({pid})"
+
+    def past(self, pid: str) -> list[PastDuty]:
+        """The person's duties published before the period (none without a history)."""
+        return self.history.of(pid) if self.history is not None else []
+
+    def violation(self, rule: str, text: str, border: str = "") -> Violation:
+        """A violation; one from the border with the published ``border`` says so."""
+        if not border:
+            return Violation(rule, text)
+        return Violation(rule, text + border_note(self.roster.config.language, border), border)
 
 
 def _count(ctx: Ctx, slot: Slot) -> int:
@@ -169,9 +193,21 @@ def quota_shortages(ctx: Ctx) -> dict[str, dict[str, int]]:
 
 
 def no_overlap(ctx: Ctx) -> list[Violation]:
-    """Nobody is in two slots that overlap in time."""
+    """Nobody is in two slots that overlap in time, nor on a slot while still on a published duty
+    that runs into the period (across the border)."""
     out = []
     for pid, shifts in ctx.shifts_of.items():
+        for past in ctx.past(pid):
+            for slot in shifts:
+                if slot.start >= past.end:
+                    break
+                out.append(
+                    ctx.violation(
+                        "no_overlap",
+                        f"{ctx.who(pid)}: {past.slot} (published) overlaps {slot.id}",
+                        past.source,
+                    )
+                )
         for i, first in enumerate(shifts):
             for second in shifts[i + 1 :]:
                 if second.start >= first.end:
@@ -203,7 +239,7 @@ def max_shifts_per_day(ctx: Ctx) -> list[Violation]:
     return out
 
 
-def rest_after(rules: RuleSet, slot: Slot) -> int:
+def rest_after(rules: RuleSet, slot: Shift) -> int:
     """Minutes of rest a person needs after ``slot``: the long rest after a long shift."""
     rest = rules.min_rest_hours or 0.0
     if rules.long_shift_hours is not None and slot.hours >= rules.long_shift_hours:
@@ -213,10 +249,27 @@ def rest_after(rules: RuleSet, slot: Slot) -> int:
 
 def rest(ctx: Ctx) -> list[Violation]:
     """Between the end of one shift and the start of the next, at least ``min_rest_hours``; after a
-    shift of ``long_shift_hours`` or more, at least ``rest_after_long_shift_hours``."""
+    shift of ``long_shift_hours`` or more, at least ``rest_after_long_shift_hours``. A published
+    duty before the period needs its rest too: it blocks the first hours of the period."""
     out = []
     for pid, shifts in ctx.shifts_of.items():
         rules = ctx.rules(ctx.roster.person(pid))
+        for past in ctx.past(pid):
+            need = rest_after(rules, past)
+            for second in shifts:
+                if second.start < past.end:
+                    continue  # an overlap, reported by no_overlap
+                gap = int((second.start - past.end).total_seconds() // 60)
+                if gap >= need:
+                    break
+                out.append(
+                    ctx.violation(
+                        "rest",
+                        f"{ctx.who(pid)}: {gap / 60:g} h between {past.slot} (published) "
+                        f"and {second.id}, needs {need / 60:g} h",
+                        past.source,
+                    )
+                )
         for i, first in enumerate(shifts):
             need = rest_after(rules, first)
             for second in shifts[i + 1 :]:
@@ -240,8 +293,10 @@ def rest(ctx: Ctx) -> list[Violation]:
 
 def hours(ctx: Ctx) -> list[Violation]:
     """Hours worked, counted on the date a shift starts: at most ``max_hours_per_week`` in each ISO
-    week, at least ``min_hours_per_week`` in each ISO week wholly inside the period, and between
-    ``min_hours`` and ``max_hours`` over the period."""
+    week (a week the period starts in the middle of counts its published days too), at least
+    ``min_hours_per_week`` in each ISO week wholly inside the period, between ``min_hours`` and
+    ``max_hours`` over the period (the planned one alone), and at most ``max_hours_per_window`` in
+    each rolling window of ``window_weeks`` ISO weeks (published weeks included)."""
     out = []
     full = ctx.period.full_weeks()
     for pid, shifts in ctx.shifts_of.items():
@@ -251,13 +306,22 @@ def hours(ctx: Ctx) -> list[Violation]:
             iso = slot.day.isocalendar()
             per_week[(iso.year, iso.week)] = per_week.get((iso.year, iso.week), 0) + slot.minutes
         total = sum(per_week.values())
-        for (year, week), minutes in sorted(per_week.items()):
-            if rules.max_hours_per_week is not None and minutes > rules.max_hours_per_week * 60:
+        past = _past_by_week(ctx, pid, lambda d: d.minutes)
+        for (year, week), planned in sorted(per_week.items()):
+            before = past.get((year, week), (0, ""))
+            minutes = planned + before[0]
+            # Published hours alone over the cap are the past's, not this roster's, to answer for.
+            if (
+                rules.max_hours_per_week is not None
+                and minutes > rules.max_hours_per_week * 60
+                and planned
+            ):
                 out.append(
-                    Violation(
+                    ctx.violation(
                         "hours",
                         f"{ctx.who(pid)}: {minutes / 60:g} h in {year}-W"
                         f"{week:02d}, at most {rules.max_hours_per_week:g}",
+                        before[1],
                     )
                 )
             if (
@@ -286,14 +350,74 @@ def hours(ctx: Ctx) -> list[Violation]:
                     f"{ctx.who(pid)}: {total / 60:g} h in the period, at least {rules.min_hours:g}",
                 )
             )
+        if rules.max_hours_per_window is not None:
+            cap = rules.max_hours_per_window
+            for weeks, amount, planned, border in _windows(ctx, pid, lambda s: s.minutes):
+                if amount > cap * 60 and planned:
+                    out.append(
+                        ctx.violation(
+                            "hours",
+                            f"{ctx.who(pid)}: {amount / 60:g} h in {_weeks_text(weeks)}, "
+                            f"at most {cap:g}",
+                            border,
+                        )
+                    )
     return out
+
+
+def window_weeks(ctx: Ctx) -> int:
+    """ISO weeks in the rolling window: the history's, else the roster's ``window_weeks``."""
+    return ctx.history.window_weeks if ctx.history is not None else ctx.roster.config.window_weeks
+
+
+def _past_by_week(
+    ctx: Ctx, pid: str, size: Callable[[Shift], int]
+) -> dict[tuple[int, int], tuple[int, str]]:
+    """A person's published amounts by ISO week, each with the label of a published period that
+    holds a duty counted (for the border note)."""
+    out: dict[tuple[int, int], tuple[int, str]] = {}
+    for duty in ctx.past(pid):
+        amount = size(duty)
+        if amount:
+            week = iso_week(duty.day)
+            out[week] = (out.get(week, (0, ""))[0] + amount, duty.source)
+    return out
+
+
+def _windows(
+    ctx: Ctx, pid: str, size: Callable[[Shift], int]
+) -> list[tuple[list[tuple[int, int]], int, int, str]]:
+    """For each rolling window of the period (``roster.history.rolling_windows``): its ISO weeks,
+    the person's amount in it (planned and published shifts), the planned part of it, and the
+    label of a published period counted in it (empty when none is). A cap is broken by this
+    roster only when the planned part is not 0: published duties alone over a cap are the past's
+    (the model then gives the person nothing more in the window)."""
+    planned: dict[tuple[int, int], int] = {}
+    for slot in ctx.shifts_of[pid]:
+        week = iso_week(slot.day)
+        planned[week] = planned.get(week, 0) + size(slot)
+    past = _past_by_week(ctx, pid, size)
+    out = []
+    for weeks in rolling_windows(ctx.period, window_weeks(ctx)):
+        mine = sum(planned.get(w, 0) for w in weeks)
+        amount = mine + sum(past.get(w, (0, ""))[0] for w in weeks)
+        border = next((past[w][1] for w in weeks if w in past), "")
+        out.append((weeks, amount, mine, border))
+    return out
+
+
+def _weeks_text(weeks: list[tuple[int, int]]) -> str:
+    """``2020-W03 … 2020-W06`` (one week alone as itself)."""
+    if len(weeks) == 1:
+        return week_label(weeks[0])
+    return f"{week_label(weeks[0])} … {week_label(weeks[-1])}"
 
 
 # --- sequences: successions, consecutive days, weekends, shifts per post, requests ---------------
 # (rules of issue 3; each is the twin of the solver rule of the same name)
 
 
-def slot_is(slot: Slot, name: str) -> bool:
+def slot_is(slot: Shift, name: str) -> bool:
     """Whether ``slot`` is named by ``name`` in a succession: its post id, ``night`` (it overlaps
     the night window) or ``day`` (it does not)."""
     if name == "night":
@@ -307,11 +431,32 @@ def successions(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """Forbidden successions: a shift of ``after`` on one date followed by a shift of ``then`` on
     the next date (dates the shifts start on). Forbidden outright when the succession has no
     weight; otherwise each such pair of shifts costs the weight (term ``successions``, unit:
-    occurrences)."""
+    occurrences). A published shift on the day before the period and a shift on its first day
+    are a succession too (across the border)."""
     violations: list[Violation] = []
     penalty = 0
+    eve = ctx.period.first - timedelta(days=1)
     for pid, shifts in ctx.shifts_of.items():
         for rule in ctx.roster.config.successions:
+            for past in ctx.past(pid):
+                if past.day != eve or not any(slot_is(past, name) for name in rule.after):
+                    continue
+                for second in shifts:
+                    if second.day != ctx.period.first:
+                        continue
+                    if not any(slot_is(second, name) for name in rule.then):
+                        continue
+                    if rule.weight is None:
+                        violations.append(
+                            ctx.violation(
+                                "successions",
+                                f"{ctx.who(pid)}: {second.id} follows {past.slot} (published), "
+                                f"a forbidden succession",
+                                past.source,
+                            )
+                        )
+                    else:
+                        penalty += rule.weight
             for first in shifts:
                 if not any(slot_is(first, name) for name in rule.after):
                     continue
@@ -361,26 +506,48 @@ def _inner_runs(flags: list[bool], value: bool) -> list[tuple[int, int]]:
     ]
 
 
-def _span(ctx: Ctx, first: int, length: int) -> str:
-    days = ctx.period.days
+def _span(ctx: Ctx, first: int, length: int, days: list[date] | None = None) -> str:
+    days = ctx.period.days if days is None else days
     return f"{days[first]}" if length == 1 else f"{days[first]} … {days[first + length - 1]}"
+
+
+def _with_history(ctx: Ctx, pid: str) -> tuple[list[bool], list[date], int]:
+    """The person's worked days with the published days just before the period put in front (as
+    far back as published schedules cover them without a gap): the flags, their dates, and how
+    many are published."""
+    flags = worked_days(ctx, pid)
+    if ctx.history is None:
+        return flags, ctx.period.days, 0
+    reach = len(ctx.history.covered)
+    before = ctx.history.days_before(reach)
+    return ctx.history.worked_before(pid, reach) + flags, before + ctx.period.days, len(before)
+
+
+def _source(ctx: Ctx, days: list[date], first: int, published: int) -> str:
+    """The published period of the run starting at index ``first`` when it starts before the
+    border (empty otherwise)."""
+    if first >= published or ctx.history is None:
+        return ""
+    return ctx.history.source(days[first])
 
 
 def max_consecutive_days(ctx: Ctx) -> list[Violation]:
     """At most ``max_consecutive_days`` working days in a row (a day is worked when a shift starts
-    on it). Hard."""
+    on it). Hard. A run that started in the published days before the period continues in it."""
     out = []
     for pid in ctx.shifts_of:
         limit = ctx.rules(ctx.roster.person(pid)).max_consecutive_days
         if limit is None:
             continue
-        for first, length, worked in runs(worked_days(ctx, pid)):
-            if worked and length > limit:
+        flags, days, published = _with_history(ctx, pid)
+        for first, length, worked in runs(flags):
+            if worked and length > limit and first + length > published:
                 out.append(
-                    Violation(
+                    ctx.violation(
                         "max_consecutive_days",
                         f"{ctx.who(pid)}: works {length} days in a row "
-                        f"({_span(ctx, first, length)}), at most {limit}",
+                        f"({_span(ctx, first, length, days)}), at most {limit}",
+                        _source(ctx, days, first, published),
                     )
                 )
     return out
@@ -388,19 +555,23 @@ def max_consecutive_days(ctx: Ctx) -> list[Violation]:
 
 def min_consecutive_days(ctx: Ctx) -> list[Violation]:
     """At least ``min_consecutive_days`` working days in a row, for every run of working days that
-    has a day off just before and just after it inside the period. Hard."""
+    has a day off just before and just after it inside the period. Hard. With a history, the
+    published days before the period count: a run that starts there, or a day off there just
+    before a run, is checked like one inside the period."""
     out = []
     for pid in ctx.shifts_of:
         limit = ctx.rules(ctx.roster.person(pid)).min_consecutive_days
         if limit is None:
             continue
-        for first, length in _inner_runs(worked_days(ctx, pid), True):
-            if length < limit:
+        flags, days, published = _with_history(ctx, pid)
+        for first, length in _inner_runs(flags, True):
+            if length < limit and first + length >= published:
                 out.append(
-                    Violation(
+                    ctx.violation(
                         "min_consecutive_days",
                         f"{ctx.who(pid)}: works only {length} day(s) in a row "
-                        f"({_span(ctx, first, length)}), at least {limit}",
+                        f"({_span(ctx, first, length, days)}), at least {limit}",
+                        _source(ctx, days, first - 1, published),
                     )
                 )
     return out
@@ -408,19 +579,22 @@ def min_consecutive_days(ctx: Ctx) -> list[Violation]:
 
 def min_consecutive_days_off(ctx: Ctx) -> list[Violation]:
     """At least ``min_consecutive_days_off`` days off in a row, for every run of days off that has a
-    working day just before and just after it inside the period. Hard."""
+    working day just before and just after it inside the period. Hard. With a history, the
+    published days before the period count, as for ``min_consecutive_days``."""
     out = []
     for pid in ctx.shifts_of:
         limit = ctx.rules(ctx.roster.person(pid)).min_consecutive_days_off
         if limit is None:
             continue
-        for first, length in _inner_runs(worked_days(ctx, pid), False):
-            if length < limit:
+        flags, days, published = _with_history(ctx, pid)
+        for first, length in _inner_runs(flags, False):
+            if length < limit and first + length >= published:
                 out.append(
-                    Violation(
+                    ctx.violation(
                         "min_consecutive_days_off",
                         f"{ctx.who(pid)}: only {length} day(s) off in a row "
-                        f"({_span(ctx, first, length)}), at least {limit}",
+                        f"({_span(ctx, first, length, days)}), at least {limit}",
+                        _source(ctx, days, first - 1, published),
                     )
                 )
     return out
@@ -438,22 +612,41 @@ def weekend_days(period: Period) -> list[list[int]]:
 
 
 def max_weekends(ctx: Ctx) -> list[Violation]:
-    """At most ``max_weekends`` weekends worked in the period; a weekend is worked when Saturday or
-    Sunday is. Hard."""
+    """At most ``max_weekends`` weekends worked in the period (the planned one alone), and at most
+    ``max_weekends_per_window`` in each rolling window of ``window_weeks`` ISO weeks (published
+    weeks included); a weekend is worked when Saturday or Sunday is. Hard."""
     out = []
     weekends = weekend_days(ctx.period)
     for pid in ctx.shifts_of:
-        limit = ctx.rules(ctx.roster.person(pid)).max_weekends
-        if limit is None:
-            continue
-        flags = worked_days(ctx, pid)
-        worked = [w for w in weekends if any(flags[i] for i in w)]
-        if len(worked) > limit:
-            out.append(
-                Violation(
-                    "max_weekends", f"{ctx.who(pid)}: works {len(worked)} weekends, at most {limit}"
+        rules = ctx.rules(ctx.roster.person(pid))
+        limit = rules.max_weekends
+        if limit is not None:
+            flags = worked_days(ctx, pid)
+            worked = [w for w in weekends if any(flags[i] for i in w)]
+            if len(worked) > limit:
+                out.append(
+                    Violation(
+                        "max_weekends",
+                        f"{ctx.who(pid)}: works {len(worked)} weekends, at most {limit}",
+                    )
                 )
-            )
+        cap = rules.max_weekends_per_window
+        if cap is None:
+            continue
+        planned = {iso_week(s.day) for s in ctx.shifts_of[pid] if s.day.weekday() >= 5}
+        past = {iso_week(d.day): d.source for d in ctx.past(pid) if d.weekend}
+        for weeks in rolling_windows(ctx.period, window_weeks(ctx)):
+            n = sum(1 for w in weeks if w in planned or w in past)
+            # A weekend already worked in a published week is not worked more by this roster.
+            if n > cap and any(w in planned and w not in past for w in weeks):
+                out.append(
+                    ctx.violation(
+                        "max_weekends",
+                        f"{ctx.who(pid)}: works {n} weekends in {_weeks_text(weeks)}, "
+                        f"at most {cap}",
+                        next((past[w] for w in weeks if w in past), ""),
+                    )
+                )
     return out
 
 
@@ -513,8 +706,10 @@ def requests(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
 
 
 def nights(ctx: Ctx) -> list[Violation]:
-    """At most ``max_nights_per_week`` night shifts in each ISO week and ``max_nights`` over the
-    period (a night shift overlaps the night window)."""
+    """At most ``max_nights_per_week`` night shifts in each ISO week (a week the period starts in
+    the middle of counts its published nights too), ``max_nights`` over the period (the planned
+    one alone) and ``max_nights_per_window`` in each rolling window of ``window_weeks`` ISO weeks
+    (published weeks included). A night shift overlaps the night window."""
     out = []
     for pid, shifts in ctx.shifts_of.items():
         rules = ctx.rules(ctx.roster.person(pid))
@@ -523,13 +718,17 @@ def nights(ctx: Ctx) -> list[Violation]:
         for slot in night:
             iso = slot.day.isocalendar()
             per_week[(iso.year, iso.week)] = per_week.get((iso.year, iso.week), 0) + 1
+        past = _past_by_week(ctx, pid, lambda d: int(d.night))
         cap = rules.max_nights_per_week
-        for (year, week), n in sorted(per_week.items()):
-            if cap is not None and n > cap:
+        for (year, week), planned in sorted(per_week.items()):
+            before = past.get((year, week), (0, ""))
+            n = planned + before[0]
+            if cap is not None and n > cap and planned:
                 out.append(
-                    Violation(
+                    ctx.violation(
                         "nights",
                         f"{ctx.who(pid)}: {n} night shifts in {year}-W{week:02d}, at most {cap}",
+                        before[1],
                     )
                 )
         if rules.max_nights is not None and len(night) > rules.max_nights:
@@ -540,6 +739,18 @@ def nights(ctx: Ctx) -> list[Violation]:
                     f"period, at most {rules.max_nights}",
                 )
             )
+        if rules.max_nights_per_window is not None:
+            limit = rules.max_nights_per_window
+            for weeks, n, planned, border in _windows(ctx, pid, lambda d: int(d.night)):
+                if n > limit and planned:
+                    out.append(
+                        ctx.violation(
+                            "nights",
+                            f"{ctx.who(pid)}: {n} night shifts in {_weeks_text(weeks)}, "
+                            f"at most {limit}",
+                            border,
+                        )
+                    )
     return out
 
 
@@ -560,16 +771,20 @@ def pins(ctx: Ctx) -> list[Violation]:
 def fairness(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """Each person's hours, night shifts and weekend shifts near their fair share of their pool's
     (in proportion to what each can give); each unit of difference per person, rounded up, costs
-    the rule's weight (``fair_hours``, ``fair_nights``, ``fair_weekends``)."""
-    pools = fairness_pools(ctx.roster, ctx.period)
+    the rule's weight (``fair_hours``, ``fair_nights``, ``fair_weekends``). With a history, loads,
+    shares and the pool's work are those of the rolling window: the published weeks in it plus the
+    planned period, so who had last week's nights is due fewer this week."""
+    history = ctx.history
+    pools = fairness_pools(ctx.roster, ctx.period, history)
     terms = {}
     for measure in FAIRNESS:
         weight: int = getattr(ctx.roster.config.weights, measure.rule)
         penalty = 0
         for pool in pools if weight > 0 else []:
-            total = pool_work(pool, ctx.slots, measure)
+            total = pool_work(pool, ctx.slots, measure) + past_work(history, pool, measure)
             for person in pool.people:
                 load = sum(measure.size(s) for s in ctx.shifts_of[person.id])
+                load += past_load(history, pool, person.id, measure)
                 gap = abs(load - pool.expected(person, total))
                 penalty += weight * -(-gap // measure.unit)
         terms[measure.rule] = penalty
@@ -623,9 +838,14 @@ def check(
     assignment: dict[str, list[str]],
     *,
     strict: bool = False,
+    history: History | None = None,
 ) -> CheckReport:
-    """Check a roster against every rule, without the solver."""
-    ctx = Ctx(roster, period, slots, assignment, strict)
+    """Check a roster against every rule, without the solver. With ``history`` (the duties
+    published before the period, built for this period), the rules count across the border and
+    the violations that come from it name the published period (``Violation.border``)."""
+    if history is not None:
+        history.check_period(period)
+    ctx = Ctx(roster, period, slots, assignment, strict, history)
     violations: list[Violation] = []
     terms: dict[str, int] = {}
     for soft in SOFT:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
+from .history import History
 from .load import Roster
 from .models import Person, Post
-from .slots import Period, Slot
+from .slots import Period, Shift, Slot
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,13 @@ def pinned(roster: Roster, slots: list[Slot]) -> list[tuple[int, Person, Slot | 
     return out
 
 
+def _free_on(roster: Roster, away: list[tuple[datetime, datetime, str]], day: date) -> bool:
+    """Whether no leave touches ``day``."""
+    start = datetime.combine(day, time(), roster.zone)
+    end = start + timedelta(days=1)
+    return not any(a < end and start < b for a, b, _ in away)
+
+
 @dataclass(frozen=True)
 class Pool:
     """People whose loads are compared for fairness, the posts they share, and each person's
@@ -97,25 +105,28 @@ class Pool:
         return int(self.share[person.id] * total + Fraction(1, 2))
 
 
-def fairness_pools(roster: Roster, period: Period) -> list[Pool]:
+def fairness_pools(roster: Roster, period: Period, history: History | None = None) -> list[Pool]:
     """Groups of people whose load is compared for fairness: people who may take a post in
     common (by skills and tags), directly or through others, so every post belongs to one pool.
     What each can give is their weekly hour limit (when anyone in the pool has one) times their
     days not on leave; their share of the pool's work is in proportion to it, so a part-timer or
     someone off sick for two days is not expected to do a full week. People on leave the whole
-    period are left out. Only pools of two or more."""
+    period are left out. Only pools of two or more.
+
+    With a ``history``, fairness shares the rolling window's work: the published dates of the
+    window on which a person was in the roster (their schedule lists them) count towards what they
+    can give as well. Someone who joined since is asked for a share of the planned period alone,
+    not to make up for weeks they were not there."""
     days = period.days
     able: list[tuple[Person, int, frozenset[str]]] = []
     for person in roster.people:
         away = roster.away(person.id)
-        free = 0
-        for day in days:
-            start = datetime.combine(day, time(), roster.zone)
-            end = start + timedelta(days=1)
-            if not any(a < end and start < b for a, b, _ in away):
-                free += 1
+        free = sum(1 for day in days if _free_on(roster, away, day))
         posts = frozenset(post.id for post in roster.config.posts if may_take_post(person, post))
         if free and posts:
+            if history is not None:
+                window = history.window_days(person.id)
+                free += sum(1 for day in window if _free_on(roster, away, day))
             able.append((person, free, posts))
     # People who may take a post in common share a pool, and so do people linked through others:
     # the pools are the connected parts of "may take the same post" (a union-find over posts).
@@ -157,7 +168,7 @@ class Measure:
     amount each slot adds, and the unit the gap is counted in (rounded up)."""
 
     rule: str
-    size: Callable[[Slot], int]
+    size: Callable[[Shift], int]
     unit: int
 
 
@@ -174,3 +185,16 @@ def pool_work(pool: Pool, slots: list[Slot], measure: Measure) -> int:
     """The work of a pool in a measure: the measure of every slot of its posts, times the slot's
     target headcount."""
     return sum(measure.size(s) * s.target for s in slots if s.post in pool.posts)
+
+
+def past_load(history: History | None, pool: Pool, person_id: str, measure: Measure) -> int:
+    """A person's published load in the rolling window, in a measure: their past duties on the
+    pool's posts (none without a history)."""
+    if history is None:
+        return 0
+    return sum(measure.size(d) for d in history.in_window(person_id) if d.post in pool.posts)
+
+
+def past_work(history: History | None, pool: Pool, measure: Measure) -> int:
+    """The pool's published work in the rolling window: its people's past loads."""
+    return sum(past_load(history, pool, p.id, measure) for p in pool.people)

@@ -68,3 +68,11 @@ class PrintError(RosterError):
 class SolveInterrupted(RosterError):
     """Raised when a solve is interrupted (Ctrl-C, SIGTERM) before it found any roster, so there
     is nothing to write. Solve again and let it run longer."""
+
+
+class HistoryError(RosterError):
+    """Raised when a history of published duties does not fit the period it is used with: it was
+    built for a period starting on another date, or with a window of no weeks.
+
+    Build the history again for the period being planned or checked.
+    """

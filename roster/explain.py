@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import check as checker
 from .check import Ctx
 from .eligibility import ineligibility
+from .history import History
 from .i18n import N_, pgettext_in, translator
 from .load import Roster
 from .models import Person
@@ -108,9 +109,10 @@ class PersonalChecker:
     """The hard violations of one person's own shifts, checked on a roster of that person alone,
     so the cost per question does not grow with the number of people (a district has 1,000)."""
 
-    def __init__(self, roster: Roster, period: Period) -> None:
+    def __init__(self, roster: Roster, period: Period, history: History | None = None) -> None:
         self.roster = roster
         self.period = period
+        self.history = history
         self._solo: dict[str, Roster] = {}
 
     def solo(self, pid: str) -> Roster:
@@ -135,7 +137,8 @@ class PersonalChecker:
         """Violations of every rule of the checker but eligibility (``ineligibility`` answers it
         first) by the roster made of ``pid`` on ``shifts`` and nobody else: the rules about one
         person's shifts (overlap, rest, hours, days in a row, successions…) see their own roster."""
-        ctx = Ctx(self.solo(pid), self.period, shifts, {s.id: [pid] for s in shifts})
+        assignment = {s.id: [pid] for s in shifts}
+        ctx = Ctx(self.solo(pid), self.period, shifts, assignment, history=self.history)
         found: list[checker.Violation] = []
         for hard in checker.HARD:
             if hard is not checker.eligibility:
@@ -165,7 +168,12 @@ class ShortageExplainer:
     so a roster with many short slots is explained in one pass over people per slot."""
 
     def __init__(
-        self, roster: Roster, period: Period, slots: list[Slot], assignment: dict[str, list[str]]
+        self,
+        roster: Roster,
+        period: Period,
+        slots: list[Slot],
+        assignment: dict[str, list[str]],
+        history: History | None = None,
     ) -> None:
         self.roster = roster
         self.period = period
@@ -176,7 +184,7 @@ class ShortageExplainer:
             for pid in people:
                 if pid in self.shifts and sid in self.by_id:
                     self.shifts[pid].append(sid)
-        self.personal = PersonalChecker(roster, period)
+        self.personal = PersonalChecker(roster, period, history)
         self._own: dict[str, Counter[str]] = {}
         self._team: dict[str, Counter[str]] = {}
 
@@ -331,10 +339,12 @@ def explain_shortages(
     slots: list[Slot],
     assignment: dict[str, list[str]],
     shortages: dict[str, int],
+    history: History | None = None,
 ) -> list[ShortageOut]:
     """One entry per short slot (slot id → people missing below its minimum), in slot order, with
-    everyone who is not on the slot counted under the reason that kept them away."""
-    explainer = ShortageExplainer(roster, period, slots, assignment)
+    everyone who is not on the slot counted under the reason that kept them away (published duties
+    before the period too, with ``history``)."""
+    explainer = ShortageExplainer(roster, period, slots, assignment, history)
     by_id = {s.id: s for s in slots}
     return [explainer.explain(by_id[sid], n) for sid, n in shortages.items()]
 
@@ -345,10 +355,11 @@ def explain_quota_shortages(
     slots: list[Slot],
     assignment: dict[str, list[str]],
     shortfalls: dict[str, dict[str, int]],
+    history: History | None = None,
 ) -> list[ShortageOut]:
     """One entry per slot and tag below a team quota's minimum (slot id → tag → people missing),
     in slot order, each with why (see ``ShortageExplainer.explain_quota``)."""
-    explainer = ShortageExplainer(roster, period, slots, assignment)
+    explainer = ShortageExplainer(roster, period, slots, assignment, history)
     by_id = {s.id: s for s in slots}
     return [
         explainer.explain_quota(by_id[sid], tag, n)

@@ -317,6 +317,15 @@ class RuleSet(Strict):
     )
     max_nights_per_week: int | None = Field(None, ge=0, description="Most night shifts a week.")
     max_nights: int | None = Field(None, ge=0, description="Most night shifts in the period.")
+    max_hours_per_window: float | None = Field(
+        None, ge=0, description="Most hours in any window_weeks ISO weeks in a row (published too)."
+    )
+    max_nights_per_window: int | None = Field(
+        None, ge=0, description="Most night shifts in any window_weeks ISO weeks in a row."
+    )
+    max_weekends_per_window: int | None = Field(
+        None, ge=0, description="Most weekends worked in any window_weeks ISO weeks in a row."
+    )
     no_nights: bool | None = Field(None, description="Never on a night shift (older volunteers).")
     max_shifts_per_post: dict[str, int] | None = Field(
         None, description="Most shifts of a post over the period, by post id."
@@ -472,6 +481,12 @@ class RosterConfig(Strict):
         "zh",
         description="Language of the texts for people (zh or en), and of messages unless "
         "--lang or ROSTER_LANG chooses another.",
+    )
+    window_weeks: int = Field(
+        4,
+        ge=1,
+        description="ISO weeks in the rolling window, the planned week included: the *_per_window "
+        "caps and fairness count the published weeks in it.",
     )
     coordinator: Contact | None = Field(None, description="Who workers call about the roster.")
     share_phones: bool = Field(False, description="Show everyone's phone to their co-workers.")

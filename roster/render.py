@@ -66,6 +66,11 @@ _LABELS: dict[str, str | tuple[str, str]] = {
     "field": NP_("print", "{label}: {value}"),
     "period": NP_("print", "{start} to {end}"),
     "not_run": NP_("print", "no shift"),
+    # The rolling window of published weeks (roster/history.py).
+    "window": N_("Rolling window"),
+    "weeks": N_("weeks"),
+    "published": N_("published"),
+    "weekends": N_("Weekends"),
     "interrupted": N_(
         "Interrupted: the best roster found before the stop; solve again with more time for a "
         "better one"
@@ -309,7 +314,31 @@ def render_summary(schedule: Schedule, language: str | None = None) -> str:
         for item in schedule.quota_shortages:
             lines.append(f"  {item.slot}: -{item.missing}  {item.text}".rstrip())
     lines.extend(schedule.hints)
+    if schedule.window is not None:
+        lines.append(render_window(schedule, language).rstrip("\n"))
     return "\n".join(lines) + "\n"
+
+
+def render_window(schedule: Schedule, language: str | None = None) -> str:
+    """Each person's hours, night shifts and weekends worked over the rolling window (the published
+    weeks and this period), when the schedule was made with a history; empty otherwise."""
+    window = schedule.window
+    if window is None:
+        return ""
+    words = labels(language or schedule.language)
+    names = {p.id: p.name for p in schedule.people}
+    published = words["list_sep"].join(window.published) or words["none"]
+    head = (
+        f"{words['window']} {window.first:%Y-%m-%d} – {window.last:%Y-%m-%d} "
+        f"({window.weeks} {words['weeks']}; {words['published']} {published}):"
+    )
+    rows = [
+        [p.id, names.get(p.id, p.id), f"{p.hours:g}", str(p.nights), str(p.weekends)]
+        for p in window.people
+    ]
+    header = ["id", words["name"], words["hours"], words["nights"], words["weekends"]]
+    body = table(header, rows)
+    return head + "\n" + "".join(f"  {line}\n" for line in body.splitlines())
 
 
 def render_people(schedule: Schedule, language: str | None = None) -> str:

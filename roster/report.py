@@ -7,6 +7,7 @@ from datetime import time as dt_time
 
 from .check import check
 from .explain import explain_quota_shortages, explain_shortages
+from .history import History, iso_week
 from .i18n import N_, translator
 from .load import Roster
 from .schedule import (
@@ -17,6 +18,8 @@ from .schedule import (
     Schedule,
     SlotOut,
     SolverInfo,
+    WindowOut,
+    WindowPersonOut,
 )
 from .slots import Period, Slot
 
@@ -50,10 +53,12 @@ def build_schedule(
     *,
     strict: bool = False,
     generated_at: datetime | None = None,
+    history: History | None = None,
 ) -> Schedule:
     """The schedule of an assignment, with every penalty recomputed from the roster itself (so an
-    intermediate solution's slack never overstates the penalty)."""
-    report = check(roster, period, slots, assignment, strict=strict)
+    intermediate solution's slack never overstates the penalty). With ``history`` the rules count
+    across the border, and the schedule holds each person's totals over the rolling window."""
+    report = check(roster, period, slots, assignment, strict=strict, history=history)
     order = {p.id: i for i, p in enumerate(roster.people)}
     slot_out = []
     minutes = dict.fromkeys(order, 0)
@@ -92,8 +97,10 @@ def build_schedule(
         for p in roster.people
     ]
     # Each shortage with why the people not on the slot could not take it (roster/explain.py).
-    shortage_out = explain_shortages(roster, period, slots, assignment, short)
-    quota_out = explain_quota_shortages(roster, period, slots, assignment, report.quota_shortages)
+    shortage_out = explain_shortages(roster, period, slots, assignment, short, history)
+    quota_out = explain_quota_shortages(
+        roster, period, slots, assignment, report.quota_shortages, history
+    )
     terms = [
         ObjectiveTerm(rule=rule, penalty=value, label=term_label(rule, roster.config.language))
         for rule, value in report.terms.items()
@@ -112,6 +119,46 @@ def build_schedule(
         people=people_out,
         shortages=shortage_out,
         quota_shortages=quota_out,
+        window=window_totals(roster, period, slots, assignment, history) if history else None,
+    )
+
+
+def window_totals(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    assignment: dict[str, list[str]],
+    history: History,
+) -> WindowOut:
+    """Each person's hours, night shifts and weekends worked over the rolling window: the
+    published weeks in it and the period."""
+    by_id = {s.id: s for s in slots}
+    planned: dict[str, list[Slot]] = {p.id: [] for p in roster.people}
+    for sid, on_slot in assignment.items():
+        for pid in on_slot:
+            if pid in planned and sid in by_id:
+                planned[pid].append(by_id[sid])
+    first = history.window_start()
+    people: list[WindowPersonOut] = []
+    for person in roster.people:
+        past = history.in_window(person.id)
+        mine = planned[person.id]
+        minutes = sum(d.minutes for d in past) + sum(s.minutes for s in mine)
+        nights = sum(d.night for d in past) + sum(s.night for s in mine)
+        weekends = {iso_week(d.day) for d in past if d.weekend}
+        weekends |= {iso_week(s.day) for s in mine if s.day.weekday() >= 5}
+        people.append(
+            WindowPersonOut(
+                id=person.id, hours=round(minutes / 60, 2), nights=nights, weekends=len(weekends)
+            )
+        )
+    published = [label for _, last, label in history.sources if last >= first]
+    return WindowOut(
+        first=first,
+        last=period.last,
+        weeks=history.window_weeks,
+        published=list(dict.fromkeys(published)),
+        people=people,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -111,6 +111,27 @@ class ShortageOut(Open):
     )
 
 
+class WindowPersonOut(Open):
+    """One person's totals over the rolling window: published weeks and this period together."""
+
+    id: str
+    hours: float = Field(description="Hours worked in the window.")
+    nights: int = Field(description="Night shifts in the window.")
+    weekends: int = Field(description="Weekends worked (Saturday or Sunday) in the window.")
+
+
+class WindowOut(Open):
+    """The rolling window a schedule was made with (only when published weeks were known)."""
+
+    first: date = Field(description="First date of the window (a Monday).")
+    last: date = Field(description="Last date of the window: the period's last.")
+    weeks: int = Field(description="ISO weeks in the window (window_weeks).")
+    published: list[str] = Field(
+        default_factory=list, description="The published periods counted, e.g. 2020-W05."
+    )
+    people: list[WindowPersonOut] = Field(default_factory=list)
+
+
 class Schedule(Open):
     """The result for a planning period."""
 
@@ -139,10 +160,15 @@ class Schedule(Open):
         description="Shifts with fewer people of a tag than a team quota asks, each with why.",
     )
     hints: list[str] = Field(default_factory=list, description="Staffing hints, in words.")
+    window: WindowOut | None = Field(
+        None, description="Totals per person over the rolling window, when a history was used."
+    )
 
     def to_json(self) -> str:
         """The JSON text, UTF-8 characters kept as they are, keys in the documented order."""
         data = self.model_dump(mode="json", exclude_none=False)
+        if data.get("window") is None:
+            data.pop("window", None)  # a schedule made without history reads as before
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,6 +91,46 @@ def make_period(timezone: str, week: str | None, first: date | None, last: date 
     else:
         raise PeriodError(_("say which days to plan: --week 2020-W06, or --from and --to dates"))
     return Period(first, last, timezone)
+
+
+class Shift(Protocol):
+    """What the rules read of a shift, planned (a ``Slot``) or published before the period (a
+    ``roster.history.PastDuty``)."""
+
+    @property
+    def post(self) -> str:
+        """Post id."""
+        ...
+
+    @property
+    def start(self) -> datetime:
+        """Aware local start."""
+        ...
+
+    @property
+    def end(self) -> datetime:
+        """Aware local end."""
+        ...
+
+    @property
+    def night(self) -> bool:
+        """Whether it overlaps the night window."""
+        ...
+
+    @property
+    def day(self) -> date:
+        """The date it belongs to: the local date it starts on."""
+        ...
+
+    @property
+    def minutes(self) -> int:
+        """Length in minutes."""
+        ...
+
+    @property
+    def hours(self) -> float:
+        """Length in hours."""
+        ...
 
 
 class Slot(BaseModel):

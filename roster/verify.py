@@ -7,6 +7,7 @@ from datetime import date, time
 
 from .check import CheckReport, Violation, check
 from .errors import RosterError, ScheduleFileError
+from .history import History
 from .load import Roster
 from .report import assignment_of
 from .schedule import Schedule
@@ -96,7 +97,9 @@ def belongs(roster: Roster, schedule: Schedule, where: str) -> tuple[Period, lis
     return period, slots
 
 
-def check_publishable(roster: Roster, schedule: Schedule, where: str) -> CheckReport:
+def check_publishable(
+    roster: Roster, schedule: Schedule, where: str, history: History | None = None
+) -> CheckReport:
     """The checker's report of a schedule that may be published: it belongs to the folder (see
     ``belongs``) and breaks no hard rule. Shortages below a minimum are allowed (they are listed,
     as ``roster solve`` lists them).
@@ -104,7 +107,7 @@ def check_publishable(roster: Roster, schedule: Schedule, where: str) -> CheckRe
     Raises ScheduleFileError when it does not belong, ScheduleRefused when a hard rule is broken.
     """
     period, slots = belongs(roster, schedule, where)
-    report = check(roster, period, slots, assignment_of(schedule))
+    report = check(roster, period, slots, assignment_of(schedule), history=history)
     if report.violations:
         first = report.violations[0]
         more = len(report.violations) - 1

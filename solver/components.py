@@ -516,6 +516,7 @@ def merge(
         info,
         strict=options.strict,
         generated_at=options.generated_at,
+        history=options.history,
     )
     # build_schedule recomputes the objective from the whole roster. It is the parts' sum unless a
     # rule ties parts together; then the parts' optimality says nothing about the whole.

@@ -163,6 +163,59 @@ _ZH: list[tuple[re.Pattern[str], str]] = [
         ),
         "{p}在{d1}上了{a}后，{d2}不能上{t}",
     ),
+    # Across the border with the published week before (roster/history.py).
+    (
+        re.compile(r"^(?P<p>\S+) is on (?P<s>\S+) \(published, (?P<w>[^)]+)\) until (?P<t>.+)$"),
+        "{p}在已发布的{w}值{s}，到{t}才下班",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) rests after (?P<s>\S+) \(published, (?P<w>[^)]+)\) until (?P<t>.+)$"
+        ),
+        "{p}上完已发布的{w}的{s}后，须休息到{t}",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) works none of (?P<t>.+) on (?P<d>\S+) after (?P<a>\S+) "
+            r"\(published, (?P<w>[^)]+)\)$"
+        ),
+        "{p}上完已发布的{w}的{a}后，{d}不能上{t}",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) works at most (?P<n>[\d.]+) h in (?P<a>\S+) … (?P<b>\S+)"
+            r", (?P<x>[\d.]+) h published$"
+        ),
+        "{p}在{a}至{b}最多工作{n}小时（已发布的班次已有{x}小时）",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) works at most (?P<n>[\d.]+) h in (?P<a>\S+) … (?P<b>\S+)$"),
+        "{p}在{a}至{b}最多工作{n}小时",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) takes at most (?P<n>\d+) night shift\(s\) in (?P<a>\S+) … "
+            r"(?P<b>\S+), (?P<x>\d+) published$"
+        ),
+        "{p}在{a}至{b}最多上{n}个夜班（已发布的班次已有{x}个）",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) takes at most (?P<n>\d+) night shift\(s\) in (?P<a>\S+) … (?P<b>\S+)$"
+        ),
+        "{p}在{a}至{b}最多上{n}个夜班",
+    ),
+    (
+        re.compile(
+            r"^(?P<p>\S+) works at most (?P<n>\d+) weekends in (?P<a>\S+) … (?P<b>\S+)"
+            r", (?P<x>\d+) published$"
+        ),
+        "{p}在{a}至{b}最多工作{n}个周末（已发布的班次已有{x}个）",
+    ),
+    (
+        re.compile(r"^(?P<p>\S+) works at most (?P<n>\d+) weekends in (?P<a>\S+) … (?P<b>\S+)$"),
+        "{p}在{a}至{b}最多工作{n}个周末",
+    ),
 ]
 
 

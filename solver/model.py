@@ -10,6 +10,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from roster.eligibility import eligible, may_take_post
+from roster.history import History, PastDuty
 from roster.load import Roster
 from roster.models import Person, RuleSet
 from roster.slots import Period, Slot, expand
@@ -79,6 +80,9 @@ class RosterModel:
     slots: list[Slot]
     strict: bool = False
     explain: bool = False
+    #: The duties published before the period (roster/history.py): the rules carry rest, runs of
+    #: days, window caps and fairness across the border. None: the period stands alone.
+    history: History | None = None
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     guards: dict[int, HardRule] = field(default_factory=dict)
     #: The objective's terms, once every rule is added (solver.build.build_model).
@@ -126,6 +130,10 @@ class RosterModel:
     def rules(self, person: Person) -> RuleSet:
         """Rules in force for ``person``."""
         return self.roster.rules_for(person)
+
+    def past(self, person: Person) -> list[PastDuty]:
+        """The person's duties published before the period, by start (none without a history)."""
+        return self.history.of(person.id) if self.history is not None else []
 
     def variable_count(self) -> int:
         """Number of (person, slot) Booleans."""

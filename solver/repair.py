@@ -129,7 +129,9 @@ def repair(
                 "restore the post's shifts, or solve the period again"
             )
     frozen = [s for s in slots if s.start < now]
-    m, penalties = build_model(roster, period, slots, strict=options.strict)
+    m, penalties = build_model(
+        roster, period, slots, strict=options.strict, history=options.history
+    )
     # Slots under way at ``now`` whose person can no longer go on (fell ill during a 24-hour
     # turn): that person is off, the others stay, and someone may take over the rest of it.
     taken_over: set[str] = set()
@@ -226,6 +228,7 @@ def repair(
         info,
         strict=options.strict,
         generated_at=options.generated_at,
+        history=options.history,
     )
     changes = diff_assignments(before, assignment, by_id)
     return RepairResult(

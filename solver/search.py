@@ -15,6 +15,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from roster.errors import RosterError
+from roster.history import History
 
 from .limits import WALL_SLACK
 from .model import RosterModel, apply_params
@@ -128,6 +129,9 @@ class SolveOptions:
     work_units: float = 10.0
     #: The deadline and the interrupt of the solve (``solve()`` makes one when none is given).
     stop: Stop | None = None
+    #: The duties published before the period (``roster.history.History.from_schedules``, built
+    #: for this period): rest, runs of days, window caps and fairness continue across the border.
+    history: History | None = None
 
 
 def new_solver() -> cp_model.CpSolver:

@@ -95,7 +95,7 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
     stop = options.stop or Stop()
     options = replace(options, stop=stop)
     slots = expand(roster.config, period)
-    m, _ = build_model(roster, period, slots, strict=options.strict)
+    m, _ = build_model(roster, period, slots, strict=options.strict, history=options.history)
     built = time.monotonic() - started
     if options.hint:
         m.hint(options.hint)
@@ -117,7 +117,9 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         if status == cp_model.INFEASIBLE:
             # Name the smallest set of contradicting hard rules (solver/explain.py): worth a
             # little time past the limit, since without it the error says nothing.
-            explained, _ = build_model(roster, period, slots, strict=options.strict, explain=True)
+            explained, _ = build_model(
+                roster, period, slots, strict=options.strict, explain=True, history=options.history
+            )
             budget = min(CONFLICT_BUDGET, max(2.0, budget_of(options)))
             wall = None if options.repeatable else max(MIN_CONFLICT, stop.left())
             raise conflict_error(roster, explained, budget=budget, seed=options.seed, wall=wall)
@@ -147,6 +149,7 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         info,
         strict=options.strict,
         generated_at=options.generated_at,
+        history=options.history,
     )
     if stop.interrupted:
         return schedule

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from roster.check import CheckReport, check
+from roster.history import History
 from roster.load import Roster
 from roster.models import RosterConfig
+from roster.report import build_schedule
+from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 from solver.solve import SolveOptions, build_model, run
 
 #: A Monday, so day 5 of a period is a Saturday.
 MONDAY = date(2024, 1, 1)
 
-#: One-letter names of the posts of ``make_roster`` in roster strings.
-LETTERS = {"D": "day", "N": "night"}
+#: One-letter names of posts in roster strings: those of ``make_roster``, and ``turn`` (a 24-hour
+#: turn) and ``early`` of tests that bring their own posts.
+LETTERS = {"D": "day", "N": "night", "T": "turn", "E": "early"}
 
 
 def make_roster(
@@ -79,17 +83,34 @@ def period(days: int = 14) -> Period:
     return Period(MONDAY, MONDAY + timedelta(days=days - 1), "UTC")
 
 
-def plan(slots: list[Slot], rows: dict[str, str]) -> dict[str, list[str]]:
-    """A roster from strings, one per person: character i is day i; ``.`` off, ``D`` the day post,
-    ``N`` the night post. Example: ``{"p1": "DD.N"}``."""
+def plan(slots: list[Slot], rows: dict[str, str], first: date = MONDAY) -> dict[str, list[str]]:
+    """A roster from strings, one per person: character i is day i (from ``first``); ``.`` off,
+    ``D`` the day post, ``N`` the night post. Example: ``{"p1": "DD.N"}``."""
     by_key = {(s.post, s.day): s.id for s in slots}
     out: dict[str, list[str]] = {s.id: [] for s in slots}
     for pid, row in rows.items():
         for i, char in enumerate(row):
             if char == ".":
                 continue
-            out[by_key[(LETTERS[char], MONDAY + timedelta(days=i))]].append(pid)
+            out[by_key[(LETTERS[char], first + timedelta(days=i))]].append(pid)
     return out
+
+
+def published(roster: Roster, rows: dict[str, str], days: int = 7) -> Schedule:
+    """A published schedule of the ``days`` days just before ``MONDAY``, from strings as ``plan``
+    reads them (character 0 is the first of those days)."""
+    first = MONDAY - timedelta(days=days)
+    per = Period(first, MONDAY - timedelta(days=1), "UTC")
+    slots = expand(roster.config, per)
+    info = SolverInfo(status="OPTIMAL", objective=0, bound=0, wall_seconds=0, workers=1, seed=0)
+    stamp = datetime(2023, 12, 1, tzinfo=UTC)
+    return build_schedule(roster, per, slots, plan(slots, rows, first), info, generated_at=stamp)
+
+
+def past(roster: Roster, rows: dict[str, str], days: int = 7) -> History:
+    """The history of the periods from ``MONDAY``: one published schedule of the ``days`` days
+    before it, from strings as ``plan`` reads them."""
+    return History.from_schedules(roster, [published(roster, rows, days)], period())
 
 
 @dataclass
@@ -110,11 +131,14 @@ class Outcome:
         return {v.rule for v in self.report.violations}
 
 
-def judge(roster: Roster, rows: dict[str, str] | None, days: int = 14) -> Outcome:
-    """Fix the roster given as strings (or nothing, when None) and solve; check it as well."""
+def judge(
+    roster: Roster, rows: dict[str, str] | None, days: int = 14, history: History | None = None
+) -> Outcome:
+    """Fix the roster given as strings (or nothing, when None) and solve; check it as well, both
+    with the ``history`` of published duties before the period when one is given."""
     per = period(days)
     slots = expand(roster.config, per)
-    m, _ = build_model(roster, per, slots, strict=False)
+    m, _ = build_model(roster, per, slots, strict=False, history=history)
     assignment = plan(slots, rows) if rows is not None else None
     if assignment is not None:
         m.fix(assignment)
@@ -123,7 +147,7 @@ def judge(roster: Roster, rows: dict[str, str] | None, days: int = 14) -> Outcom
     objective = round(solver.objective_value) if feasible else None
     if assignment is None and feasible:
         assignment = m.extract(solver)
-    report = check(roster, per, slots, assignment or {})
+    report = check(roster, per, slots, assignment or {}, history=history)
     return Outcome(solver.status_name(status), objective, report)
 
 
@@ -135,12 +159,14 @@ def at_most_ones(roster: Roster, days: int = 14) -> int:
     return sum(proto.constraints[i].has_at_most_one() for i in range(len(proto.constraints)))
 
 
-def conflict(roster: Roster, rows: dict[str, str], days: int = 14) -> list[str]:
+def conflict(
+    roster: Roster, rows: dict[str, str], days: int = 14, history: History | None = None
+) -> list[str]:
     """The hard rule instances CP-SAT names when the roster given as strings breaks them (explain
     mode)."""
     per = period(days)
     slots = expand(roster.config, per)
-    m, _ = build_model(roster, per, slots, strict=False, explain=True)
+    m, _ = build_model(roster, per, slots, strict=False, explain=True, history=history)
     m.fix(plan(slots, rows))
     # With an objective CP-SAT names every assumption rather than a core: feasibility only.
     m.model.clear_objective()

@@ -13,6 +13,8 @@ from roster.eligibility import (
     FAIR_WEEKENDS,
     Measure,
     fairness_pools,
+    past_load,
+    past_work,
     pool_work,
 )
 from roster.models import Person
@@ -55,7 +57,10 @@ def achievable(weeks: Iterable[tuple[list[int], int | None]], step: int) -> int 
 
 def least_gap(reach: int | None, step: int, expected: int) -> int:
     """The distance from ``expected`` to the nearest reachable load (``reach`` as from
-    ``achievable``; None means every multiple of ``step`` from 0 up)."""
+    ``achievable``; None means every multiple of ``step`` from 0 up). An ``expected`` below 0 (a
+    share the published weeks already exceed) is nearest to the empty load."""
+    if expected < 0:
+        return -expected
     if step <= 0:
         return expected  # no slots: the load is 0
     below = expected // step
@@ -113,22 +118,30 @@ def _spread(m: RosterModel, measure: Measure) -> list[Penalty]:
     gap's least value, the distance from the fair share to the nearest such sum, is the penalty's
     lower bound; when the unit divides the gcd (hours of whole-hour shifts, shift counts) the gap
     in units is modelled exactly with the share rounded down and up to the unit, so the LP
-    relaxation sees at least half a unit wherever the share falls between two units."""
+    relaxation sees at least half a unit wherever the share falls between two units.
+
+    With a history, fairness is over the rolling window: the pool's work and each load include the
+    published weeks in it, and shares count the published days not on leave. The published load
+    is a constant, so the person's share of the window less it is what the period should bring
+    (below 0 when the published weeks already hold more than the share)."""
     weight: int = getattr(m.roster.config.weights, measure.rule)
     if weight <= 0:
         return []
     unit = measure.unit
     penalties = []
-    for pool in fairness_pools(m.roster, m.period):
-        total = pool_work(pool, m.slots, measure)
+    history = m.history
+    for pool in fairness_pools(m.roster, m.period, history):
+        total = pool_work(pool, m.slots, measure) + past_work(history, pool, measure)
         for person in pool.people:
             terms = [
                 (measure.size(slot), var) for slot, var in m.of_person(person) if measure.size(slot)
             ]
-            expected = pool.expected(person, total)
+            expected = pool.expected(person, total) - past_load(history, pool, person.id, measure)
             weeks, step = _weeks(m, person, measure)
             least = least_gap(achievable(weeks, step) if step else 0, step, expected)
-            top = max(expected, sum(s for s, _ in terms))
+            # The gap is at most the larger of the share and the most the person can take, plus
+            # how far the published load is already over the share.
+            top = max(expected, sum(s for s, _ in terms)) - min(0, expected)
             units = m.model.new_int_var(
                 -(-least // unit), -(-top // unit), f"{measure.rule}({person.id})"
             )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from ortools.sat.python import cp_model
 
 from ..model import Penalty, RosterModel
 from .days import Day, worked_days
+from .history import past_days
 
 
 def min_consecutive_days(m: RosterModel) -> list[Penalty]:
@@ -14,36 +17,53 @@ def min_consecutive_days(m: RosterModel) -> list[Penalty]:
     Hard.
 
     Stated as forbidden patterns: for each short length j < limit and each place, the clause "not
-    (off, j days worked, off)". These clauses propagate as soon as a run is pinned down."""
+    (off, j days worked, off)". These clauses propagate as soon as a run is pinned down. With a
+    history the published days before the period come first, as constants: a run that started
+    there, or a day off there just before the period, is checked as one inside it."""
     for person in m.people:
         limit = m.rules(person).min_consecutive_days
         if limit is not None and limit > 1:
-            _forbid_short_runs(m, person.id, worked_days(m, person), limit, worked=True)
+            before, dates = past_days(m, person, limit)
+            days = [*before, *worked_days(m, person)]
+            _forbid_short_runs(m, person.id, days, limit, worked=True, dates=dates)
     return []
 
 
 def min_consecutive_days_off(m: RosterModel) -> list[Penalty]:
     """Every run of days off with a working day just before and just after it, inside the period,
     is at least ``min_consecutive_days_off`` long. Runs touching either end of the period are
-    exempt. Hard; stated, like ``min_consecutive_days``, as forbidden patterns."""
+    exempt. Hard; stated, like ``min_consecutive_days``, as forbidden patterns, and likewise
+    continued from the published days before the period."""
     for person in m.people:
         limit = m.rules(person).min_consecutive_days_off
         if limit is not None and limit > 1:
-            _forbid_short_runs(m, person.id, worked_days(m, person), limit, worked=False)
+            before, dates = past_days(m, person, limit)
+            days = [*before, *worked_days(m, person)]
+            _forbid_short_runs(m, person.id, days, limit, worked=False, dates=dates)
     return []
 
 
 def _forbid_short_runs(
-    m: RosterModel, pid: str, days: list[Day], limit: int, *, worked: bool
+    m: RosterModel,
+    pid: str,
+    days: list[Day],
+    limit: int,
+    *,
+    worked: bool,
+    dates: list[date] | None = None,
 ) -> None:
     """Forbid every pattern ``other, value × j, other`` with 1 ≤ j < limit, where value is worked
-    (True) or off (False) and other is its opposite."""
-    dates = m.period.days
+    (True) or off (False) and other is its opposite. ``days`` may begin with published days (the
+    constants of ``dates``, the dates before the period); patterns wholly among them are left."""
+    published = len(dates or [])
+    dates = [*(dates or []), *m.period.days]
     rule = "min_consecutive_days" if worked else "min_consecutive_days_off"
     what = "working days" if worked else "days off"
     for j in range(1, limit):
         for before in range(len(dates) - j - 1):
             after = before + j + 1
+            if after < published:
+                continue  # wholly published
             clause: list[cp_model.LiteralT] = []
             satisfied = False
             # The clause says: the day before is not "other", or some inner day is not "value",

@@ -16,10 +16,23 @@ def rest(m: RosterModel) -> list[Penalty]:
 
     A slot followed by its rest is an interval ``[start, end + rest)``; two slots conflict exactly
     when these stretched intervals share a moment, so the conflicts again form an interval graph
-    and one at-most-one per maximal clique states the rule."""
+    and one at-most-one per maximal clique states the rule.
+
+    A published duty before the period needs its rest too: no slot starts between its end and the
+    end of its rest (slots starting before its end are barred by ``no_overlap``)."""
     for person in m.people:
         rules = m.rules(person)
         shifts = m.of_person(person)
+        for past in m.past(person):
+            until = past.end + timedelta(minutes=rest_after(rules, past))
+            lits = [var for slot, var in shifts if past.end <= slot.start < until]
+            if lits:
+                guard = m.guard(
+                    "rest",
+                    f"{person.id} rests after {past.slot} (published, {past.source}) until "
+                    f"{until:%Y-%m-%d %H:%M}",
+                )
+                m.model.add_bool_and([lit.Not() for lit in lits]).only_enforce_if(guard)
         spans = [(s.start, s.end + timedelta(minutes=rest_after(rules, s))) for s, _ in shifts]
         for clique in interval_cliques(spans):
             lits = [shifts[i][1] for i in clique]

@@ -16,8 +16,9 @@ def successions(m: RosterModel) -> list[Penalty]:
     """A shift of ``after`` (post ids, ``night`` or ``day``) on one date may not be followed by a
     shift of ``then`` on the next date (the dates the shifts start on). Hard when the succession
     has no weight; otherwise each such pair of shifts costs the weight (term ``successions``,
-    unit: occurrences)."""
-    penalties: list[Penalty] = []
+    unit: occurrences). A published shift on the day before the period and a shift on its first
+    day are a succession too (across the border)."""
+    penalties: list[Penalty] = _across_border(m)
     # Hard successions stated as cliques (see below), by person and day: the next day's shifts
     # a group forbids → the day's shifts that forbid them. Rules forbidding the same next-day
     # shifts share one clique (Curtois & Qu 13: 14 rules, 6 distinct "then" sets).
@@ -85,4 +86,45 @@ def successions(m: RosterModel) -> list[Penalty]:
     for groups in cliques.values():
         for key, firsts_ in groups.items():
             m.model.add_at_most_one([*firsts_.values(), *nexts_of[key]])
+    return penalties
+
+
+def _across_border(m: RosterModel) -> list[Penalty]:
+    """Successions from the published day before the period to its first day: the shifts of
+    ``then`` on the first day are barred (hard), or each costs the weight once per published
+    shift of ``after`` the day before (soft)."""
+    penalties: list[Penalty] = []
+    eve = m.period.first - timedelta(days=1)
+    for rule in m.roster.config.successions:
+        for person in m.people:
+            firsts = [
+                d for d in m.past(person) if d.day == eve and any(slot_is(d, n) for n in rule.after)
+            ]
+            if not firsts:
+                continue
+            nexts = [
+                (s, v)
+                for s, v in m.of_person(person)
+                if s.day == m.period.first and any(slot_is(s, n) for n in rule.then)
+            ]
+            if not nexts:
+                continue
+            if rule.weight is None:
+                guard = m.guard(
+                    "successions",
+                    f"{person.id} works none of {', '.join(rule.then)} on {m.period.first} "
+                    f"after {firsts[0].slot} (published, {firsts[0].source})",
+                )
+                m.model.add_bool_and([v.Not() for _, v in nexts]).only_enforce_if(guard)
+            elif rule.weight > 0:
+                penalties.extend(
+                    Penalty(
+                        "successions",
+                        var,
+                        rule.weight * len(firsts),
+                        people=(person.id,),
+                        days=(slot.day,),
+                    )
+                    for slot, var in nexts
+                )
     return penalties
