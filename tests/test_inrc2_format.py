@@ -255,7 +255,9 @@ def _sample(scenario: Scenario, weeks: list[WeekData]) -> list[Solution]:
         assignments = []
         for (day, shift), nurses in sorted(by_shift.items()):
 
-            def missing(combo: tuple[str, ...], day: int = day, shift: str = shift) -> list[int]:
+            def missing(
+                combo: tuple[str, ...], day: int = day, shift: str = shift, week: WeekData = week
+            ) -> list[int]:
                 return [
                     sum(
                         max(0, week.requirements[(shift, s)][day][i] - combo.count(s))
