@@ -78,7 +78,11 @@ SHIFT_TIMES = {
     "Night": ("22:00", 8),
 }
 #: Sample-solution totals of the three n005w4 sequences of shared/benchmarks/inrc2/README.md, 7.
-SAMPLE_TOTALS = {(0, (1, 2, 3, 3)): 1695, (1, (5, 3, 1, 0)): 2010, (2, (6, 7, 8, 9)): 1720}
+SAMPLE_TOTALS: dict[tuple[int, tuple[int, ...]], int] = {
+    (0, (1, 2, 3, 3)): 1695,
+    (1, (5, 3, 1, 0)): 2010,
+    (2, (6, 7, 8, 9)): 1720,
+}
 
 
 def post_id(shift: str, skill: str) -> str:
@@ -267,17 +271,17 @@ def roster_files(
     }
     requests: list[dict[str, Any]] = []
     skills_of = {n.name: n.skills for n in scenario.nurses}
-    for nurse, shift_name, day in week.requests:
-        if nurse not in skills_of:
+    for who, shift_name, index in week.requests:
+        if who not in skills_of:
             continue
-        when = dates[day].isoformat()
+        when = dates[index].isoformat()
         if shift_name == "Any":
-            requests.append({"person": nurse, "kind": "avoid", "date": when, "weight": 10})
+            requests.append({"person": who, "kind": "avoid", "date": when, "weight": W_PREFERENCE})
             continue
-        for skill in skills_of[nurse]:
+        for skill in skills_of[who]:
             requests.append(
                 {
-                    "person": nurse,
+                    "person": who,
                     "kind": "avoid",
                     "post": post_id(shift_name, skill),
                     "date": when,

@@ -159,7 +159,7 @@ class _Tokens:
             raise InrcFileError(f"{path}: no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InrcFileError(f"{path}: cannot be read as plain ASCII text ({exc})") from None
-        self.items = _TOKEN.findall(text.replace("\r", ""))
+        self.items: list[str] = _TOKEN.findall(text.replace("\r", ""))
         self.at = 0
 
     def fail(self, expected: str) -> InrcFileError:
@@ -429,11 +429,11 @@ def week_cost(scenario: Scenario, history: History, week: WeekData, solution: So
             contract.min_consecutive_work,
             contract.max_consecutive_work,
         )
-        for shift in scenario.shift_types:
-            carried = past.consecutive_same_shift if past.last_shift == shift.name else 0
-            on = [s == shift.name for s in row]
+        for kind in scenario.shift_types:
+            carried = past.consecutive_same_shift if past.last_shift == kind.name else 0
+            on = [s == kind.name for s in row]
             out.consecutive += W_CONS_SHIFT * run_cost(
-                on, carried, shift.min_consecutive, shift.max_consecutive
+                on, carried, kind.min_consecutive, kind.max_consecutive
             )
         out.days_off += W_CONS_OFF * run_cost(
             [not w for w in worked],

@@ -14,8 +14,9 @@ from roster.models import Bounds, Person
 from ..model import Penalty, RosterModel
 from .days import Day, worked_days
 
-#: A day of a run: a literal, or a constant (True: the day has the run's kind whatever happens).
-Mark = cp_model.IntVar | cp_model.LiteralT | bool
+#: A day of a run: a Boolean and whether the day is of the run's kind when it is true (False:
+#: when it is false), or a constant (True: the day is of the run's kind whatever happens).
+Mark = tuple[cp_model.IntVar, bool] | bool
 
 
 def preferred_consecutive_days(m: RosterModel) -> list[Penalty]:
@@ -70,11 +71,11 @@ def preferred_consecutive_shifts(m: RosterModel) -> list[Penalty]:
 
 
 def _lit(day: Day) -> Mark:
-    return bool(day) if isinstance(day, int) else day
+    return bool(day) if isinstance(day, int) else (day, True)
 
 
 def _negate(day: Day) -> Mark:
-    return not day if isinstance(day, int) else day.Not()
+    return not day if isinstance(day, int) else (day, False)
 
 
 def _days_on_shift(m: RosterModel, person: Person, name: str) -> list[Mark]:
@@ -89,11 +90,11 @@ def _days_on_shift(m: RosterModel, person: Person, name: str) -> list[Mark]:
         if not lits:
             out.append(False)
         elif len(lits) == 1:
-            out.append(lits[0])
+            out.append((lits[0], True))
         else:
             on = m.model.new_bool_var(f"on_shift({person.id},{name},{day})")
             m.model.add_max_equality(on, lits)
-            out.append(on)
+            out.append((on, True))
     return out
 
 
@@ -143,18 +144,25 @@ def soft_runs(
 
 def _pattern(m: RosterModel, pattern: list[tuple[Mark, bool]], name: str) -> cp_model.IntVar | None:
     """A Boolean equal to "every mark has its wanted value", or None when that cannot happen."""
-    lits: list[cp_model.LiteralT] = []
+    holds: list[cp_model.LiteralT] = []  # each is true when its day has the wanted value
+    fails: list[cp_model.LiteralT] = []  # each is true when it does not
     for mark, want in pattern:
         if isinstance(mark, bool):
             if mark != want:
                 return None
             continue
-        lits.append(mark if want else mark.Not())
+        boolean, kind = mark
+        if kind == want:
+            holds.append(boolean)
+            fails.append(boolean.Not())
+        else:
+            holds.append(boolean.Not())
+            fails.append(boolean)
     var = m.model.new_bool_var(name)
-    if not lits:
+    if not holds:
         m.model.add(var == 1)
         return var
-    m.model.add_bool_or([*(lit.Not() for lit in lits), var])
-    for lit in lits:
+    m.model.add_bool_or([*fails, var])
+    for lit in holds:
         m.model.add_implication(var, lit)
     return var
