@@ -61,7 +61,7 @@ from benchmarks.inrc2_format import (
     read_week,
     solution_text,
 )
-from roster.errors import RosterError
+from roster.errors import InfeasibleError, RosterError
 from roster.load import load_roster
 from roster.schedule import Schedule, atomic_write
 from roster.slots import Period
@@ -188,12 +188,12 @@ def past_for(scenario: Scenario, initial: History, planned: list[Solution]) -> P
 # --- the roster folder ------------------------------------------------------------------------
 
 
-def share(low: int, high: int, done: int, weeks_left: int) -> tuple[int, int]:
-    """This week's share of a range over the horizon, ``done`` being used already and
-    ``weeks_left`` weeks (this one included) to go: what is still missing and what is still
+def share(low: int, high: int, done: int, weeks_left: int, weeks: int = 1) -> tuple[int, int]:
+    """The share of ``weeks`` weeks of a range over the horizon, ``done`` being used already
+    and ``weeks_left`` weeks (this one included) to go: what is still missing and what is still
     allowed, spread evenly (rounded down and up; exact in the last week)."""
-    lo = max(0, low - done)
-    hi = max(0, high - done)
+    lo = max(0, low - done) * weeks
+    hi = max(0, high - done) * weeks
     return lo // weeks_left, -(-hi // weeks_left)
 
 
@@ -203,10 +203,15 @@ def roster_files(
     k: int,
     horizon: int,
     past: Past,
+    ahead: WeekData | None = None,
 ) -> tuple[str, str]:
     """roster.yaml and people.csv of week ``k`` (0-based) of ``horizon`` weeks, with its history
-    ``past``."""
+    ``past``. With ``ahead``, the period runs on for a week with that demand as a guess of the
+    next (its minimum required too, no requests), so this week does not end in a way the next
+    cannot follow, and runs and weekends are not cut at this Sunday as if the horizon ended
+    there; only this week is kept."""
     dates = week_dates(k)
+    later = week_dates(k + 1) if ahead is not None else []
     span = (dates[-1] - past.first).days + 1
     all_days = [past.first + timedelta(days=i) for i in range(span)]
     earlier = [d for d in all_days if d < dates[0]]
@@ -222,6 +227,10 @@ def roster_files(
                 groups[(0, 0)] = list(earlier)
             for day, pair in zip(dates, pairs, strict=True):
                 groups.setdefault(pair, []).append(day)
+            if ahead is not None:
+                guess = ahead.requirements.get((shift.name, skill), [(0, 0)] * 7)
+                for day, pair in zip(later, guess, strict=True):
+                    groups.setdefault(pair, []).append(day)
             patterns = [
                 {
                     "start": start,
@@ -336,13 +345,16 @@ def roster_files(
         ["id", "name", "tags", "skills", "preferred_total_shifts", "preferred_max_weekends"]
     )
     remaining = horizon - k
+    weeks = 2 if ahead is not None else 1
     for nurse in scenario.nurses:
         contract = scenario.contracts[nurse.contract]
         h = past.history.nurses[nurse.name]
-        # This week's share of what the contract still asks for; the period holds the pinned
-        # days before the week too, so their shifts and weekends are added to the ranges.
-        lo, hi = share(contract.min_total, contract.max_total, h.total_assignments, remaining)
-        _, most = share(0, contract.max_weekends, h.total_weekends, remaining)
+        # The share of what the contract still asks for of the weeks in the period; the period
+        # holds the pinned days before the week too, so their shifts and weekends are added.
+        lo, hi = share(
+            contract.min_total, contract.max_total, h.total_assignments, remaining, weeks
+        )
+        _, most = share(0, contract.max_weekends, h.total_weekends, remaining, weeks)
         extra, extra_weekends = past.count(nurse.name), past.weekends(nurse.name)
         writer.writerow(
             [
@@ -398,6 +410,7 @@ def run_weeks(
     time_limit: float = 5.0,
     workers: int = 2,
     seed: int = 0,
+    look_ahead: bool = True,
     report: Any = None,
 ) -> tuple[list[WeekRun], Evaluation]:
     """Solve the weeks one after another, each seeing only the weeks before it; write each
@@ -415,14 +428,16 @@ def run_weeks(
         began = time.monotonic()
         past = past_for(scenario, initial, planned)
         folder = out / f"roster-week{k}"
-        roster_yaml, people_csv = roster_files(scenario, week, k, len(weeks), past)
-        atomic_write(folder / "roster.yaml", roster_yaml)
-        atomic_write(folder / "people.csv", people_csv)
-        # As `roster solve --strict`: the folder is loaded and solved by the engine.
-        roster = load_roster(folder)
-        period = Period(past.first, week_dates(k)[-1], roster.config.timezone)
+        # The next week's demand is unknown: this week's is the guess (none after the last).
+        ahead = week if look_ahead and k + 1 < len(weeks) else None
         options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, strict=True)
-        schedule = solve(roster, period, options)
+        try:
+            schedule = solve_week(scenario, week, k, len(weeks), past, ahead, folder, options)
+        except InfeasibleError as exc:
+            if ahead is None:
+                raise InfeasibleError(f"week {k} (WD {weeks[k]}): {exc}", exc.conflicts) from None
+            # The guess of the next week cannot follow any roster of this one: without it.
+            schedule = solve_week(scenario, week, k, len(weeks), past, None, folder, options)
         atomic_write(folder / "schedule.json", schedule.to_json())
         solution = week_solution(scenario, schedule, k)
         atomic_write(out / f"sol-week{k}.txt", solution_text(solution))
@@ -438,6 +453,26 @@ def run_weeks(
             report(k, run)
     evaluation = evaluate(scenario, initial, week_data, [r.solution for r in runs])
     return runs, evaluation
+
+
+def solve_week(
+    scenario: Scenario,
+    week: WeekData,
+    k: int,
+    horizon: int,
+    past: Past,
+    ahead: WeekData | None,
+    folder: Path,
+    options: SolveOptions,
+) -> Schedule:
+    """Write week ``k``'s roster folder and solve it as ``roster solve --strict`` does: the
+    folder is loaded and solved by the engine."""
+    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, past, ahead)
+    atomic_write(folder / "roster.yaml", roster_yaml)
+    atomic_write(folder / "people.csv", people_csv)
+    roster = load_roster(folder)
+    last = week_dates(k + 1 if ahead is not None else k)[-1]
+    return solve(roster, Period(past.first, last, roster.config.timezone), options)
 
 
 def parse_weeks(text: str) -> list[int]:
@@ -464,6 +499,12 @@ def parse_weeks(text: str) -> list[int]:
 )
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option(
+    "--look-ahead/--no-look-ahead",
+    default=True,
+    show_default=True,
+    help="Plan each week with a guess of the next (this week's demand again), keeping this week.",
+)
 def main(
     dataset: Path,
     history_index: int,
@@ -472,6 +513,7 @@ def main(
     time_limit: float,
     workers: int,
     seed: int,
+    look_ahead: bool,
 ) -> None:
     """Solve an INRC-II instance week by week with the engine and score it.
 
@@ -496,6 +538,7 @@ def main(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
+            look_ahead=look_ahead,
             report=report,
         )
     except RosterError as exc:
