@@ -188,13 +188,13 @@ def past_for(scenario: Scenario, initial: History, planned: list[Solution]) -> P
 # --- the roster folder ------------------------------------------------------------------------
 
 
-def share(low: int, high: int, done: int, weeks_left: int, weeks: int = 1) -> tuple[int, int]:
-    """The share of ``weeks`` weeks of a range over the horizon, ``done`` being used already
-    and ``weeks_left`` weeks (this one included) to go: what is still missing and what is still
-    allowed, spread evenly (rounded down and up; exact in the last week)."""
-    lo = max(0, low - done) * weeks
-    hi = max(0, high - done) * weeks
-    return lo // weeks_left, -(-hi // weeks_left)
+def share(low: int, high: int, done: int, weeks_left: int, days: int = 7) -> tuple[int, int]:
+    """The share of ``days`` days of a range over the horizon, ``done`` being used already and
+    ``weeks_left`` weeks (this one included) to go: what is still missing and what is still
+    allowed, spread evenly (rounded down and up; exact for the last week alone)."""
+    lo = max(0, low - done) * days
+    hi = max(0, high - done) * days
+    return lo // (7 * weeks_left), -(-hi // (7 * weeks_left))
 
 
 def roster_files(
@@ -204,14 +204,14 @@ def roster_files(
     horizon: int,
     past: Past,
     ahead: WeekData | None = None,
+    ahead_days: int = 7,
 ) -> tuple[str, str]:
     """roster.yaml and people.csv of week ``k`` (0-based) of ``horizon`` weeks, with its history
-    ``past``. With ``ahead``, the period runs on for a week with that demand as a guess of the
-    next (its minimum required too, no requests), so this week does not end in a way the next
-    cannot follow, and runs and weekends are not cut at this Sunday as if the horizon ended
-    there; only this week is kept."""
+    ``past``. With ``ahead``, the period runs on for ``ahead_days`` days of the next week with
+    the demand of ``ahead`` as a guess (its minimum required too, no requests), so this week does
+    not end in a way the next cannot follow; only this week is kept."""
     dates = week_dates(k)
-    later = week_dates(k + 1) if ahead is not None else []
+    later = week_dates(k + 1)[:ahead_days] if ahead is not None else []
     span = (dates[-1] - past.first).days + 1
     all_days = [past.first + timedelta(days=i) for i in range(span)]
     earlier = [d for d in all_days if d < dates[0]]
@@ -229,7 +229,7 @@ def roster_files(
                 groups.setdefault(pair, []).append(day)
             if ahead is not None:
                 guess = ahead.requirements.get((shift.name, skill), [(0, 0)] * 7)
-                for day, pair in zip(later, guess, strict=True):
+                for day, pair in zip(later, guess, strict=False):
                     groups.setdefault(pair, []).append(day)
             patterns = [
                 {
@@ -345,16 +345,14 @@ def roster_files(
         ["id", "name", "tags", "skills", "preferred_total_shifts", "preferred_max_weekends"]
     )
     remaining = horizon - k
-    weeks = 2 if ahead is not None else 1
+    days = 7 + len(later)
     for nurse in scenario.nurses:
         contract = scenario.contracts[nurse.contract]
         h = past.history.nurses[nurse.name]
         # The share of what the contract still asks for of the weeks in the period; the period
         # holds the pinned days before the week too, so their shifts and weekends are added.
-        lo, hi = share(
-            contract.min_total, contract.max_total, h.total_assignments, remaining, weeks
-        )
-        _, most = share(0, contract.max_weekends, h.total_weekends, remaining, weeks)
+        lo, hi = share(contract.min_total, contract.max_total, h.total_assignments, remaining, days)
+        _, most = share(0, contract.max_weekends, h.total_weekends, remaining, days)
         extra, extra_weekends = past.count(nurse.name), past.weekends(nurse.name)
         writer.writerow(
             [
@@ -393,12 +391,14 @@ def week_solution(scenario: Scenario, schedule: Schedule, k: int) -> Solution:
 
 @dataclass
 class WeekRun:
-    """One week of a run: its solution, the engine's objective and the wall seconds it took."""
+    """One week of a run: its solution, the engine's objective, the wall seconds it took and the
+    CPU seconds of all threads (the wall time on a busy machine says little)."""
 
     solution: Solution
     objective: int | None
     status: str
     seconds: float
+    cpu_seconds: float = 0.0
 
 
 def run_weeks(
@@ -410,7 +410,7 @@ def run_weeks(
     time_limit: float = 5.0,
     workers: int = 2,
     seed: int = 0,
-    look_ahead: bool = True,
+    look_ahead: int = 1,
     report: Any = None,
 ) -> tuple[list[WeekRun], Evaluation]:
     """Solve the weeks one after another, each seeing only the weeks before it; write each
@@ -425,19 +425,21 @@ def run_weeks(
     planned: list[Solution] = []
     runs: list[WeekRun] = []
     for k, week in enumerate(week_data):
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.process_time()
         past = past_for(scenario, initial, planned)
         folder = out / f"roster-week{k}"
         # The next week's demand is unknown: this week's is the guess (none after the last).
-        ahead = week if look_ahead and k + 1 < len(weeks) else None
+        ahead = week if look_ahead > 0 and k + 1 < len(weeks) else None
         options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, strict=True)
         try:
-            schedule = solve_week(scenario, week, k, len(weeks), past, ahead, folder, options)
+            schedule = solve_week(
+                scenario, week, k, len(weeks), past, ahead, look_ahead, folder, options
+            )
         except InfeasibleError as exc:
             if ahead is None:
                 raise InfeasibleError(f"week {k} (WD {weeks[k]}): {exc}", exc.conflicts) from None
             # The guess of the next week cannot follow any roster of this one: without it.
-            schedule = solve_week(scenario, week, k, len(weeks), past, None, folder, options)
+            schedule = solve_week(scenario, week, k, len(weeks), past, None, 0, folder, options)
         atomic_write(folder / "schedule.json", schedule.to_json())
         solution = week_solution(scenario, schedule, k)
         atomic_write(out / f"sol-week{k}.txt", solution_text(solution))
@@ -447,6 +449,7 @@ def run_weeks(
             schedule.solver.objective,
             schedule.solver.status,
             round(time.monotonic() - began, 2),
+            round(time.process_time() - cpu, 2),
         )
         runs.append(run)
         if report is not None:
@@ -462,16 +465,17 @@ def solve_week(
     horizon: int,
     past: Past,
     ahead: WeekData | None,
+    ahead_days: int,
     folder: Path,
     options: SolveOptions,
 ) -> Schedule:
     """Write week ``k``'s roster folder and solve it as ``roster solve --strict`` does: the
     folder is loaded and solved by the engine."""
-    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, past, ahead)
+    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, past, ahead, ahead_days)
     atomic_write(folder / "roster.yaml", roster_yaml)
     atomic_write(folder / "people.csv", people_csv)
     roster = load_roster(folder)
-    last = week_dates(k + 1 if ahead is not None else k)[-1]
+    last = week_dates(k)[-1] + timedelta(days=ahead_days if ahead is not None else 0)
     return solve(roster, Period(past.first, last, roster.config.timezone), options)
 
 
@@ -500,10 +504,12 @@ def parse_weeks(text: str) -> list[int]:
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option(
-    "--look-ahead/--no-look-ahead",
-    default=True,
+    "--look-ahead",
+    type=click.IntRange(0, 7),
+    default=1,
     show_default=True,
-    help="Plan each week with a guess of the next (this week's demand again), keeping this week.",
+    help="Plan each week with this many days of the next, guessed as this week's demand "
+    "(minimum required), keeping this week only; 0: the week alone.",
 )
 def main(
     dataset: Path,
@@ -513,7 +519,7 @@ def main(
     time_limit: float,
     workers: int,
     seed: int,
-    look_ahead: bool,
+    look_ahead: int,
 ) -> None:
     """Solve an INRC-II instance week by week with the engine and score it.
 
@@ -525,7 +531,7 @@ def main(
     def report(k: int, run: WeekRun) -> None:
         click.echo(
             f"week {k} (WD {numbers[k]}): {run.status}, engine objective {run.objective}, "
-            f"{run.seconds:g} s",
+            f"{run.seconds:g} s wall, {run.cpu_seconds:g} s CPU",
             err=True,
         )
 
@@ -550,12 +556,13 @@ def main(
         click.echo(
             f"  week {k}: cost {cost.cost} (S1 {cost.optimal_coverage}, S2 {cost.consecutive}, "
             f"S3 {cost.days_off}, S4 {cost.preferences}, S5 {cost.complete_weekends}){hard}, "
-            f"{run.seconds:g} s"
+            f"{run.seconds:g} s wall, {run.cpu_seconds:g} s CPU"
         )
     click.echo(f"  S6 {ev.total_assignments}, S7 {ev.working_weekends}")
     sample = SAMPLE_TOTALS.get((history_index, tuple(numbers)))
     against = f" (organisers' sample solution: {sample})" if sample and "n005w4" in name else ""
-    click.echo(f"  total {ev.total}{against}, {sum(r.seconds for r in runs):.1f} s")
+    wall, cpu = sum(r.seconds for r in runs), sum(r.cpu_seconds for r in runs)
+    click.echo(f"  total {ev.total}{against}, {wall:.1f} s wall, {cpu:.1f} s CPU")
 
 
 if __name__ == "__main__":

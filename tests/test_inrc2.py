@@ -93,7 +93,7 @@ def test_the_history_becomes_pinned_days_that_leave_its_runs(
 def test_the_share_of_a_range() -> None:
     # 15–22 over 4 weeks, nothing done: 3–6 this week, 7–11 for two weeks; exact in the last.
     assert share(15, 22, 0, 4) == (3, 6)
-    assert share(15, 22, 0, 4, weeks=2) == (7, 11)
+    assert share(15, 22, 0, 4, days=14) == (7, 11)
     assert share(15, 22, 12, 1) == (3, 10)
     assert share(15, 22, 23, 1) == (0, 0)
 
@@ -133,7 +133,7 @@ def test_the_roster_folder_holds_the_instance(tmp_path: Path, dataset: Path) -> 
 
 def test_weeks_run_one_after_another(tmp_path: Path, dataset: Path) -> None:
     out = tmp_path / "out"
-    runs, ev = run_weeks(dataset, 0, [0, 1], out, time_limit=2, workers=2, look_ahead=True)
+    runs, ev = run_weeks(dataset, 0, [0, 1], out, time_limit=2, workers=2, look_ahead=1)
     assert ev.feasible
     first = read_solution(out / "sol-week0.txt")
     second = read_solution(out / "sol-week1.txt")
@@ -170,7 +170,7 @@ def test_a_week_the_one_before_leaves_no_roster_for_is_named(
     # Without looking ahead, week 0 ends with both nurses on Sunday's Night (its optimal 2), so
     # nobody may take Monday's Early of week 1: the run stops there, naming the week.
     args = [str(dataset), "--history", "0", "--weeks", "0-0", "--out", str(tmp_path / "o")]
-    result = CliRunner().invoke(main, [*args, "--time-limit", "1", "--no-look-ahead"])
+    result = CliRunner().invoke(main, [*args, "--time-limit", "1", "--look-ahead", "0"])
     assert result.exit_code == 1
     assert "week 1 (WD 0): the hard rules contradict each other" in result.output
 
