@@ -30,6 +30,12 @@ TERM_LABELS = {
         "fair_hours": "hours away from each person's fair share",
         "fair_nights": "night shifts away from each person's fair share",
         "fair_weekends": "weekend shifts away from each person's fair share",
+        "preferred_consecutive_days": "days of work runs outside the preferred range",
+        "preferred_consecutive_days_off": "days of day-off runs outside the preferred range",
+        "preferred_consecutive_shifts": "days of runs on one shift outside the preferred range",
+        "complete_weekends": "weekends worked on one day only",
+        "preferred_total_shifts": "shifts outside each person's preferred total",
+        "preferred_max_weekends": "weekends worked above each person's preferred most",
     },
     "zh": {
         "shortage": "低于最少人数的缺员",
@@ -41,6 +47,12 @@ TERM_LABELS = {
         "fair_hours": "各人工时偏离应分担份额（小时）",
         "fair_nights": "各人夜班数偏离应分担份额",
         "fair_weekends": "各人周末班数偏离应分担份额",
+        "preferred_consecutive_days": "连续上班天数超出期望范围（天）",
+        "preferred_consecutive_days_off": "连续休息天数超出期望范围（天）",
+        "preferred_consecutive_shifts": "同一班次连续天数超出期望范围（天）",
+        "complete_weekends": "周末只上一天",
+        "preferred_total_shifts": "总班数超出期望范围",
+        "preferred_max_weekends": "上班周末数超出期望上限",
     },
 }
 
