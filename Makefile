@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/roster solve examples/xingwang --week 2020-W06 --out out/xingwang
 	$(BIN)/roster show out/xingwang/schedule.json --day 2020-02-03
 	$(BIN)/roster feeds examples/xingwang out/xingwang/schedule.json --out out/xingwang/feeds --base-url https://example.org/xingwang/feeds
+	@echo "roster is installed in $(BIN)/: run '. $(BIN)/activate' in your shell to call it as plain 'roster'"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,6 +30,8 @@ test: lint typecheck
 
 docs: $(STAMP)
 	$(BIN)/python tools/clidoc.py
+	$(BIN)/python tools/ruledoc.py
+	$(BIN)/python tools/formatdoc.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.curtois --all --time-limit 60 --results benchmarks/results.md

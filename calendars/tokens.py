@@ -110,8 +110,8 @@ def rotate(folder: Path, key: FeedKey) -> int:
     counts = rotations.setdefault(key.kind, {})
     counts[key.id] = counts.get(key.id, 0) + 1
     text = json.dumps(rotations, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    # atomic_write's temporary file is created 0600 and renamed, so the file stays private.
-    atomic_write(folder / ROTATIONS_FILE, text)
+    # Readable by the owner only, like the secret: the counts tell whose link was revoked.
+    atomic_write(folder / ROTATIONS_FILE, text, mode=0o600)
     return counts[key.id]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .eligibility import FAIRNESS, fairness_pools, ineligibility, pinned, pool_work
+from .eligibility import FAIRNESS, fairness_pools, ineligibilities, pinned, pool_work
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
 from .slots import Period, Slot, is_night
@@ -109,8 +109,9 @@ def eligibility(ctx: Ctx) -> list[Violation]:
             except KeyError:
                 out.append(Violation("eligibility", f"{slot.id}: unknown person {pid!r}"))
                 continue
-            reason = ineligibility(ctx.roster, person, slot)
-            if reason is not None:
+            # Every reason, not only the first: a leave or no-nights breach must not hide
+            # behind a missing skill.
+            for reason in ineligibilities(ctx.roster, person, slot):
                 out.append(Violation(reason.id, f"{slot.id}: {ctx.who(pid)} {reason.text}"))
     for sid in ctx.assignment:
         if sid not in ctx.by_id:
@@ -144,6 +145,24 @@ def quotas(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
                     )
                 penalty += weight * (quota.min - n)
     return violations, {"quota": penalty}
+
+
+def quota_shortages(ctx: Ctx) -> dict[str, dict[str, int]]:
+    """Slot id → tag → how many people with the tag the slot lacks below its quota minimum: the
+    places the ``quota`` penalty counts, tied to the shifts they come from."""
+    out: dict[str, dict[str, int]] = {}
+    for slot in ctx.slots:
+        post = ctx.roster.post(slot.post)
+        if not post.quotas:
+            continue
+        assigned = [
+            ctx.roster.person(p) for p in ctx.assignment.get(slot.id, []) if p in ctx.shifts_of
+        ]
+        for quota in post.quotas:
+            n = sum(1 for p in assigned if quota.tag in p.tags)
+            if n < quota.min:
+                out.setdefault(slot.id, {})[quota.tag] = quota.min - n
+    return out
 
 
 # --- time: overlap, shifts per day, rest ---------------------------------------------------------
@@ -461,8 +480,10 @@ def _overlaps_window(slot: Slot, window: TimeWindow) -> bool:
 
 
 def request_matches(request: Request, slot: Slot) -> bool:
-    """Whether ``slot`` matches every criterion the request gives: post, date, weekday, and time
-    window (the slot overlaps it)."""
+    """Whether ``slot`` matches every criterion the request gives: one slot, post, date, weekday,
+    and time window (the slot overlaps it)."""
+    if request.slot is not None and slot.id != request.slot:
+        return False
     if request.post is not None and slot.post != request.post:
         return False
     if request.date is not None and slot.day != request.date:
@@ -566,6 +587,8 @@ class CheckReport:
     violations: list[Violation]
     terms: dict[str, int]
     shortages: dict[str, int] = field(default_factory=dict)
+    #: Slot id → tag → people with the tag missing below the post's quota minimum.
+    quota_shortages: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def penalty(self) -> int:
@@ -611,7 +634,7 @@ def check(
         terms.update(penalty)
     for hard in HARD:
         violations.extend(hard(ctx))
-    return CheckReport(violations, terms, shortages(ctx))
+    return CheckReport(violations, terms, shortages(ctx), quota_shortages(ctx))
 
 
 # --- soft ranges on runs and totals, complete weekends -------------------------------------------

@@ -126,12 +126,15 @@ def static_warnings(roster: Roster) -> list[DemandWarning]:
                     if words.zh
                     else f"no one with skill {words.skills(post.skills)} is {words.tags(post.tags)}"
                 )
-            else:
+            elif post.tags:
                 why = (
                     f"没有人是{words.tags(post.tags)}"
                     if words.zh
                     else f"no one is {words.tags(post.tags)}"
                 )
+            else:
+                # Open to everyone and still nobody: the list of people is empty.
+                why = "名单上没有人" if words.zh else "the list of people is empty"
             text = (
                 f"{words.post(post)}无人可排：{why}"
                 if words.zh

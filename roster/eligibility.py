@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from fractions import Fraction
@@ -28,27 +28,37 @@ def may_take_post(person: Person, post: Post) -> bool:
     return not post.tags or any(tag in person.tags for tag in post.tags)
 
 
-def ineligibility(roster: Roster, person: Person, slot: Slot) -> Reason | None:
-    """The first reason ``person`` may not take ``slot``, or None when they may.
+def ineligibilities(roster: Roster, person: Person, slot: Slot) -> list[Reason]:
+    """Every reason ``person`` may not take ``slot`` (empty when they may), in the order below.
 
     The rules: every skill the post requires (rule ``skills``); at least one of the post's tags when
     it names any (rule ``tags``); not on leave at any moment of the slot (rule ``unavailable``); no
     night shift for people marked ``no_nights`` (rule ``no_nights``).
     """
+    return list(_reasons(roster, person, slot))
+
+
+def ineligibility(roster: Roster, person: Person, slot: Slot) -> Reason | None:
+    """The first reason ``person`` may not take ``slot`` (see ``ineligibilities``), or None."""
+    return next(_reasons(roster, person, slot), None)
+
+
+def _reasons(roster: Roster, person: Person, slot: Slot) -> Iterator[Reason]:
+    """The reasons lazily, so asking for the first one costs no more than the first check."""
     post = roster.post(slot.post)
     missing = [s for s in post.skills if s not in person.skills]
     if missing:
         labels = "、".join(roster.config.skills.get(s, s) for s in missing)
-        return Reason("skill", f"lacks skill {labels}")
+        yield Reason("skill", f"lacks skill {labels}")
     if post.tags and not any(t in person.tags for t in post.tags):
         labels = "、".join(roster.config.tags.get(t, t) for t in post.tags)
-        return Reason("tag", f"is not {labels}")
+        yield Reason("tag", f"is not {labels}")
     for start, end, why in roster.away(person.id):
         if start < slot.end and slot.start < end:
-            return Reason("unavailable", f"on leave ({why})" if why else "on leave")
+            yield Reason("unavailable", f"on leave ({why})" if why else "on leave")
+            break
     if slot.night and roster.rules_for(person).no_nights:
-        return Reason("no_nights", "does no night shifts")
-    return None
+        yield Reason("no_nights", "does no night shifts")
 
 
 def eligible(roster: Roster, person: Person, slot: Slot) -> bool:

@@ -256,6 +256,62 @@ class ShortageExplainer:
             people={b.person: b.detail for b in blockers},
         )
 
+    def explain_quota(self, slot: Slot, tag: str, missing: int) -> ShortageOut:
+        """The shortfall of ``slot`` below its post's quota of ``tag``: a quota larger than the
+        shift can ever hold says so (more people cannot fill it); otherwise everyone with the tag
+        who is not on the slot is counted under the reason that kept them away."""
+        post = self.roster.post(slot.post)
+        quota = next(q for q in post.quotas if q.tag == tag)
+        label = self.roster.config.tags.get(tag, tag)
+        zh = _zh(self.roster)
+        on_slot = set(self.assignment.get(slot.id, []))
+        blockers: list[Blocker] = []
+        if quota.min > slot.max:
+            text = (
+                f"缺{missing}名{label}：配额要求每班至少{quota.min}名{label}，但本班最多{slot.max}人；"
+                "增加人员也无法满足，请降低配额或提高人数上限"
+                if zh
+                else f"{missing} {label} missing: the quota asks for at least {quota.min} {label} "
+                f"but the shift takes at most {slot.max}; more people cannot fill it: lower the "
+                "quota or raise the headcount maximum"
+            )
+            reasons = {"quota_above_max": missing}
+        else:
+            blockers = [
+                self.blocker(person, slot)
+                for person in self.roster.people
+                if tag in person.tags and person.id not in on_slot
+            ]
+            order = _reason_order()
+            groups: dict[tuple[str, str], int] = {}
+            for b in blockers:
+                groups[(b.reason, b.phrase)] = groups.get((b.reason, b.phrase), 0) + 1
+            ranked = sorted(groups.items(), key=lambda item: order.get(item[0][0], len(order)))
+            if zh:
+                parts = [f"{n}人{phrase}" for (_, phrase), n in ranked]
+                text = f"缺{missing}名{label}" + (
+                    f"：{'，'.join(parts)}" if parts else f"：没有其他{label}"
+                )
+            else:
+                parts = [f"{n} {phrase}" for (_, phrase), n in ranked]
+                text = f"{missing} {label} missing" + (
+                    f": {', '.join(parts)}" if parts else f": no other {label}"
+                )
+            counted = Counter(b.reason for b in blockers)
+            reasons = dict(
+                sorted(counted.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+            )
+        return ShortageOut(
+            slot=slot.id,
+            post=slot.post,
+            start=slot.start,
+            missing=missing,
+            reasons=reasons,
+            text=text,
+            people={b.person: b.detail for b in blockers},
+            tag=tag,
+        )
+
 
 def _reason_order() -> dict[str, int]:
     """Reason ids in the order they are looked for: eligibility, then the checker's rules (ids
@@ -281,3 +337,21 @@ def explain_shortages(
     explainer = ShortageExplainer(roster, period, slots, assignment)
     by_id = {s.id: s for s in slots}
     return [explainer.explain(by_id[sid], n) for sid, n in shortages.items()]
+
+
+def explain_quota_shortages(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    assignment: dict[str, list[str]],
+    shortfalls: dict[str, dict[str, int]],
+) -> list[ShortageOut]:
+    """One entry per slot and tag below a team quota's minimum (slot id → tag → people missing),
+    in slot order, each with why (see ``ShortageExplainer.explain_quota``)."""
+    explainer = ShortageExplainer(roster, period, slots, assignment)
+    by_id = {s.id: s for s in slots}
+    return [
+        explainer.explain_quota(by_id[sid], tag, n)
+        for sid, tags in shortfalls.items()
+        for tag, n in tags.items()
+    ]

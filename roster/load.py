@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import LoadError, LoadErrors
-from .models import DEFAULT_RULES, Leave, Person, Post, RosterConfig, RuleSet
+from .models import DEFAULT_RULES, Leave, Person, Post, RosterConfig, RuleSet, parse_moment
 
 ROSTER_FILE = "roster.yaml"
 PEOPLE_FILES = ("people.csv", "people.xlsx")
@@ -40,9 +40,8 @@ COLUMN_ALIASES = {
     "每周最多小时": "max_hours_per_week",
 }
 _LIST_SPLIT = re.compile(r"[;；]")
-_UNAVAILABLE = re.compile(
-    r"^(\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:\.\.|~|～|至)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*(.*)$"
-)
+_DAY = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+_UNAVAILABLE = re.compile(rf"^({_DAY})(?:\s*(?:\.\.|~|～|至|–)\s*({_DAY}))?\s*(.*)$")
 _BOOL_WORDS = {"是": "true", "否": "false", "对": "true", "√": "true", "×": "false"}
 
 
@@ -144,6 +143,18 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _timestamp_or_text(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """YAML's dates, except that one not on the calendar (2020-02-30) stays text, so validation
+    names its place instead of the YAML reader failing with a bare ValueError."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file; errors name the file, the line and the column."""
     try:
@@ -157,7 +168,10 @@ def read_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise LoadError(str(path), where, f"bad YAML: {exc.problem}") from None
+        problem = f"bad YAML: {exc.problem}"
+        if "'\\t'" in (exc.problem or ""):
+            problem += "; YAML indents with spaces only: replace the tab with spaces"
+        raise LoadError(str(path), where, problem) from None
     except yaml.YAMLError as exc:
         raise LoadError(str(path), "", f"bad YAML: {exc}") from None
 
@@ -214,6 +228,13 @@ def explain_error(root: type[BaseModel], error: ErrorDetails) -> tuple[str, str]
         info = owner.model_fields.get(str(loc[-1])) if owner else None
         what = f" ({info.description})" if info and info.description else ""
         return format_loc(loc[:-1]), f"missing key {loc[-1]!r}{what}"
+    if kind == "too_short":
+        owner = _model_at(root, loc[:-1])
+        info = owner.model_fields.get(str(loc[-1])) if owner else None
+        least = (error.get("ctx") or {}).get("min_length", 1)
+        described = (info.description or "").rstrip(".") if info else ""
+        what = f" ({described[:1].lower()}{described[1:]})" if described else ""
+        return format_loc(loc), f"is empty; list at least {least}{what}"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -264,9 +285,23 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _is_title_row(row: list[str]) -> bool:
+    """A row above the headings: blank, or one filled cell that names no column."""
+    filled = [cell.strip() for cell in row if cell and cell.strip()]
+    if len(filled) > 1:
+        return False
+    return not filled or COLUMN_ALIASES.get(filled[0], filled[0]) not in ("id", "name")
+
+
 def _rows(path: Path, rows: Iterable[list[str]]) -> Iterator[tuple[int, dict[str, str]]]:
     iterator = iter(rows)
     header = next(iterator, None)
+    heading_row = 1
+    # Spreadsheets often open with a title (one merged cell, "兴旺社区人员名单") or blank rows
+    # above the headings: skip rows with at most one filled cell that is not itself a heading.
+    while header is not None and _is_title_row(header):
+        header = next(iterator, None)
+        heading_row += 1
     if header is None:
         raise LoadError(str(path), "", "the file is empty; the first row names the columns")
     columns = [COLUMN_ALIASES.get(h.strip(), h.strip()) for h in header]
@@ -275,14 +310,16 @@ def _rows(path: Path, rows: Iterable[list[str]]) -> Iterator[tuple[int, dict[str
         if name and name not in allowed:
             raise LoadError(
                 str(path),
-                f"row 1, column {number}",
+                f"row {heading_row}, column {number}",
                 f"unknown column {name!r}; expected id, name and any of: "
                 + ", ".join(c for c in (*PEOPLE_COLUMNS[2:], *RuleSet.model_fields)),
             )
     for required in ("id", "name"):
         if required not in columns:
-            raise LoadError(str(path), "row 1", f"no column {required!r}; id and name come first")
-    for number, row in enumerate(iterator, start=2):
+            raise LoadError(
+                str(path), f"row {heading_row}", f"no column {required!r}; id and name come first"
+            )
+    for number, row in enumerate(iterator, start=heading_row + 1):
         cells = {
             c: (row[i].strip() if i < len(row) and row[i] else "")
             for i, c in enumerate(columns)
@@ -351,8 +388,8 @@ def _leave_from_cell(path: Path, number: int, person: str, value: str) -> list[L
                 "2020-02-05..2020-02-08, then the reason",
             )
         try:
-            first = date.fromisoformat(_pad(match.group(1)))
-            last = date.fromisoformat(_pad(match.group(2))) if match.group(2) else first
+            first = parse_moment(match.group(1), times=False)
+            last = parse_moment(match.group(2), times=False) if match.group(2) else first
         except ValueError as exc:
             raise LoadError(
                 str(path), f"row {number}, column unavailable", f"{part!r}: {exc}"
@@ -369,11 +406,6 @@ def _leave_from_cell(path: Path, number: int, person: str, value: str) -> list[L
             )
         )
     return out
-
-
-def _pad(text: str) -> str:
-    year, month, day = text.split("-")
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 # --- the folder ---------------------------------------------------------------------------------
@@ -427,7 +459,11 @@ def load_roster(folder: Path | str) -> Roster:
                 continue
             origin[person.id] = (str(people_path), f"row {number}", True)
             people.append(person)
-    errors.extend(_cross_check(path, config, people, origin))
+    no_people = _no_people_hint(folder, people_path)
+    errors.extend(_cross_check(path, config, people, origin, no_people))
+    if not people and not errors:
+        # Nothing can be rostered with nobody: say where people were looked for.
+        errors.append(LoadError(str(folder), "", no_people))
     if errors:
         raise LoadErrors(errors)
     by_person: dict[str, list[Leave]] = {}
@@ -463,13 +499,35 @@ def _people_path(folder: Path, config: RosterConfig) -> Path | None:
     return found[0] if found else None
 
 
+def _no_people_hint(folder: Path, people_path: Path | None) -> str:
+    """Why a folder has nobody, and the fix: an empty people file, a people file under a name
+    that is not read (people.txt), or none at all."""
+    if people_path is not None:
+        return f"{people_path.name} has no rows of people; add one row per person under its heading"
+    near = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.stem.lower() in ("people", "人员", "名单")
+        and p.name not in PEOPLE_FILES
+    )
+    if near:
+        return f"no people file is read; save {near[0]} as people.csv (or people.xlsx)"
+    return (
+        "no people are declared; add people.csv (or people.xlsx) to the folder, "
+        "or list them under people: in roster.yaml"
+    )
+
+
 def _cross_check(
     path: Path,
     config: RosterConfig,
     people: list[Person],
     origin: dict[str, tuple[str, str, bool]],
+    no_people: str = "",
 ) -> list[LoadError]:
-    """References between parts of the folder: tags, skills, posts and people that must exist."""
+    """References between parts of the folder: tags, skills, posts and people that must exist.
+    ``no_people`` says where people come from, for a folder that declares none."""
     file = str(path)
     errors: list[LoadError] = []
     tags, skills = set(config.tags), set(config.skills)
@@ -478,6 +536,8 @@ def _cross_check(
 
     def unknown(kind: str, value: str, known: Iterable[str]) -> str:
         names = sorted(known)
+        if not names and kind == "person":
+            return f"unknown person {value!r}: {no_people}"
         listed = ", ".join(names) if names else f"none declared; add it under {kind}s:"
         return f"unknown {kind} {value!r} (known: {listed})"
 
@@ -582,6 +642,16 @@ def _cross_check(
         if request.post is not None and request.post not in post_ids:
             errors.append(
                 LoadError(file, f"requests[{i}].post", unknown("post", request.post, post_ids))
+            )
+        request_post = (request.slot or "").partition("/")[0]
+        if request.slot is not None and request_post not in post_ids:
+            errors.append(
+                LoadError(
+                    file,
+                    f"requests[{i}].slot",
+                    unknown("post", request_post, post_ids)
+                    + "; a slot id reads <post>/<YYYY-MM-DDTHH:MM>",
+                )
             )
     for i, pin in enumerate(config.pins):
         if pin.person not in person_ids:

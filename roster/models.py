@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
@@ -41,6 +40,59 @@ def _check_id(value: str, what: str) -> str:
 
 
 TimeOfDay = Annotated[time, BeforeValidator(parse_time_of_day)]
+
+#: A date as coordinators type it: 2020-02-05, 2020/2/5, 2020.2.5 or 2020年2月5日, optionally
+#: followed by a time (HH:MM, after a space or T).
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+#: A day and month without a year (2月5日, 2/5): read as an error, since the year is a guess.
+_NO_YEAR = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def parse_moment(value: Any, *, times: bool = True) -> Any:
+    """A date (or, when ``times``, a date and time) from the ways people write one; values that
+    are not text (YAML's own dates) pass through. Errors say how to write it."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    example = "2020-02-05" + (" or 2020-02-05T18:00" if times else "")
+    match = _DATE.fullmatch(text)
+    if match:
+        year, month, day, hour, minute, second = match.groups()
+        try:
+            if hour is None:
+                return date(int(year), int(month), int(day))
+            if not times:
+                raise ValueError(f"{text!r} has a time; give the date alone, e.g. 2020-02-05")
+            return datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
+            )
+        except ValueError as exc:
+            if "has a time" in str(exc):
+                raise
+            raise ValueError(f"{text!r} is not a date of the calendar ({exc})") from None
+    if _NO_YEAR.fullmatch(text):
+        raise ValueError(f"{text!r} has no year; write the date as YYYY-MM-DD, e.g. {example}")
+    raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. {example}")
+
+
+def _date_only(value: Any) -> Any:
+    return parse_moment(value, times=False)
+
+
+def _id_text(value: Any) -> Any:
+    """An id written as a number in YAML (``person: 101``) is "101", as in the people file."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+#: A calendar date, written in any of the forms ``parse_moment`` reads.
+DateText = Annotated[date, BeforeValidator(_date_only)]
+#: A date or a date and time, written in any of the forms ``parse_moment`` reads.
+MomentText = Annotated[date | datetime, BeforeValidator(parse_moment)]
+#: A person id; a number is taken as its digits.
+PersonId = Annotated[str, BeforeValidator(_id_text)]
 
 
 class Strict(BaseModel):
@@ -100,7 +152,7 @@ class ShiftPattern(Strict):
     days: list[Weekday] = Field(
         default_factory=lambda: list(WEEKDAYS), description="Weekdays it runs on (mon … sun)."
     )
-    dates: list[date] | None = Field(
+    dates: list[DateText] | None = Field(
         None, description="Only on these dates (overrides days), e.g. a market day's extra shift."
     )
     name: str = Field("", description="Label of the shift, e.g. 早班 or night.")
@@ -167,11 +219,11 @@ class Post(Strict):
 class Leave(Strict):
     """A period when a person cannot work (sick leave, quarantine), with a reason."""
 
-    person: str = Field(description="Id of the person.")
-    start: date | datetime = Field(
+    person: PersonId = Field(description="Id of the person.")
+    start: MomentText = Field(
         alias="from", description="First day (a date) or moment (a date-time) away."
     )
-    end: date | datetime = Field(
+    end: MomentText = Field(
         alias="to", description="Last day away (inclusive, a date) or the moment they are back."
     )
     reason: str = Field("", description="Why, e.g. 病假; shown in shortage explanations.")
@@ -286,13 +338,22 @@ class Weights(Strict):
     under_target: int = Field(100, ge=0, description="Per person below a slot's target.")
     over_target: int = Field(10, ge=0, description="Per person above a slot's target.")
     fair_hours: int = Field(
-        1, ge=0, description="Per hour of gap between the most and least loaded of a pool."
+        1,
+        ge=0,
+        description="Per hour a person works above or below their fair share of their pool's "
+        "hours (rounded up per person).",
     )
     fair_nights: int = Field(
-        0, ge=0, description="Per night shift of gap between the most and least in a pool."
+        0,
+        ge=0,
+        description="Per night shift a person works above or below their fair share of their "
+        "pool's night shifts (rounded up per person).",
     )
     fair_weekends: int = Field(
-        0, ge=0, description="Per weekend shift of gap between the most and least in a pool."
+        0,
+        ge=0,
+        description="Per weekend shift a person works above or below their fair share of their "
+        "pool's weekend shifts (rounded up per person).",
     )
     preferred_consecutive_days: int = Field(
         10, ge=0, description="Per day a run of working days is outside its preferred range."
@@ -328,6 +389,19 @@ class TimeWindow(Strict):
     end: TimeOfDay = Field(description="End, HH:MM.")
 
 
+_SLOT_ID = re.compile(r"[^/\s]+/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def check_slot_id(value: str) -> str:
+    """A slot id as written in roster.yaml, ``<post>/<YYYY-MM-DDTHH:MM>``; else a plain error."""
+    if not _SLOT_ID.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a slot id; write <post>/<YYYY-MM-DDTHH:MM>, "
+            "e.g. gate-temp/2020-02-05T06:00"
+        )
+    return value
+
+
 class Request(Strict):
     """A person's wish: to take (prefer) or not take (avoid) matching shifts, with a weight.
 
@@ -336,33 +410,47 @@ class Request(Strict):
     request costs its weight for each matching shift the person works.
     """
 
-    person: str = Field(description="Id of the person.")
+    person: PersonId = Field(description="Id of the person.")
     kind: Literal["prefer", "avoid"] = Field(description="prefer or avoid.")
     post: str | None = Field(None, description="Post id.")
-    date: dt.date | None = Field(None, description="A date.")
+    date: DateText | None = Field(None, description="A date.")
     weekday: Weekday | None = Field(None, description="A weekday (mon … sun).")
     time: TimeWindow | None = Field(None, description="A time window the shift overlaps.")
+    slot: str | None = Field(
+        None,
+        description="One slot, <post>/<YYYY-MM-DDTHH:MM> in local time (that Wednesday morning).",
+    )
     weight: int = Field(1, ge=0, description="Penalty when the wish is not met.")
+
+    @field_validator("slot")
+    @classmethod
+    def _slot_id(cls, value: str | None) -> str | None:
+        return None if value is None else check_slot_id(value)
 
     @model_validator(mode="after")
     def _some_criterion(self) -> Request:
-        if self.post is None and self.date is None and self.weekday is None and self.time is None:
-            raise ValueError("say what is preferred or avoided: post, date, weekday or time")
+        given = (self.post, self.date, self.weekday, self.time, self.slot)
+        if all(criterion is None for criterion in given):
+            raise ValueError("say what is preferred or avoided: post, date, weekday, time or slot")
         return self
 
 
 class Pin(Strict):
     """A fixed assignment the solver must keep: this person takes this slot."""
 
-    person: str = Field(description="Id of the person.")
+    person: PersonId = Field(description="Id of the person.")
     slot: str = Field(description="Slot id, <post>/<YYYY-MM-DDTHH:MM> in local time.")
 
 
 class Succession(Strict):
     """A forbidden succession: a shift of `after` may not be followed the next day by `then`."""
 
-    after: list[str] = Field(min_length=1, description="Post ids, or night.")
-    then: list[str] = Field(min_length=1, description="Post ids, or night / day, the next day.")
+    after: list[str] = Field(
+        min_length=1, description="Post ids, or night (a night shift) / day (any other shift)."
+    )
+    then: list[str] = Field(
+        min_length=1, description="Post ids, or night / day: the shifts the next day may not hold."
+    )
     weight: int | None = Field(
         None, ge=0, description="Penalty per occurrence; not given means forbidden outright."
     )
@@ -378,7 +466,7 @@ class Contact(Strict):
 class Person(Strict):
     """Someone who can be rostered."""
 
-    id: str = Field(description="Stable id (ASCII), e.g. p01.")
+    id: PersonId = Field(description="Stable id (ASCII), e.g. p01.")
     name: str = Field(description="Name as people know it, e.g. 杨金花.")
     tags: list[str] = Field(default_factory=list, description="Roles, e.g. committee.")
     skills: list[str] = Field(default_factory=list, description="Skills, e.g. thermometer.")

@@ -7,7 +7,8 @@ import io
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from wcwidth import wcswidth
 
@@ -39,6 +40,8 @@ _LABELS = {
         "shifts": "班次",
         "nights": "夜班",
         "weekday": "一二三四五六日",
+        "no_duties": "无班次",
+        "quota_shortages": "配额缺员",
     },
     "en": {
         "date": "Date",
@@ -65,7 +68,20 @@ _LABELS = {
         "shifts": "Shifts",
         "nights": "Nights",
         "weekday": "MTWTFSS",
+        "no_duties": "no duties",
+        "quota_shortages": "Quota shortages",
     },
+}
+
+
+#: roster.csv's headings by language; the id columns (post, person, slot) are kept beside the
+#: names so a spreadsheet can still join on them.
+CSV_HEADINGS = {
+    "zh": ["日期", "开始", "结束", "岗位编号", "岗位", "人员编号", "姓名", "班次编号", "缺员"],
+    "en": [
+        *("date", "start", "end", "post", "post_name"),
+        *("person", "person_name", "slot", "shortage"),
+    ],
 }
 
 
@@ -183,16 +199,18 @@ def render_csv(schedule: Schedule, keep: Filter = Filter()) -> str:
     people, posts = _names(schedule)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["date", "start", "end", "post", "post_name", "person", "person_name", "slot", "shortage"]
-    )
+    writer.writerow(CSV_HEADINGS.get(schedule.language, CSV_HEADINGS["en"]))
+    zone = ZoneInfo(schedule.timezone)
     for slot in schedule.slots:
         if not keep.keep(slot):
             continue
+        start = slot.start.astimezone(zone)
+        # "YYYY-MM-DD HH:MM" in the community's zone: Excel and WPS read it as a date and time,
+        # which they do not with an ISO offset.
         base = [
-            slot.start.date().isoformat(),
-            slot.start.isoformat(),
-            slot.end.isoformat(),
+            start.date().isoformat(),
+            f"{start:%Y-%m-%d %H:%M}",
+            f"{slot.end.astimezone(zone):%Y-%m-%d %H:%M}",
             slot.post,
             posts.get(slot.post, slot.post),
         ]
@@ -209,9 +227,9 @@ def render_summary(schedule: Schedule) -> str:
     and staffing hints: what a coordinator reads first."""
     words = labels(schedule.language)
     info = schedule.solver
-    lines = [
-        f"{schedule.roster}  {schedule.period.start:%Y-%m-%d} – {schedule.period.end:%Y-%m-%d}"
-    ]
+    # The period's end is exclusive (midnight after the last day): show the last day itself.
+    last = (schedule.period.end - timedelta(days=1)).date()
+    lines = [f"{schedule.roster}  {schedule.period.start:%Y-%m-%d} – {last:%Y-%m-%d}"]
     gap = ""
     if info.objective is not None and info.bound is not None and info.status != "OPTIMAL":
         ratio = (info.objective - info.bound) / max(1, abs(info.objective))
@@ -231,6 +249,15 @@ def render_summary(schedule: Schedule) -> str:
             f"{words['hours']}: {words['min']} {min(worked):g}  {words['median']} "
             f"{statistics.median(worked):g}  {words['max']} {max(worked):g}"
         )
+        idle = [p for p in schedule.people if p.hours == 0]
+        if idle:
+            # A minimum of 0 is usually someone away all period: say who, and why.
+            if schedule.language == "zh":
+                named = [f"{p.name}（{'；'.join(p.away)}）" if p.away else p.name for p in idle]
+                lines.append(f"  {words['no_duties']}：{'，'.join(named)}")
+            else:
+                named = [f"{p.name} ({'; '.join(p.away)})" if p.away else p.name for p in idle]
+                lines.append(f"  {words['no_duties']}: {', '.join(named)}")
     missing = sum(s.missing for s in schedule.shortages)
     if schedule.shortages:
         lines.append(
@@ -241,6 +268,16 @@ def render_summary(schedule: Schedule) -> str:
             lines.append(f"  {item.slot}: -{item.missing}  {item.text}".rstrip())
     else:
         lines.append(f"{words['shortages']}: {words['none']}")
+    if schedule.quota_shortages:
+        # Quota places are counted apart from headcount: a shift can be full and still lack
+        # its party member.
+        short_quota = sum(s.missing for s in schedule.quota_shortages)
+        lines.append(
+            f"{words['quota_shortages']}: {len(schedule.quota_shortages)} "
+            f"{words['slots_short']} {short_quota} {words['persons']}"
+        )
+        for item in schedule.quota_shortages:
+            lines.append(f"  {item.slot}: -{item.missing}  {item.text}".rstrip())
     lines.extend(schedule.hints)
     return "\n".join(lines) + "\n"
 

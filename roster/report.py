@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 
 from .check import check
-from .explain import explain_shortages
+from .explain import explain_quota_shortages, explain_shortages
 from .load import Roster
 from .schedule import (
     ObjectiveTerm,
@@ -103,11 +104,13 @@ def build_schedule(
             hours=round(minutes[p.id] / 60, 2),
             shifts=count[p.id],
             nights=nights[p.id],
+            away=away_in(roster, p.id, period),
         )
         for p in roster.people
     ]
     # Each shortage with why the people not on the slot could not take it (roster/explain.py).
     shortage_out = explain_shortages(roster, period, slots, assignment, short)
+    quota_out = explain_quota_shortages(roster, period, slots, assignment, report.quota_shortages)
     words = TERM_LABELS.get(roster.config.language, TERM_LABELS["en"])
     terms = [
         ObjectiveTerm(rule=rule, penalty=value, label=words.get(rule, ""))
@@ -126,7 +129,24 @@ def build_schedule(
         slots=slot_out,
         people=people_out,
         shortages=shortage_out,
+        quota_shortages=quota_out,
     )
+
+
+def away_in(roster: Roster, person_id: str, period: Period) -> list[str]:
+    """The person's leave that overlaps the period, each as its dates and reason in words
+    (``2020-02-03–2020-02-05 病假``; a leave given in hours shows its times)."""
+    out = []
+    for start, end, reason in roster.away(person_id):
+        if end <= period.start or start >= period.end:
+            continue
+        whole = start.time() == end.time() == dt_time()
+        if whole:
+            span = f"{start:%Y-%m-%d}–{(end - timedelta(days=1)):%Y-%m-%d}"
+        else:
+            span = f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+        out.append(f"{span} {reason}".strip())
+    return out
 
 
 def assignment_of(schedule: Schedule) -> dict[str, list[str]]:

@@ -51,13 +51,13 @@ class ObjectiveTerm(Open):
 class SlotOut(Open):
     """One slot with the people assigned to it."""
 
-    id: str
-    post: str
-    start: datetime
-    end: datetime
-    min: int
-    target: int
-    max: int
+    id: str = Field(description="Slot id: <post>/<local start, YYYY-MM-DDTHH:MM>.")
+    post: str = Field(description="Post id.")
+    start: datetime = Field(description="Aware start, in the roster's time zone.")
+    end: datetime = Field(description="Aware end (exclusive).")
+    min: int = Field(description="Hard minimum of people.")
+    target: int = Field(description="Number of people wanted.")
+    max: int = Field(description="Hard maximum of people.")
     assigned: list[str] = Field(description="Person ids, in the roster's order of people.")
     shortage: int = Field(description="People missing below the minimum.")
 
@@ -65,19 +65,22 @@ class SlotOut(Open):
 class PostOut(Open):
     """A post as workers see it: its name and place."""
 
-    id: str
-    name: str
-    location: str = ""
+    id: str = Field(description="Post id.")
+    name: str = Field(description="Name shown to people.")
+    location: str = Field("", description="Where it is.")
 
 
 class PersonOut(Open):
     """One person's load in the roster."""
 
-    id: str
-    name: str
-    hours: float
-    shifts: int
-    nights: int
+    id: str = Field(description="Person id.")
+    name: str = Field(description="Name as people know it.")
+    hours: float = Field(description="Hours on duty in the period.")
+    shifts: int = Field(description="Shifts in the period.")
+    nights: int = Field(description="Night shifts in the period.")
+    away: list[str] = Field(
+        default_factory=list, description="Leave overlapping the period: dates and reason."
+    )
 
 
 class ShortageOut(Open):
@@ -94,25 +97,38 @@ class ShortageOut(Open):
     people: dict[str, str] = Field(
         default_factory=dict, description="Person id → why they could not take it (the rule)."
     )
+    tag: str | None = Field(
+        None, description="For a team quota's shortfall: the tag missing (None: the headcount)."
+    )
 
 
 class Schedule(Open):
     """The result for a planning period."""
 
-    format: Literal["dutyroster.schedule/1"] = "dutyroster.schedule/1"
+    format: Literal["dutyroster.schedule/1"] = Field(
+        "dutyroster.schedule/1", description="Name and version of the format."
+    )
     roster: str = Field(description="Name of the community.")
     timezone: str = Field(description="IANA time zone.")
-    period: PeriodOut
+    period: PeriodOut = Field(description="The planning period.")
     generated_at: datetime | None = Field(
         None, description="When the roster was generated; feeds use it as DTSTAMP."
     )
-    solver: SolverInfo
-    objective_terms: list[ObjectiveTerm]
+    solver: SolverInfo = Field(description="How the solver ran.")
+    objective_terms: list[ObjectiveTerm] = Field(
+        description="The penalty split by rule; the terms add up to solver.objective."
+    )
     language: str = Field("zh", description="Language of the texts for people (zh or en).")
     posts: list[PostOut] = Field(default_factory=list, description="Names of the posts.")
-    slots: list[SlotOut]
-    people: list[PersonOut]
-    shortages: list[ShortageOut] = Field(default_factory=list)
+    slots: list[SlotOut] = Field(description="Every slot of the period, in time order.")
+    people: list[PersonOut] = Field(description="Every person's load.")
+    shortages: list[ShortageOut] = Field(
+        default_factory=list, description="Slots short of their minimum, with the reasons."
+    )
+    quota_shortages: list[ShortageOut] = Field(
+        default_factory=list,
+        description="Shifts with fewer people of a tag than a team quota asks, each with why.",
+    )
     hints: list[str] = Field(default_factory=list, description="Staffing hints, in words.")
 
     def to_json(self) -> str:
@@ -121,13 +137,25 @@ class Schedule(Open):
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def current_umask() -> int:
+    """The process's file-creation mask (Python 3.11 has no ``os.getumask``)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, text: str | bytes, mode: int | None = None) -> None:
     """Write ``path`` through a temporary file in the same folder and rename it into place, so a
-    reader never sees half a file and a failure leaves the old file untouched."""
+    reader never sees half a file and a failure leaves the old file untouched.
+
+    The file gets ``mode``, or by default what the umask gives a new file (0644 under the usual
+    022): the temporary file is created 0600, and a rename keeps the mode it has.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

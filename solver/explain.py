@@ -504,10 +504,26 @@ def _missing(penalties: list[Penalty]) -> list[cp_model.IntVar]:
     return [p.var for p in penalties if p.rule in ("shortage", "quota")]
 
 
-def hint_sentences(roster: Roster, hint: StaffingHint) -> list[str]:
-    """The staffing hint in the roster's language, e.g. 再加2名会测温的党员即可排满."""
+def hint_sentences(roster: Roster, hint: StaffingHint, impossible: int = 0) -> list[str]:
+    """The staffing hint in the roster's language, e.g. 再加2名会测温的党员即可排满.
+
+    ``impossible`` counts quota places above their shift's maximum headcount: no number of
+    people fills them, so the hint says so instead of "still missing"."""
     parts = [kind.words(roster, n) for kind, n in hint.used.items() if n]
     zh = _zh(roster)
+    if impossible and hint.still_missing <= impossible:
+        tail = (
+            f"{hint.still_missing}个配额名额超过班次人数上限，增加人员也无法满足：请降低配额或提高人数上限"
+            if zh
+            else f"{hint.still_missing} quota place(s) exceed their shift's maximum headcount, "
+            "which no number of people can fill: lower the quota or raise the maximum"
+        )
+        if not parts:
+            return [tail]
+        if zh:
+            return [f"再加{'、'.join(parts)}即可排满其余；{tail}"]
+        joined = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        return [f"{joined} would fill the rest; {tail}"]
     if not parts:
         if hint.still_missing:
             return [
@@ -670,4 +686,7 @@ def staffing_hints(
     if not short:
         return []
     hint = staffing_hint(roster, period, slots, short, assignment, budget=budget, seed=seed)
-    return hint_sentences(roster, hint)
+    impossible = sum(
+        max(0, quota.min - slot.max) for slot in slots for quota in roster.post(slot.post).quotas
+    )
+    return hint_sentences(roster, hint, impossible)

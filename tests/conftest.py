@@ -74,3 +74,31 @@ def write_folder(
 def small(tmp_path: Path) -> Path:
     """The small Chinese roster folder."""
     return write_folder(tmp_path / "社区")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests of this rule (marked @pytest.mark.rule(ID)); may be repeated",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "rule(*ids): the test is about these rules (ids as in docs/rules.md)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = set(config.getoption("--rule"))
+    if not wanted:
+        return
+    keep, drop = [], []
+    for item in items:
+        ids = {i for mark in item.iter_markers("rule") for i in mark.args}
+        (keep if ids & wanted else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep

@@ -58,7 +58,8 @@ def test_help_and_version() -> None:
 def test_solve_writes_the_three_files_and_a_summary(small: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = solved(small, out)
-    assert "测试社区  2020-02-03 – 2020-02-10" in result.output
+    # The last day of the week, not the exclusive end (regression: it showed 2020-02-10).
+    assert "测试社区  2020-02-03 – 2020-02-09" in result.output
     assert "求解状态: OPTIMAL" in result.output
     assert "缺员: 无" in result.output
     data = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
@@ -66,7 +67,10 @@ def test_solve_writes_the_three_files_and_a_summary(small: Path, tmp_path: Path)
     assert data["roster"] == "测试社区"
     assert data["solver"]["workers"] == 2 and data["solver"]["seed"] == 0
     assert data["slots"][0]["id"] == "gate-temp/2020-02-03T00:00"
-    assert (out / "roster.csv").read_bytes().startswith("\ufeffdate,start,end".encode())
+    csv_text = (out / "roster.csv").read_text(encoding="utf-8")
+    # Headings in the roster's language, times as spreadsheets read them, ids kept.
+    assert csv_text.startswith("\ufeff日期,开始,结束,岗位编号,岗位,人员编号,姓名,班次编号,缺员\n")
+    assert "\n2020-02-03,2020-02-03 00:00,2020-02-03 06:00,gate-temp,体温检测岗," in csv_text
     assert (out / "roster.md").read_text(encoding="utf-8").startswith("# 测试社区\n")
 
 

@@ -164,9 +164,7 @@ def test_the_command_prints_each_week_and_the_total(tmp_path: Path, dataset: Pat
     assert (out / "sol-week1.txt").is_file()
 
 
-def test_a_week_the_one_before_leaves_no_roster_for_is_named(
-    tmp_path: Path, dataset: Path
-) -> None:
+def test_a_week_the_one_before_leaves_no_roster_for_is_named(tmp_path: Path, dataset: Path) -> None:
     # Without looking ahead, week 0 ends with both nurses on Sunday's Night (its optimal 2), so
     # nobody may take Monday's Early of week 1: the run stops there, naming the week.
     args = [str(dataset), "--history", "0", "--weeks", "0-0", "--out", str(tmp_path / "o")]

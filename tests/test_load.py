@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,109 @@ def test_rules_override_order(tmp_path: Path) -> None:
         p: roster.rules_for(roster.person(p)).max_hours_per_week for p in ("p01", "p05", "p07")
     }
     assert hours == {"p01": 56, "p05": 24, "p07": 12}
+
+
+def test_a_folder_without_people_says_where_people_were_looked_for(tmp_path: Path) -> None:
+    # Regression: "unknown person 'n03' (known: none declared; add it under persons:)" named a
+    # key that does not exist, and `validate` said "OK — 0 people" for a folder with people.txt.
+    header_only = write_folder(tmp_path / "空名单", people="id,name\n")
+    with pytest.raises(RosterError) as caught:
+        load_roster(header_only)
+    assert str(caught.value) == (
+        f"{header_only}: people.csv has no rows of people; add one row per person under its heading"
+    )
+    wrong_name = write_folder(tmp_path / "txt", people=SMALL_PEOPLE, people_name="people.txt")
+    with pytest.raises(RosterError) as caught:
+        load_roster(wrong_name)
+    assert str(caught.value) == (
+        f"{wrong_name}: no people file is read; save people.txt as people.csv (or people.xlsx)"
+    )
+    pinned = write_folder(
+        tmp_path / "无人",
+        SMALL_YAML + 'pins: [{person: p01, slot: "duty/2020-02-03T08:00"}]\n',
+        people=None,
+    )
+    with pytest.raises(RosterError) as caught:
+        load_roster(pinned)
+    assert str(caught.value).endswith(
+        "roster.yaml: pins[0].person: unknown person 'p01': no people are declared; add "
+        "people.csv (or people.xlsx) to the folder, or list them under people: in roster.yaml"
+    )
+
+
+def _error(folder: Path) -> str:
+    with pytest.raises(RosterError) as caught:
+        load_roster(folder)
+    return str(caught.value)
+
+
+def test_dates_as_coordinators_write_them(tmp_path: Path) -> None:
+    leave = (
+        "leave:\n"
+        "  - {person: p01, from: 2020/2/5, to: 2020/2/6, reason: 病假}\n"
+        "  - {person: p03, from: 2020年2月7日, to: '2020/2/8 18:00', reason: 复查}\n"
+    )
+    roster = load_roster(write_folder(tmp_path / "社区", SMALL_YAML + leave))
+    assert [(a.date(), b.date(), why) for a, b, why in roster.away("p01")] == [
+        (date(2020, 2, 5), date(2020, 2, 7), "病假")
+    ]
+    assert [(a.isoformat(), b.isoformat()) for a, b, _ in roster.away("p03")] == [
+        ("2020-02-07T00:00:00+08:00", "2020-02-08T18:00:00+08:00")
+    ]
+    people = SMALL_PEOPLE.replace(
+        "p04,赵强,party_member,thermometer,,",
+        "p04,赵强,party_member,thermometer,,2020/2/3..2020/2/4 病假",
+    )
+    roster = load_roster(write_folder(tmp_path / "表格", SMALL_YAML, people))
+    assert [(a.date(), b.date()) for a, b, _ in roster.away("p04")] == [
+        (date(2020, 2, 3), date(2020, 2, 5))
+    ]
+
+
+def test_a_date_without_a_year_says_how_to_write_it(tmp_path: Path) -> None:
+    leave = "leave: [{person: p01, from: 2月5日, to: 2020-02-06, reason: 病假}]\n"
+    assert _error(write_folder(tmp_path / "社区", SMALL_YAML + leave)).endswith(
+        "roster.yaml: leave[0].from: '2月5日' has no year; write the date as YYYY-MM-DD, "
+        "e.g. 2020-02-05 or 2020-02-05T18:00"
+    )
+    request = "requests: [{person: p01, kind: avoid, date: 2020-02-30}]\n"
+    assert "roster.yaml: requests[0].date: " in _error(
+        write_folder(tmp_path / "二月", SMALL_YAML + request)
+    )
+
+
+def test_a_numeric_person_id_in_yaml_is_the_same_id_as_in_the_people_file(tmp_path: Path) -> None:
+    people = SMALL_PEOPLE.replace("p01,杨金花", "101,杨金花")
+    leave = "leave: [{person: 101, from: 2020-02-05, to: 2020-02-06, reason: 病假}]\n"
+    roster = load_roster(write_folder(tmp_path / "社区", SMALL_YAML + leave, people))
+    assert roster.person("101").name == "杨金花"
+    assert len(roster.away("101")) == 1
+
+
+def test_empty_posts_and_tabs_get_a_fix(tmp_path: Path) -> None:
+    empty = write_folder(tmp_path / "无岗", "name: 测试社区\nposts: []\n")
+    assert _error(empty).endswith(
+        "roster.yaml: posts: is empty; list at least 1 (the posts to staff)"
+    )
+    tabbed = write_folder(tmp_path / "制表符", "name: 测试社区\nposts:\n\t- id: gate\n")
+    assert _error(tabbed).endswith(
+        "roster.yaml: line 3, column 1: bad YAML: found character '\\t' that cannot start any "
+        "token; YAML indents with spaces only: replace the tab with spaces"
+    )
+
+
+def test_an_xlsx_with_a_merged_title_row_above_the_headings(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    folder = write_folder(tmp_path / "社区", people=None)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["兴旺社区疫情防控人员名单"])
+    sheet.merge_cells("A1:F1")
+    for line in SMALL_PEOPLE.splitlines():
+        sheet.append(line.split(","))
+    sheet.append(["p14", "钱多", "volunteer", "thermometr", "", ""])
+    book.save(folder / "people.xlsx")
+    # The title row is skipped, and rows keep the numbers the spreadsheet shows.
+    assert _error(folder).startswith(f"{folder / 'people.xlsx'}: row 16, column skills: ")

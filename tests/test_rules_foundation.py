@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rulekit import Outcome, at_most_ones, judge, make_roster, period
 
 from roster.check import check
@@ -39,27 +40,32 @@ def head(**headcount: Any) -> Any:
     return make_roster(people=3, posts=posts({"headcount": headcount}, none))
 
 
+@pytest.mark.rule("headcount")
 def test_headcount_feasible_at_target() -> None:
     outcome = judge(head(min=1, target=2, max=2), {"p1": "D", "p2": "D"}, days=1)
     assert (outcome.objective, outcome.report.penalty) == (0, 0)
 
 
+@pytest.mark.rule("headcount")
 def test_headcount_under_target_costs_the_under_weight() -> None:
     outcome = judge(head(min=1, target=2, max=3, under_weight=7), {"p1": "D"}, days=1)
     assert outcome.objective == 7 == outcome.report.terms["under_target"]
 
 
+@pytest.mark.rule("headcount")
 def test_headcount_over_target_costs_the_over_weight() -> None:
     outcome = judge(head(min=1, target=1, max=3, over_weight=4), {"p1": "D", "p2": "D"}, days=1)
     assert outcome.objective == 4 == outcome.report.terms["over_target"]
 
 
+@pytest.mark.rule("headcount")
 def test_headcount_above_max_is_infeasible() -> None:
     outcome = judge(head(min=1, target=2, max=2), {"p1": "D", "p2": "D", "p3": "D"}, days=1)
     assert not outcome.feasible
     assert outcome.rules_broken() == {"headcount"}
 
 
+@pytest.mark.rule("headcount")
 def test_headcount_below_min_is_a_priced_shortage() -> None:
     outcome = judge(head(min=2, target=2, max=2), {"p1": "D"}, days=1)
     assert outcome.feasible
@@ -67,6 +73,7 @@ def test_headcount_below_min_is_a_priced_shortage() -> None:
     assert outcome.report.violations == []
 
 
+@pytest.mark.rule("headcount")
 def test_headcount_below_min_with_strict_is_infeasible() -> None:
     roster = head(min=2, target=2, max=2)
     period1 = period(1)
@@ -85,6 +92,7 @@ def test_headcount_below_min_with_strict_is_infeasible() -> None:
 # --- who may take a post ------------------------------------------------------------------------
 
 
+@pytest.mark.rule("eligibility")
 def test_required_skill() -> None:
     roster = _skilled()
     assert judge(roster, {"p1": "D"}, days=1).feasible
@@ -102,6 +110,7 @@ def _skilled() -> Any:
     return roster
 
 
+@pytest.mark.rule("eligibility")
 def test_required_tags_any_of() -> None:
     roster = make_roster(
         people=3,
@@ -131,16 +140,19 @@ def quota(**limits: Any) -> Any:
     )
 
 
+@pytest.mark.rule("quotas")
 def test_quota_min_met() -> None:
     outcome = judge(quota(min=1), {"p1": "D", "p3": "D"}, days=1)
     assert (outcome.objective, outcome.report.penalty) == (0, 0)
 
 
+@pytest.mark.rule("quotas")
 def test_quota_min_missed_is_priced_as_a_shortage() -> None:
     outcome = judge(quota(min=1), {"p3": "D"}, days=1)
     assert outcome.objective == 1000 == outcome.report.terms["quota"]
 
 
+@pytest.mark.rule("quotas")
 def test_quota_max() -> None:
     assert judge(quota(max=1), {"p1": "D", "p3": "D"}, days=1).feasible
     outcome = judge(quota(max=1), {"p1": "D", "p2": "D"}, days=1)
@@ -151,6 +163,7 @@ def test_quota_max() -> None:
 # --- unavailability -----------------------------------------------------------------------------
 
 
+@pytest.mark.rule("eligibility")
 def test_leave_by_days_and_by_hours() -> None:
     leave = [
         {"person": "p1", "from": "2024-01-02", "to": "2024-01-02", "reason": "病假"},
@@ -171,6 +184,7 @@ def test_leave_by_days_and_by_hours() -> None:
 # --- overlap and shifts per day -----------------------------------------------------------------
 
 
+@pytest.mark.rule("no_overlap")
 def test_no_overlap() -> None:
     roster = make_roster(
         people=2,
@@ -185,6 +199,7 @@ def test_no_overlap() -> None:
     assert both.rules_broken() == {"no_overlap"}
 
 
+@pytest.mark.rule("no_overlap", "max_shifts_per_day", "rest")
 def test_rules_stating_the_same_clique_add_it_once() -> None:
     # Overlapping posts, one shift a day and rest: three rules, the same clique every day.
     roster = make_roster(
@@ -216,6 +231,7 @@ def _judge_both(roster: Any) -> Any:
     return Outcome(solver.status_name(status), None, check(roster, per, slots, assignment))
 
 
+@pytest.mark.rule("max_shifts_per_day")
 def test_max_shifts_per_day() -> None:
     roster = open_posts(max_shifts_per_day=2)
     assert judge(roster, {"p1": "DN"}, days=2).feasible
@@ -229,6 +245,7 @@ def test_max_shifts_per_day() -> None:
 # --- rest ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("rest")
 def test_rest_between_shifts() -> None:
     # Day ends 16:00, night starts 22:00: six hours between them.
     assert _judge_both(open_posts(max_shifts_per_day=2, min_rest_hours=6)).feasible
@@ -240,6 +257,7 @@ def test_rest_between_shifts() -> None:
     )
 
 
+@pytest.mark.rule("rest")
 def test_long_rest_after_a_long_shift() -> None:
     turn = {**DAY, "name": "24小时值班", "shifts": [{"start": "08:00", "hours": 24}]}
     rules = {"min_rest_hours": 8, "long_shift_hours": 24, "rest_after_long_shift_hours": 24}
@@ -259,6 +277,7 @@ def test_long_rest_after_a_long_shift() -> None:
 # --- hours --------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("hours")
 def test_max_hours_per_week() -> None:
     assert judge(open_posts(max_hours_per_week=40), {"p1": "DDDDD"}, days=7).feasible
     outcome = judge(open_posts(max_hours_per_week=39.5), {"p1": "DDDDD"}, days=7)
@@ -266,11 +285,13 @@ def test_max_hours_per_week() -> None:
     assert outcome.rules_broken() == {"hours"}
 
 
+@pytest.mark.rule("hours")
 def test_max_hours_per_week_counts_each_iso_week() -> None:
     assert judge(open_posts(max_hours_per_week=40), {"p1": "..DDDDD" + "DDDDD"}, days=14).feasible
     assert not judge(open_posts(max_hours_per_week=40), {"p1": "DDDDDD"}, days=14).feasible
 
 
+@pytest.mark.rule("hours")
 def test_min_hours_per_week_applies_to_whole_weeks_only() -> None:
     rules = {"min_hours_per_week": 16}
     assert judge(open_posts(**rules), {"p1": "DD", "p2": "DD", "p3": "DD"}, days=7).feasible
@@ -281,6 +302,7 @@ def test_min_hours_per_week_applies_to_whole_weeks_only() -> None:
     assert judge(open_posts(**rules), {}, days=3).feasible
 
 
+@pytest.mark.rule("hours")
 def test_max_and_min_hours_over_the_period() -> None:
     assert judge(open_posts(max_hours=16), {"p1": "D......D"}, days=14).feasible
     assert not judge(open_posts(max_hours=15), {"p1": "D......D"}, days=14).feasible
@@ -289,6 +311,7 @@ def test_max_and_min_hours_over_the_period() -> None:
     assert not judge(open_posts(min_hours=17), rows, days=14).feasible
 
 
+@pytest.mark.rule("hours")
 def test_person_overrides_tag_overrides_global() -> None:
     roster = make_roster(
         people=3,

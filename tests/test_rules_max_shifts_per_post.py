@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rulekit import judge, make_roster
+
+pytestmark = pytest.mark.rule("max_shifts_per_post")
 
 LIMIT = {"rules": {"max_shifts_per_post": {"night": 2}}}
 

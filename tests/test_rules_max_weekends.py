@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rulekit import conflict, judge, make_roster
+
+pytestmark = pytest.mark.rule("max_weekends")
 
 #: Two weeks from a Monday: days 5, 6 and 12, 13 are the weekends.
 SAT1_SUN1 = ".....DD"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rulekit import judge, make_roster
+
+pytestmark = pytest.mark.rule("min_consecutive_days")
 
 
 def test_trivially_feasible() -> None:

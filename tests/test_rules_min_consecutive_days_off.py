@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rulekit import conflict, judge, make_roster
+
+pytestmark = pytest.mark.rule("min_consecutive_days_off")
 
 
 def rules(limit: int) -> dict[str, object]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from ortools.sat.python import cp_model
 from rulekit import judge, make_roster, period
 
@@ -23,6 +24,7 @@ def roster(**config: Any) -> Any:
 # --- nights -------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("nights")
 def test_max_nights_per_week() -> None:
     assert judge(roster(rules={"max_nights_per_week": 2}), None, days=7).feasible
     assert judge(roster(rules={"max_nights_per_week": 2}), {"p1": "N.N"}, days=7).feasible
@@ -33,6 +35,7 @@ def test_max_nights_per_week() -> None:
     assert judge(roster(rules={"max_nights_per_week": 2}), {"p1": ".....NNN"}, days=14).feasible
 
 
+@pytest.mark.rule("nights")
 def test_max_nights_over_the_period() -> None:
     assert judge(roster(rules={"max_nights": 2}), {"p1": "N......N"}, days=14).feasible
     outcome = judge(roster(rules={"max_nights": 2}), {"p1": "N......N.N"}, days=14)
@@ -40,10 +43,12 @@ def test_max_nights_over_the_period() -> None:
     assert outcome.rules_broken() == {"nights"}
 
 
+@pytest.mark.rule("nights")
 def test_day_shifts_do_not_count_as_nights() -> None:
     assert judge(roster(rules={"max_nights": 0}), {"p1": "DDDD"}, days=7).feasible
 
 
+@pytest.mark.rule("nights", "eligibility")
 def test_no_nights_by_tag_and_night_window() -> None:
     r = roster(tags={"p1": ["senior"]}, rules_by_tag={"senior": {"no_nights": True}})
     assert judge(r, {"p1": "DDD", "p2": "NNN"}, days=7).feasible
@@ -63,6 +68,7 @@ def test_no_nights_by_tag_and_night_window() -> None:
 # --- pins ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("pins")
 def test_pins_are_kept() -> None:
     pinned = roster(pins=[{"person": "p2", "slot": "night/2024-01-02T22:00"}])
     solved = judge(pinned, None, days=3)
@@ -74,11 +80,13 @@ def test_pins_are_kept() -> None:
     assert outcome.rules_broken() == {"pins"}
 
 
+@pytest.mark.rule("pins")
 def test_pins_of_other_weeks_are_ignored() -> None:
     later = roster(pins=[{"person": "p2", "slot": "night/2024-02-02T22:00"}])
     assert judge(later, {}, days=3).feasible
 
 
+@pytest.mark.rule("pins")
 def test_pin_at_a_time_without_a_shift_is_infeasible() -> None:
     wrong = roster(pins=[{"person": "p2", "slot": "night/2024-01-02T21:00"}])
     outcome = judge(wrong, None, days=3)
@@ -111,6 +119,7 @@ def fair(leave: list[Any] | None = None, **weights: int) -> Any:
     return roster(posts=posts, weights={"fair_hours": 0, **weights}, leave=leave or [])
 
 
+@pytest.mark.rule("fair_hours")
 def test_fair_hours_even_split_costs_nothing() -> None:
     # Two eight-hour shifts a day for three days: 16 hours each is everyone's fair share.
     even = {"p1": "DN.", "p2": "N.D", "p3": ".DN"}
@@ -118,6 +127,7 @@ def test_fair_hours_even_split_costs_nothing() -> None:
     assert outcome.report.terms["fair_hours"] == 0 == outcome.objective
 
 
+@pytest.mark.rule("fair_hours")
 def test_fair_hours_counts_each_hour_away_from_the_share() -> None:
     # 24, 16 and 8 hours against 16 each: 8 + 0 + 8 hours at 5 each.
     uneven = {"p1": "DND", "p2": "N.N", "p3": ".D."}
@@ -125,18 +135,21 @@ def test_fair_hours_counts_each_hour_away_from_the_share() -> None:
     assert outcome.objective == 80 == outcome.report.terms["fair_hours"]
 
 
+@pytest.mark.rule("fair_hours")
 def test_fair_hours_solves_to_an_even_split() -> None:
     outcome = judge(fair(fair_hours=5), None, days=3)
     assert outcome.objective == 0
     assert outcome.report.violations == []
 
 
+@pytest.mark.rule("fair_nights")
 def test_fair_nights() -> None:
     # Three nights to share: one each is fair; p1 has two too many, p2 and p3 one too few.
     outcome = judge(fair(fair_nights=7), {"p1": "NNN", "p2": "DDD", "p3": ""}, days=3)
     assert outcome.objective == (2 + 1 + 1) * 7 == outcome.report.terms["fair_nights"]
 
 
+@pytest.mark.rule("fair_weekends")
 def test_fair_weekends() -> None:
     # Four weekend shifts among three: a share of 1.3 each (in tenths, rounded to 13). p1 and p2
     # have two (0.7 over, rounded up to 1), p3 none (1.3 under, rounded up to 2).
@@ -146,6 +159,7 @@ def test_fair_weekends() -> None:
     assert outcome.objective == outcome.report.penalty
 
 
+@pytest.mark.rule("fair_hours")
 def test_days_on_leave_lower_the_share() -> None:
     # p3 is away one day of three: shares 3/8, 3/8, 2/8 of 48 hours are 18, 18 and 12.
     leave = [{"person": "p3", "from": "2024-01-03", "to": "2024-01-03"}]
@@ -156,6 +170,7 @@ def test_days_on_leave_lower_the_share() -> None:
     assert outcome.objective == outcome.report.penalty
 
 
+@pytest.mark.rule("fair_hours")
 def test_weekly_limits_set_the_share() -> None:
     # A 20-hour part-timer's share is half a 40-hour colleague's: 16, 32 and 32 of 80 hours.
     r = fair(fair_hours=5)
@@ -166,6 +181,7 @@ def test_weekly_limits_set_the_share() -> None:
     assert outcome.report.terms["fair_hours"] == 0 == outcome.objective
 
 
+@pytest.mark.rule("fair_hours")
 def test_people_away_all_period_are_left_out() -> None:
     leave = [{"person": "p3", "from": "2024-01-01", "to": "2024-01-03"}]
     outcome = judge(fair(fair_hours=5, leave=leave), {"p1": "DND", "p2": "NDN"}, days=3)
@@ -175,6 +191,7 @@ def test_people_away_all_period_are_left_out() -> None:
 # --- fairness: what the loads can be ------------------------------------------------------------
 
 
+@pytest.mark.rule("fair_hours", "fair_nights", "fair_weekends")
 def test_reachable_loads_are_the_sums_of_the_slots() -> None:
     # Two 6-hour shifts and a 24-hour turn, in steps of 6 hours: 0, 6, 12, 24, 30, 36.
     reach = achievable([([360, 360, 1440], None)], 360)
@@ -188,6 +205,7 @@ def test_reachable_loads_are_the_sums_of_the_slots() -> None:
     assert least_gap(reach, 360, 40 * 60) == 4 * 60
 
 
+@pytest.mark.rule("fair_hours")
 def test_a_weekly_limit_caps_the_reachable_loads_of_each_week() -> None:
     # At most 24 hours a week: 30 and 36 hours are out of reach in one week, not over two.
     one = achievable([([360, 360, 1440], 1440)], 360)
@@ -196,6 +214,7 @@ def test_a_weekly_limit_caps_the_reachable_loads_of_each_week() -> None:
     assert two is not None and [i for i in range(8) if two >> i & 1] == [0, 1, 2, 4, 5]
 
 
+@pytest.mark.rule("fair_hours", "fair_nights", "fair_weekends")
 def test_without_the_set_the_gap_is_to_the_nearest_multiple() -> None:
     assert least_gap(None, 60, 150) == 30
     assert least_gap(None, 60, 120) == 0
@@ -225,6 +244,7 @@ def static_bound(r: Any, days: int, explain: bool = False) -> int:
     return sum(p.coef * m.model.proto.variables[p.var.index].domain[0] for p in penalties)
 
 
+@pytest.mark.rule("fair_hours")
 def test_fair_hours_bound_from_what_loads_can_be() -> None:
     # p1's share is 66 h 40 min, but 40 h is the most: 26 h 40 min, 27 hours rounded up.
     # p2's share is 13 h 20 min, and one 8-hour shift is the most: 5 h 20 min, 6 hours.
@@ -236,6 +256,7 @@ def test_fair_hours_bound_from_what_loads_can_be() -> None:
     assert outcome.report.violations == []
 
 
+@pytest.mark.rule("fair_hours")
 def test_fair_hours_bound_is_a_bound_on_both_sides() -> None:
     # Fixed rosters cost what the checker says, at the bound and above it.
     r = capped(8)
@@ -246,12 +267,14 @@ def test_fair_hours_bound_is_a_bound_on_both_sides() -> None:
     assert outcome.objective == (27 + 14) * 3 == outcome.report.penalty
 
 
+@pytest.mark.rule("fair_hours")
 def test_explain_mode_bounds_without_the_weekly_limit() -> None:
     # Explain mode may switch the hours rule off, so the loads it caps are not ruled out: p2 may
     # reach 16 hours (2 h 40 min from the share, 3 hours); p1 has five shifts, 40 hours, anyway.
     assert static_bound(capped(8), 5, explain=True) == (27 + 3) * 3
 
 
+@pytest.mark.rule("fair_hours")
 def test_fair_hours_bound_when_shifts_are_not_whole_units() -> None:
     # Ninety-minute shifts: the gap cannot be counted in whole hours of load, so the bound comes
     # from the nearest reachable load alone; solver and checker agree at the optimum.
@@ -320,6 +343,7 @@ def scarce_roster(gates: dict[str, int], broadcasts: dict[str, int]) -> tuple[in
     return objective, check(r, per, slots, assignment).penalty
 
 
+@pytest.mark.rule("fair_hours")
 def test_short_slots_shared_by_the_pool_bound_the_gaps() -> None:
     # Each person alone could be exactly on their share: the per-person bound is 0.
     r = scarce()
@@ -341,6 +365,7 @@ def test_short_slots_shared_by_the_pool_bound_the_gaps() -> None:
     assert solver.best_objective_bound == 6
 
 
+@pytest.mark.rule("fair_hours")
 def test_short_slot_limits_keep_every_roster() -> None:
     # The limits are implied: fixed rosters cost what the checker says, at the optimum and above.
     assert scarce_roster({"p1": 2, "p2": 1, "p3": 1}, {"p2": 3}) == (6, 6)

@@ -45,6 +45,7 @@ RUNS = {"min": 2, "max": 3}
         ("..DDDDDD", 3),
     ],
 )
+@pytest.mark.rule("preferred_consecutive_days")
 def test_preferred_consecutive_days(row: str, days_out: int) -> None:
     assert cost("preferred_consecutive_days", RUNS, row) == WEIGHT * days_out
 
@@ -60,6 +61,7 @@ def test_preferred_consecutive_days(row: str, days_out: int) -> None:
         ("D......", 3),  # 6 at the end: three over
     ],
 )
+@pytest.mark.rule("preferred_consecutive_days_off")
 def test_preferred_consecutive_days_off(row: str, days_out: int) -> None:
     assert cost("preferred_consecutive_days_off", RUNS, row) == WEIGHT * days_out
 
@@ -75,11 +77,13 @@ def test_preferred_consecutive_days_off(row: str, days_out: int) -> None:
         ("DDDD", 0),  # day shifts are another shift
     ],
 )
+@pytest.mark.rule("preferred_consecutive_shifts")
 def test_preferred_consecutive_shifts(row: str, days_out: int) -> None:
     limits = {"night": {"min": 2, "max": 2}}
     assert cost("preferred_consecutive_shifts", limits, row) == WEIGHT * days_out
 
 
+@pytest.mark.rule("preferred_consecutive_shifts")
 def test_preferred_consecutive_shifts_by_shift_name() -> None:
     # Two posts whose shifts are both named 夜班 make one run.
     posts = [
@@ -112,10 +116,12 @@ def test_preferred_consecutive_shifts_by_shift_name() -> None:
         (".....D", 0),  # the period ends on Saturday: its weekend is not whole
     ],
 )
+@pytest.mark.rule("complete_weekends")
 def test_complete_weekends(row: str, halves: int) -> None:
     assert cost("complete_weekends", True, row) == WEIGHT * halves
 
 
+@pytest.mark.rule("complete_weekends")
 def test_complete_weekends_only_for_people_with_the_rule() -> None:
     config: dict[str, Any] = {
         "rules_by_tag": {"fulltime": {"complete_weekends": True}},
@@ -130,6 +136,7 @@ def test_complete_weekends_only_for_people_with_the_rule() -> None:
     ("row", "shifts_out"),
     [("", 3), ("DD", 1), ("DDD", 0), ("DNDD", 0), ("DDDDD", 1), ("DDDDDDD", 3)],
 )
+@pytest.mark.rule("preferred_total_shifts")
 def test_preferred_total_shifts(row: str, shifts_out: int) -> None:
     assert cost("preferred_total_shifts", {"min": 3, "max": 4}, row, days=7) == (
         WEIGHT * shifts_out
@@ -145,10 +152,12 @@ def test_preferred_total_shifts(row: str, shifts_out: int) -> None:
         ("DDDDD........", 0),
     ],
 )
+@pytest.mark.rule("preferred_max_weekends")
 def test_preferred_max_weekends(row: str, over: int) -> None:
     assert cost("preferred_max_weekends", 1, row, days=14) == WEIGHT * over
 
 
+@pytest.mark.rule("preferred_total_shifts", "preferred_consecutive_days", "complete_weekends")
 def test_the_solver_meets_the_ranges_when_it_can() -> None:
     config: dict[str, Any] = {
         "rules": {

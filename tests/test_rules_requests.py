@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+from conftest import SMALL_YAML, write_folder
 from rulekit import judge, make_roster
+
+from roster.errors import RosterError
+from roster.load import load_roster
+
+pytestmark = pytest.mark.rule("requests")
 
 
 def with_requests(*requests: dict[str, Any]) -> Any:
@@ -91,3 +99,36 @@ def test_solver_honours_requests() -> None:
     outcome = judge(r, None)
     assert outcome.status == "OPTIMAL"
     assert outcome.objective == 0
+
+
+AVOID_WEDNESDAY_DAY = {"person": "p1", "kind": "avoid", "slot": "day/2024-01-03T08:00", "weight": 5}
+
+
+def test_avoid_one_slot_costs_only_that_slot() -> None:
+    r = with_requests(AVOID_WEDNESDAY_DAY)
+    assert judge(r, {"p1": "DD.D"}).objective == 0
+    outcome = judge(r, {"p1": "..D"})
+    assert outcome.objective == 5 == outcome.report.terms["requests"]
+    # The same post on Wednesday night is another slot.
+    assert judge(r, {"p1": "..N"}).objective == 0
+
+
+def test_prefer_one_slot_is_met_by_that_slot_alone() -> None:
+    prefer = {**AVOID_WEDNESDAY_DAY, "kind": "prefer"}
+    r = with_requests(prefer)
+    assert judge(r, {"p1": "..D"}).objective == 0
+    assert judge(r, {"p1": "D.N.D"}).objective == 5
+
+
+def test_a_slot_request_must_name_a_slot_id(tmp_path: Path) -> None:
+    bad_time = "requests: [{person: p01, kind: avoid, slot: gate-temp/2020-02-05}]\n"
+    with pytest.raises(RosterError) as caught:
+        load_roster(write_folder(tmp_path / "社区", SMALL_YAML + bad_time))
+    assert str(caught.value).endswith(
+        "roster.yaml: requests[0].slot: 'gate-temp/2020-02-05' is not a slot id; write "
+        "<post>/<YYYY-MM-DDTHH:MM>, e.g. gate-temp/2020-02-05T06:00"
+    )
+    bad_post = "requests: [{person: p01, kind: avoid, slot: gate-tmp/2020-02-05T06:00}]\n"
+    with pytest.raises(RosterError) as caught:
+        load_roster(write_folder(tmp_path / "社区2", SMALL_YAML + bad_post))
+    assert "roster.yaml: requests[0].slot: unknown post 'gate-tmp'" in str(caught.value)

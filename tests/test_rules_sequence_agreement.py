@@ -10,6 +10,16 @@ from typing import Any
 import pytest
 from rulekit import judge, make_roster
 
+pytestmark = pytest.mark.rule(
+    "successions",
+    "max_consecutive_days",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
+    "max_weekends",
+    "max_shifts_per_post",
+    "requests",
+)
+
 DAYS = 10
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rulekit import at_most_ones, conflict, judge, make_roster
+
+pytestmark = pytest.mark.rule("successions")
 
 NO_REST = {"min_rest_hours": 0}
 

@@ -1,7 +1,9 @@
 """The rules of the CP-SAT model, one module each, named as the rule ids of the configuration.
 
 A rule takes the model, adds its constraints and returns its penalties; ``solve`` sums them into the
-objective. Each rule's solver-free twin is the function of the same name in ``roster/check.py``.
+objective. Each rule's solver-free twin is the function of the same name in ``roster/check.py``, its
+tests are marked ``@pytest.mark.rule("<id>")``, and its entry in docs/rules.md is generated from its
+docstring (``make docs``).
 """
 
 from __future__ import annotations

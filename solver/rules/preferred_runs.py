@@ -1,5 +1,7 @@
-"""Rules ``preferred_consecutive_days``, ``preferred_consecutive_days_off`` and
-``preferred_consecutive_shifts``: soft ranges on the length of runs, each day outside costing."""
+"""Rules ``preferred_consecutive_*`` (days, days off, shifts): runs of a preferred length.
+
+Each day a run is longer or shorter than the range costs: ``preferred_consecutive_days``,
+``preferred_consecutive_days_off`` and ``preferred_consecutive_shifts``."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from ..model import Penalty, RosterModel
 def requests(m: RosterModel) -> list[Penalty]:
     """A ``prefer`` request costs its weight when the person works none of the matching shifts; an
     ``avoid`` request costs its weight for each matching shift the person works. A shift matches
-    when it matches every criterion given (post, date, weekday, time window). Soft; term
+    when it matches every criterion given (one slot, post, date, weekday, time window). Soft; term
     ``requests``, unit: the request's weight."""
     penalties: list[Penalty] = []
     for index, request in enumerate(m.roster.config.requests):
