@@ -3,6 +3,7 @@ loads, the history carried into each week as pinned days, and weeks solved one a
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -178,3 +179,17 @@ def test_a_missing_file_is_an_error_not_a_traceback(tmp_path: Path, dataset: Pat
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "H0-tiny-5.txt: no such file" in result.output
+
+
+def test_the_engine_prices_coverage_and_requests_as_the_competition(
+    tmp_path: Path, dataset: Path
+) -> None:
+    out = tmp_path / "out"
+    _, ev = run_weeks(dataset, 0, [0], out, time_limit=1, workers=2, look_ahead=0)
+    schedule = json.loads((out / "roster-week0" / "schedule.json").read_text(encoding="utf-8"))
+    terms = {t["rule"]: t["penalty"] for t in schedule["objective_terms"]}
+    # Days before the week are pinned with targets of 0 and no requests: these terms are the
+    # week's own, equal to S1 and S4.
+    assert terms["under_target"] == ev.weeks[0].optimal_coverage
+    assert terms["requests"] == ev.weeks[0].preferences
+    assert terms["shortage"] == 0
