@@ -61,6 +61,7 @@ from benchmarks.inrc2_format import (
     read_week,
     solution_text,
 )
+from benchmarks.params import param_option, parse_params
 from roster.errors import InfeasibleError, RosterError
 from roster.load import load_roster
 from roster.schedule import Schedule, atomic_write
@@ -407,10 +408,11 @@ def run_weeks(
     weeks: list[int],
     out: Path,
     *,
-    time_limit: float = 5.0,
+    time_limit: float = 2.0,
     workers: int = 2,
     seed: int = 0,
     look_ahead: int = 1,
+    extra: dict[str, object] | None = None,
     report: Any = None,
 ) -> tuple[list[WeekRun], Evaluation]:
     """Solve the weeks one after another, each seeing only the weeks before it; write each
@@ -430,7 +432,9 @@ def run_weeks(
         folder = out / f"roster-week{k}"
         # The next week's demand is unknown: this week's is the guess (none after the last).
         ahead = week if look_ahead > 0 and k + 1 < len(weeks) else None
-        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, strict=True)
+        options = SolveOptions(
+            time_limit=time_limit, workers=workers, seed=seed, strict=True, extra=dict(extra or {})
+        )
         try:
             schedule = solve_week(
                 scenario, week, k, len(weeks), past, ahead, look_ahead, folder, options
@@ -493,11 +497,16 @@ def parse_weeks(text: str) -> list[int]:
     "--history", "history_index", type=int, required=True, help="Initial history (H0-…-i)."
 )
 @click.option("--weeks", required=True, help="Week-data files in order, e.g. 1-2-3-3.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for sol-week<k>.txt and each week's roster folder (roster-week<k>/).",
+)
 @click.option(
     "--time-limit",
     type=float,
-    default=5.0,
+    default=2.0,
     show_default=True,
     help="Per week (CP-SAT deterministic time).",
 )
@@ -511,6 +520,7 @@ def parse_weeks(text: str) -> list[int]:
     help="Plan each week with this many days of the next, guessed as this week's demand "
     "(minimum required), keeping this week only; 0: the week alone.",
 )
+@param_option("max_time_in_seconds=600")
 def main(
     dataset: Path,
     history_index: int,
@@ -520,6 +530,7 @@ def main(
     workers: int,
     seed: int,
     look_ahead: int,
+    params: tuple[str, ...],
 ) -> None:
     """Solve an INRC-II instance week by week with the engine and score it.
 
@@ -545,6 +556,7 @@ def main(
             workers=workers,
             seed=seed,
             look_ahead=look_ahead,
+            extra=parse_params(params),
             report=report,
         )
     except RosterError as exc:
