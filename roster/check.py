@@ -855,3 +855,129 @@ def check(
     for hard in HARD:
         violations.extend(hard(ctx))
     return CheckReport(violations, terms, shortages(ctx), quota_shortages(ctx))
+
+
+# --- soft ranges on runs and totals, complete weekends -------------------------------------------
+# (each the twin of the solver rule of the same name in solver/rules/preferred_runs.py,
+# complete_weekends.py and preferred_totals.py)
+
+
+def shift_matches(slot: Slot, name: str) -> bool:
+    """Whether ``slot`` is the shift ``name`` of ``preferred_consecutive_shifts``: its shift
+    pattern's name or its post id."""
+    return slot.name == name or slot.post == name
+
+
+def run_excess(flags: list[bool], low: int | None, high: int | None) -> int:
+    """Days outside ``low``–``high`` over the runs of true values in ``flags``: each day of a run
+    beyond ``high``, and each day short of ``low`` for a run with a false value just before and
+    just after it inside the list (runs touching either end are not held to the minimum)."""
+    total = 0
+    for first, length, value in runs(flags):
+        if not value:
+            continue
+        if high is not None:
+            total += max(0, length - high)
+        inner = first > 0 and first + length < len(flags)
+        if low is not None and inner:
+            total += max(0, low - length)
+    return total
+
+
+def preferred_consecutive_days(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Runs of working days within ``preferred_consecutive_days``: each day over the maximum or
+    short of the minimum (runs touching the period's ends: the maximum only) costs
+    ``weights.preferred_consecutive_days``."""
+    weight = ctx.roster.config.weights.preferred_consecutive_days
+    penalty = 0
+    for pid in ctx.shifts_of:
+        bounds = ctx.rules(ctx.roster.person(pid)).preferred_consecutive_days
+        if bounds is not None:
+            penalty += weight * run_excess(worked_days(ctx, pid), bounds.min, bounds.max)
+    return [], {"preferred_consecutive_days": penalty}
+
+
+def preferred_consecutive_days_off(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Runs of days off within ``preferred_consecutive_days_off``, priced as
+    ``preferred_consecutive_days`` with ``weights.preferred_consecutive_days_off``."""
+    weight = ctx.roster.config.weights.preferred_consecutive_days_off
+    penalty = 0
+    for pid in ctx.shifts_of:
+        bounds = ctx.rules(ctx.roster.person(pid)).preferred_consecutive_days_off
+        if bounds is not None:
+            off = [not worked for worked in worked_days(ctx, pid)]
+            penalty += weight * run_excess(off, bounds.min, bounds.max)
+    return [], {"preferred_consecutive_days_off": penalty}
+
+
+def preferred_consecutive_shifts(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Runs of days on one shift (by shift name or post id) within the range given for it in
+    ``preferred_consecutive_shifts``; a day off or on another shift ends the run. Priced as
+    ``preferred_consecutive_days`` with ``weights.preferred_consecutive_shifts``."""
+    weight = ctx.roster.config.weights.preferred_consecutive_shifts
+    penalty = 0
+    for pid, shifts in ctx.shifts_of.items():
+        limits = ctx.rules(ctx.roster.person(pid)).preferred_consecutive_shifts or {}
+        for name, bounds in limits.items():
+            days = {slot.day for slot in shifts if shift_matches(slot, name)}
+            flags = [day in days for day in ctx.period.days]
+            penalty += weight * run_excess(flags, bounds.min, bounds.max)
+    return [], {"preferred_consecutive_shifts": penalty}
+
+
+def complete_weekends(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """For people with ``complete_weekends``: each weekend wholly inside the period worked on
+    exactly one of its two days costs ``weights.complete_weekends``."""
+    weight = ctx.roster.config.weights.complete_weekends
+    penalty = 0
+    weekends = [w for w in weekend_days(ctx.period) if len(w) == 2]
+    for pid in ctx.shifts_of:
+        if not ctx.rules(ctx.roster.person(pid)).complete_weekends:
+            continue
+        flags = worked_days(ctx, pid)
+        penalty += weight * sum(1 for sat, sun in weekends if flags[sat] != flags[sun])
+    return [], {"complete_weekends": penalty}
+
+
+def preferred_total_shifts(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Each person's shifts over the period within ``preferred_total_shifts``: each shift short
+    or over costs ``weights.preferred_total_shifts``."""
+    weight = ctx.roster.config.weights.preferred_total_shifts
+    penalty = 0
+    for pid, shifts in ctx.shifts_of.items():
+        bounds = ctx.rules(ctx.roster.person(pid)).preferred_total_shifts
+        if bounds is None:
+            continue
+        if bounds.min is not None:
+            penalty += weight * max(0, bounds.min - len(shifts))
+        if bounds.max is not None:
+            penalty += weight * max(0, len(shifts) - bounds.max)
+    return [], {"preferred_total_shifts": penalty}
+
+
+def preferred_max_weekends(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Each weekend worked (Saturday or Sunday) above ``preferred_max_weekends`` costs
+    ``weights.preferred_max_weekends``."""
+    weight = ctx.roster.config.weights.preferred_max_weekends
+    penalty = 0
+    weekends = weekend_days(ctx.period)
+    for pid in ctx.shifts_of:
+        limit = ctx.rules(ctx.roster.person(pid)).preferred_max_weekends
+        if limit is None:
+            continue
+        flags = worked_days(ctx, pid)
+        worked = sum(1 for w in weekends if any(flags[i] for i in w))
+        penalty += weight * max(0, worked - limit)
+    return [], {"preferred_max_weekends": penalty}
+
+
+SOFT.extend(
+    [
+        preferred_consecutive_days,
+        preferred_consecutive_days_off,
+        preferred_consecutive_shifts,
+        complete_weekends,
+        preferred_total_shifts,
+        preferred_max_weekends,
+    ]
+)

@@ -283,6 +283,30 @@ def _as_datetime(value: date | datetime, *, end: bool) -> datetime:
     return base + timedelta(days=1) if end else base
 
 
+class Bounds(Strict):
+    """A soft range of counts: fewest and most, either may be left out. In a people file write
+    ``3..5``, ``..5`` or ``3..``."""
+
+    min: int | None = Field(None, ge=0, description="Fewest; each one short costs the weight.")
+    max: int | None = Field(None, ge=0, description="Most; each one over costs the weight.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        low, sep, high = value.strip().partition("..")
+        if not sep:
+            raise ValueError(f"{value!r} is not a range; write it as 3..5, ..5 or 3..")
+        return {"min": low.strip() or None, "max": high.strip() or None}
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max {self.max} is below min {self.min}")
+        return self
+
+
 class RuleSet(Strict):
     """Rules for a person. Every key is optional: a key not set falls back to the tag's, then to the
     global rules. Hours are hours of work counted by the date a shift starts on."""
@@ -330,6 +354,26 @@ class RuleSet(Strict):
     max_shifts_per_post: dict[str, int] | None = Field(
         None, description="Most shifts of a post over the period, by post id."
     )
+    # Soft rules (each unit outside the range costs the weight of the same name in weights:).
+    preferred_consecutive_days: Bounds | None = Field(
+        None,
+        description="Soft range of working days in a row (runs at the period's ends: max only).",
+    )
+    preferred_consecutive_days_off: Bounds | None = Field(
+        None, description="Soft range of days off in a row (runs at the period's ends: max only)."
+    )
+    preferred_consecutive_shifts: dict[str, Bounds] | None = Field(
+        None, description="Soft range of days in a row on one shift, by shift name or post id."
+    )
+    complete_weekends: bool | None = Field(
+        None, description="Work both days of a weekend or neither (soft)."
+    )
+    preferred_total_shifts: Bounds | None = Field(
+        None, description="Soft range of shifts over the whole period."
+    )
+    preferred_max_weekends: int | None = Field(
+        None, ge=0, description="Soft most weekends worked (Saturday or Sunday) in the period."
+    )
 
 
 class Weights(Strict):
@@ -357,6 +401,24 @@ class Weights(Strict):
         ge=0,
         description="Per weekend shift a person works above or below their fair share of their "
         "pool's weekend shifts (rounded up per person).",
+    )
+    preferred_consecutive_days: int = Field(
+        10, ge=0, description="Per day a run of working days is outside its preferred range."
+    )
+    preferred_consecutive_days_off: int = Field(
+        10, ge=0, description="Per day a run of days off is outside its preferred range."
+    )
+    preferred_consecutive_shifts: int = Field(
+        5, ge=0, description="Per day a run of one shift is outside its preferred range."
+    )
+    complete_weekends: int = Field(
+        10, ge=0, description="Per weekend worked on one day only by someone with that rule."
+    )
+    preferred_total_shifts: int = Field(
+        10, ge=0, description="Per shift a person's total is outside their preferred range."
+    )
+    preferred_max_weekends: int = Field(
+        10, ge=0, description="Per weekend worked above a person's preferred most."
     )
 
 

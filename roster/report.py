@@ -35,6 +35,12 @@ TERM_LABELS = {
     "fair_hours": N_("hours away from each person's fair share"),
     "fair_nights": N_("night shifts away from each person's fair share"),
     "fair_weekends": N_("weekend shifts away from each person's fair share"),
+    "preferred_consecutive_days": N_("days of work runs outside the preferred range"),
+    "preferred_consecutive_days_off": N_("days of day-off runs outside the preferred range"),
+    "preferred_consecutive_shifts": N_("days of runs on one shift outside the preferred range"),
+    "complete_weekends": N_("weekends worked on one day only"),
+    "preferred_total_shifts": N_("shifts outside each person's preferred total"),
+    "preferred_max_weekends": N_("weekends worked above each person's preferred most"),
 }
 
 

@@ -264,6 +264,64 @@ pins:
         checker="fairness",
         also=("Pools", "fairness_pools"),
     ),
+    RuleDoc(
+        "preferred_consecutive_days",
+        "soft",
+        ("rules.preferred_consecutive_days", "weights.preferred_consecutive_days"),
+        ("preferred_consecutive_days",),
+        "a day by which a run of working days is longer than `max` or shorter than `min`",
+        """\
+rules: {preferred_consecutive_days: {min: 3, max: 5}}
+rules_by_tag:
+  volunteer: {preferred_consecutive_days: {max: 2}}
+weights: {preferred_consecutive_days: 30}
+""",
+    ),
+    RuleDoc(
+        "preferred_consecutive_days_off",
+        "soft",
+        ("rules.preferred_consecutive_days_off", "weights.preferred_consecutive_days_off"),
+        ("preferred_consecutive_days_off",),
+        "a day by which a run of days off is longer than `max` or shorter than `min`",
+        "rules: {preferred_consecutive_days_off: {min: 2, max: 3}}\n",
+    ),
+    RuleDoc(
+        "preferred_consecutive_shifts",
+        "soft",
+        ("rules.preferred_consecutive_shifts", "weights.preferred_consecutive_shifts"),
+        ("preferred_consecutive_shifts",),
+        "a day by which a run of days on one shift is longer than `max` or shorter than `min`",
+        """\
+rules:
+  preferred_consecutive_shifts:
+    夜班: {min: 2, max: 3}     # a shift pattern's name
+    duty-24h: {max: 1}         # or a post id
+""",
+    ),
+    RuleDoc(
+        "complete_weekends",
+        "soft",
+        ("rules.complete_weekends", "weights.complete_weekends"),
+        ("complete_weekends",),
+        "a weekend worked on its Saturday or its Sunday only",
+        "rules_by_tag:\n  staff: {complete_weekends: true}\n",
+    ),
+    RuleDoc(
+        "preferred_total_shifts",
+        "soft",
+        ("rules.preferred_total_shifts", "weights.preferred_total_shifts"),
+        ("preferred_total_shifts",),
+        "a shift by which a person's total over the period is above `max` or below `min`",
+        "rules: {preferred_total_shifts: {min: 4, max: 6}}\n",
+    ),
+    RuleDoc(
+        "preferred_max_weekends",
+        "soft",
+        ("rules.preferred_max_weekends", "weights.preferred_max_weekends"),
+        ("preferred_max_weekends",),
+        "a weekend worked above the preferred most",
+        "rules: {preferred_max_weekends: 2}\n",
+    ),
 )
 
 #: A roster.yaml an example is laid over, so that each example can be read on its own.
@@ -376,7 +434,7 @@ def keys_table(rule: RuleDoc) -> str:
         models = set(nested_models(resolve(RosterConfig, path, expand=False)[0][1].annotation))
         for key, field in resolve(RosterConfig, path, expand=not models & shown):
             default = None
-            if key.startswith("rules."):
+            if key.startswith("rules.") and "." not in key.removeprefix("rules."):
                 default = getattr(DEFAULT_RULES, key.removeprefix("rules."))
             rows.append(
                 f"| `{key}` | {cell(type_text(field.annotation, link=False))} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Penalty, RosterModel
+from .complete_weekends import complete_weekends
 from .fairness import fair_hours, fair_nights, fair_weekends
 from .headcount import headcount
 from .hours import hours
@@ -22,6 +23,12 @@ from .min_consecutive_days import min_consecutive_days, min_consecutive_days_off
 from .nights import nights
 from .no_overlap import no_overlap
 from .pins import pins
+from .preferred_runs import (
+    preferred_consecutive_days,
+    preferred_consecutive_days_off,
+    preferred_consecutive_shifts,
+)
+from .preferred_totals import preferred_max_weekends, preferred_total_shifts
 from .quotas import quotas
 from .requests import requests
 from .rest import rest
@@ -52,6 +59,13 @@ RULES: list[Rule] = [
     fair_hours,
     fair_nights,
     fair_weekends,
+    # Soft ranges on runs and totals, complete weekends (the INRC-II rules, docs/inrc2.md).
+    preferred_consecutive_days,
+    preferred_consecutive_days_off,
+    preferred_consecutive_shifts,
+    complete_weekends,
+    preferred_total_shifts,
+    preferred_max_weekends,
 ]
 
 __all__ = ["RULES", "Rule"]

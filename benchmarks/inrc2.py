@@ -1,0 +1,581 @@
+"""INRC-II, week by week through the engine: each week an instance is written as a roster folder
+(roster.yaml + people.csv), loaded and solved as ``roster solve --strict`` does, and written in the
+competition's format; the evaluator of ``benchmarks/inrc2_format.py`` scores the run.
+
+    python -m benchmarks.inrc2 DATASET_DIR --history 0 --weeks 1-2-3-3 --out DIR \\
+        [--time-limit S] [--workers W]
+
+How each part of the competition maps onto the engine's rules (docs/inrc2.md has the why):
+
+* nurse → person; her skills → skills; her contract → a tag whose ``rules_by_tag`` hold the
+  contract's runs and weekends;
+* (shift type, skill) → a post needing that skill, one shift a day at the shift type's time;
+  minimum → headcount ``min`` (hard: solved with ``strict``), optimal → ``target`` with
+  ``under_weight`` 30, nobody over priced;
+* forbidden successions → hard ``successions``; one shift a day → ``max_shifts_per_day: 1``;
+* consecutive working days / days off / days on a shift type → ``preferred_consecutive_days``,
+  ``preferred_consecutive_days_off``, ``preferred_consecutive_shifts`` (weights 30, 30, 15);
+* complete weekends → ``complete_weekends`` (30); shift-off requests → ``avoid`` requests (10);
+* total assignments and working weekends over the horizon → ``preferred_total_shifts`` (20)
+  and ``preferred_max_weekends`` (30) over the period, the period holding every week planned so
+  far; in a week before the last, the ranges are the contract's pro rata.
+
+The history: the weeks already planned are in the period as pinned days (see ``past_for``); the
+initial history file becomes a few pinned days before week 0 that leave exactly its runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from benchmarks.inrc2_format import (
+    W_COMPLETE,
+    W_CONS_OFF,
+    W_CONS_SHIFT,
+    W_CONS_WORK,
+    W_OPTIMAL,
+    W_PREFERENCE,
+    W_TOTAL,
+    W_WEEKENDS,
+    Assignment,
+    Evaluation,
+    History,
+    InrcFileError,
+    Scenario,
+    Solution,
+    WeekData,
+    dataset_files,
+    evaluate,
+    next_history,
+    read_history,
+    read_scenario,
+    read_week,
+    solution_text,
+)
+from benchmarks.params import param_option, parse_params
+from roster.errors import InfeasibleError, RosterError
+from roster.load import load_roster
+from roster.schedule import Schedule, atomic_write
+from roster.slots import Period
+from solver.solve import SolveOptions, solve
+
+#: Monday of week 0 of every instance; any Monday will do.
+FIRST_MONDAY = date(2024, 1, 1)
+#: Start and length of the usual shift types; others get 08:00 (one shift a day makes the times
+#: matter only for the calendar).
+SHIFT_TIMES = {
+    "Early": ("06:00", 8),
+    "Day": ("09:00", 8),
+    "Late": ("14:00", 8),
+    "Night": ("22:00", 8),
+}
+#: Sample-solution totals of the three n005w4 sequences of shared/benchmarks/inrc2/README.md, 7.
+SAMPLE_TOTALS: dict[tuple[int, tuple[int, ...]], int] = {
+    (0, (1, 2, 3, 3)): 1695,
+    (1, (5, 3, 1, 0)): 2010,
+    (2, (6, 7, 8, 9)): 1720,
+}
+
+
+def post_id(shift: str, skill: str) -> str:
+    """The post of a (shift type, skill) requirement."""
+    return f"{shift}.{skill}"
+
+
+def shift_time(scenario: Scenario, shift: str) -> tuple[str, int]:
+    """Start (HH:MM) and hours of a shift type's posts."""
+    if shift in SHIFT_TIMES:
+        return SHIFT_TIMES[shift]
+    index = [s.name for s in scenario.shift_types].index(shift)
+    return f"{8 + index % 12:02d}:00", 8
+
+
+def week_dates(week: int) -> list[date]:
+    """The seven dates of week ``week`` (0-based) of the instance."""
+    monday = FIRST_MONDAY + timedelta(days=7 * week)
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+# --- the history seen by a week ---------------------------------------------------------------
+
+
+@dataclass
+class Past:
+    """What a week sees of the time before it: the pinned days that leave the history's runs
+    on the Sunday before (for each nurse, (date, shift type, skill) worked), the first date of
+    the period, and the history itself (its counters shift the ranges of the totals)."""
+
+    first: date
+    worked: dict[str, list[tuple[date, str, str]]]
+    history: History
+
+    def count(self, nurse: str) -> int:
+        """Days pinned before the week."""
+        return len(self.worked.get(nurse, []))
+
+    def weekends(self, nurse: str) -> int:
+        """Weekends pinned before the week with a Saturday or Sunday worked."""
+        days = {d for d, _, _ in self.worked.get(nurse, []) if d.weekday() >= 5}
+        return len({d.isocalendar()[:2] for d in days})
+
+
+def border_days(scenario: Scenario, history: History, monday: date) -> Past:
+    """A history as pinned days before ``monday`` that leave exactly its runs on the Sunday
+    before: ``consecutive_work`` days worked (the last ``consecutive_same_shift`` of them on the
+    last shift type, the ones before on another type that may precede it) after a day off; or
+    ``consecutive_off`` days off after a day worked. Runs that ended earlier cost the same
+    whatever they were, so the engine's objective differs from the week's cost by a constant."""
+    worked: dict[str, list[tuple[date, str, str]]] = {}
+    first = monday
+    for nurse in scenario.nurses:
+        h = history.nurses[nurse.name]
+        skill = nurse.skills[0]
+        days: list[tuple[date, str, str]] = []
+        if h.last_shift is None:
+            if h.consecutive_off > 0:
+                # The day worked before the days off, on a shift type any other may follow.
+                day = monday - timedelta(days=h.consecutive_off + 1)
+                days.append((day, _free_shift(scenario), skill))
+                first = min(first, day - timedelta(days=1))
+        else:
+            same = max(1, h.consecutive_same_shift)
+            for i in range(1, max(h.consecutive_work, same) + 1):
+                shift = h.last_shift if i <= same else _lead_in(scenario, h.last_shift)
+                days.append((monday - timedelta(days=i), shift, skill))
+            first = min(first, monday - timedelta(days=len(days) + 1))
+        worked[nurse.name] = sorted(days)
+    return Past(first, worked, history)
+
+
+def _free_shift(scenario: Scenario) -> str:
+    """A shift type that forbids nothing the next day (else the first one)."""
+    for shift in scenario.shift_types:
+        if not shift.forbidden_next:
+            return shift.name
+    return scenario.shift_types[0].name
+
+
+def _lead_in(scenario: Scenario, last: str) -> str:
+    """A shift type other than ``last`` that may follow itself and precede ``last``; ``last``
+    itself when there is none (the run on ``last`` then looks longer than the history says)."""
+    for shift in scenario.shift_types:
+        if shift.name == last or shift.name in shift.forbidden_next:
+            continue
+        if last not in shift.forbidden_next:
+            return shift.name
+    return last
+
+
+def past_for(scenario: Scenario, initial: History, planned: list[Solution]) -> Past:
+    """The history week ``len(planned)`` sees: the competition's history after the weeks planned
+    so far (computed from the initial history as the simulator does), as pinned days before the
+    week. This is the one place the history enters a week; with the store it becomes the
+    versions published before the week (docs/inrc2.md)."""
+    history = initial
+    for solution in planned:
+        history = next_history(scenario, history, solution)
+    return border_days(scenario, history, week_dates(len(planned))[0])
+
+
+# --- the roster folder ------------------------------------------------------------------------
+
+
+def share(low: int, high: int, done: int, weeks_left: int, days: int = 7) -> tuple[int, int]:
+    """The share of ``days`` days of a range over the horizon, ``done`` being used already and
+    ``weeks_left`` weeks (this one included) to go: what is still missing and what is still
+    allowed, spread evenly (rounded down and up; exact for the last week alone)."""
+    lo = max(0, low - done) * days
+    hi = max(0, high - done) * days
+    return lo // (7 * weeks_left), -(-hi // (7 * weeks_left))
+
+
+def roster_files(
+    scenario: Scenario,
+    week: WeekData,
+    k: int,
+    horizon: int,
+    past: Past,
+    ahead: WeekData | None = None,
+    ahead_days: int = 7,
+) -> tuple[str, str]:
+    """roster.yaml and people.csv of week ``k`` (0-based) of ``horizon`` weeks, with its history
+    ``past``. With ``ahead``, the period runs on for ``ahead_days`` days of the next week with
+    the demand of ``ahead`` as a guess (its minimum required too, no requests), so this week does
+    not end in a way the next cannot follow; only this week is kept."""
+    dates = week_dates(k)
+    later = week_dates(k + 1)[:ahead_days] if ahead is not None else []
+    span = (dates[-1] - past.first).days + 1
+    all_days = [past.first + timedelta(days=i) for i in range(span)]
+    earlier = [d for d in all_days if d < dates[0]]
+    holders = {s: sum(1 for n in scenario.nurses if s in n.skills) for s in scenario.skills}
+    posts: list[dict[str, Any]] = []
+    for shift in scenario.shift_types:
+        start, hours = shift_time(scenario, shift.name)
+        for skill in scenario.skills:
+            top = holders[skill]
+            pairs = week.requirements.get((shift.name, skill), [(0, 0)] * 7)
+            groups: dict[tuple[int, int], list[date]] = {}
+            if earlier:
+                groups[(0, 0)] = list(earlier)
+            for day, pair in zip(dates, pairs, strict=True):
+                groups.setdefault(pair, []).append(day)
+            if ahead is not None:
+                guess = ahead.requirements.get((shift.name, skill), [(0, 0)] * 7)
+                for day, pair in zip(later, guess, strict=False):
+                    groups.setdefault(pair, []).append(day)
+            patterns = [
+                {
+                    "start": start,
+                    "hours": hours,
+                    "name": shift.name,
+                    "dates": [d.isoformat() for d in sorted(days)],
+                    "headcount": {
+                        "min": lo,
+                        "target": opt,
+                        "max": max(opt, top),
+                        "under_weight": W_OPTIMAL,
+                        "over_weight": 0,
+                    },
+                }
+                for (lo, opt), days in sorted(groups.items())
+            ]
+            posts.append(
+                {
+                    "id": post_id(shift.name, skill),
+                    "name": f"{shift.name} ({skill})",
+                    "skills": [skill],
+                    "shifts": patterns,
+                    "headcount": {"min": 0},
+                }
+            )
+    by_type: dict[str, list[str]] = {
+        s.name: [post_id(s.name, sk) for sk in scenario.skills] for s in scenario.shift_types
+    }
+    successions = [
+        {"after": by_type[s.name], "then": [p for t in s.forbidden_next for p in by_type[t]]}
+        for s in scenario.shift_types
+        if s.forbidden_next
+    ]
+    rules_by_tag = {
+        c.name: {
+            "preferred_consecutive_days": {
+                "min": c.min_consecutive_work,
+                "max": c.max_consecutive_work,
+            },
+            "preferred_consecutive_days_off": {
+                "min": c.min_consecutive_off,
+                "max": c.max_consecutive_off,
+            },
+            "complete_weekends": c.complete_weekends,
+        }
+        for c in scenario.contracts.values()
+    }
+    requests: list[dict[str, Any]] = []
+    skills_of = {n.name: n.skills for n in scenario.nurses}
+    for who, shift_name, index in week.requests:
+        if who not in skills_of:
+            continue
+        when = dates[index].isoformat()
+        if shift_name == "Any":
+            requests.append({"person": who, "kind": "avoid", "date": when, "weight": W_PREFERENCE})
+            continue
+        for skill in skills_of[who]:
+            requests.append(
+                {
+                    "person": who,
+                    "kind": "avoid",
+                    "post": post_id(shift_name, skill),
+                    "date": when,
+                    "weight": W_PREFERENCE,
+                }
+            )
+    pins = [
+        {
+            "person": nurse,
+            "slot": f"{post_id(shift, skill)}/{day.isoformat()}T{shift_time(scenario, shift)[0]}",
+        }
+        for nurse, days in past.worked.items()
+        for day, shift, skill in days
+        if day < dates[0]
+    ]
+    config: dict[str, Any] = {
+        "name": f"INRC-II {scenario.name} week {k}",
+        "timezone": "UTC",
+        "language": "en",
+        "skills": {s: s for s in scenario.skills},
+        "tags": {c: f"contract {c}" for c in scenario.contracts},
+        "rules": {
+            "max_shifts_per_day": 1,
+            "min_rest_hours": 0,
+            "preferred_consecutive_shifts": {
+                s.name: {"min": s.min_consecutive, "max": s.max_consecutive}
+                for s in scenario.shift_types
+            },
+        },
+        "rules_by_tag": rules_by_tag,
+        "weights": {
+            "under_target": W_OPTIMAL,
+            "over_target": 0,
+            "fair_hours": 0,
+            "fair_nights": 0,
+            "fair_weekends": 0,
+            "preferred_consecutive_days": W_CONS_WORK,
+            "preferred_consecutive_days_off": W_CONS_OFF,
+            "preferred_consecutive_shifts": W_CONS_SHIFT,
+            "complete_weekends": W_COMPLETE,
+            "preferred_total_shifts": W_TOTAL,
+            "preferred_max_weekends": W_WEEKENDS,
+        },
+        "successions": successions,
+        "posts": posts,
+        "requests": requests,
+        "pins": pins,
+    }
+    people = io.StringIO()
+    writer = csv.writer(people, lineterminator="\n")
+    writer.writerow(
+        ["id", "name", "tags", "skills", "preferred_total_shifts", "preferred_max_weekends"]
+    )
+    remaining = horizon - k
+    days = 7 + len(later)
+    for nurse in scenario.nurses:
+        contract = scenario.contracts[nurse.contract]
+        h = past.history.nurses[nurse.name]
+        # The share of what the contract still asks for of the weeks in the period; the period
+        # holds the pinned days before the week too, so their shifts and weekends are added.
+        lo, hi = share(contract.min_total, contract.max_total, h.total_assignments, remaining, days)
+        _, most = share(0, contract.max_weekends, h.total_weekends, remaining, days)
+        extra, extra_weekends = past.count(nurse.name), past.weekends(nurse.name)
+        writer.writerow(
+            [
+                nurse.name,
+                nurse.name,
+                nurse.contract,
+                ";".join(nurse.skills),
+                f"{lo + extra}..{hi + extra}",
+                most + extra_weekends,
+            ]
+        )
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
+    return text, people.getvalue()
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def week_solution(scenario: Scenario, schedule: Schedule, k: int) -> Solution:
+    """The assignments of week ``k`` in a schedule, by nurse (scenario order) then day."""
+    dates = week_dates(k)
+    posts = {
+        post_id(s.name, sk): (s.name, sk) for s in scenario.shift_types for sk in scenario.skills
+    }
+    order = {n.name: i for i, n in enumerate(scenario.nurses)}
+    out: list[Assignment] = []
+    for slot in schedule.slots:
+        day = slot.start.date()
+        if day not in dates:
+            continue
+        shift, skill = posts[slot.post]
+        out.extend(Assignment(pid, dates.index(day), shift, skill) for pid in slot.assigned)
+    out.sort(key=lambda a: (order[a.nurse], a.day))
+    return Solution(k, scenario.name, out)
+
+
+@dataclass
+class WeekRun:
+    """One week of a run: its solution, the engine's objective, the wall seconds it took and the
+    CPU seconds of all threads (the wall time on a busy machine says little)."""
+
+    solution: Solution
+    objective: int | None
+    status: str
+    seconds: float
+    cpu_seconds: float = 0.0
+
+
+def run_weeks(
+    dataset: Path,
+    history_index: int,
+    weeks: list[int],
+    out: Path,
+    *,
+    time_limit: float = 2.0,
+    workers: int = 2,
+    seed: int = 0,
+    look_ahead: int = 1,
+    extra: dict[str, object] | None = None,
+    report: Any = None,
+) -> tuple[list[WeekRun], Evaluation]:
+    """Solve the weeks one after another, each seeing only the weeks before it; write each
+    week's roster folder, schedule and ``sol-week<k>.txt`` into ``out``; score the run."""
+    sc_path, h_path, *wd_paths = dataset_files(dataset, history_index, weeks)
+    scenario = read_scenario(sc_path)
+    initial = read_history(h_path)
+    missing = [n.name for n in scenario.nurses if n.name not in initial.nurses]
+    if missing:
+        raise InrcFileError(f"{h_path}: no line for nurse(s) {', '.join(missing)}")
+    week_data = [read_week(p) for p in wd_paths]
+    planned: list[Solution] = []
+    runs: list[WeekRun] = []
+    for k, week in enumerate(week_data):
+        began, cpu = time.monotonic(), time.process_time()
+        past = past_for(scenario, initial, planned)
+        folder = out / f"roster-week{k}"
+        # The next week's demand is unknown: this week's is the guess (none after the last).
+        ahead = week if look_ahead > 0 and k + 1 < len(weeks) else None
+        options = SolveOptions(
+            time_limit=time_limit, workers=workers, seed=seed, strict=True, extra=dict(extra or {})
+        )
+        try:
+            schedule = solve_week(
+                scenario, week, k, len(weeks), past, ahead, look_ahead, folder, options
+            )
+        except InfeasibleError as exc:
+            if ahead is None:
+                raise InfeasibleError(f"week {k} (WD {weeks[k]}): {exc}", exc.conflicts) from None
+            # The guess of the next week cannot follow any roster of this one: without it.
+            schedule = solve_week(scenario, week, k, len(weeks), past, None, 0, folder, options)
+        atomic_write(folder / "schedule.json", schedule.to_json())
+        solution = week_solution(scenario, schedule, k)
+        atomic_write(out / f"sol-week{k}.txt", solution_text(solution))
+        planned.append(solution)
+        run = WeekRun(
+            solution,
+            schedule.solver.objective,
+            schedule.solver.status,
+            round(time.monotonic() - began, 2),
+            round(time.process_time() - cpu, 2),
+        )
+        runs.append(run)
+        if report is not None:
+            report(k, run)
+    evaluation = evaluate(scenario, initial, week_data, [r.solution for r in runs])
+    return runs, evaluation
+
+
+def solve_week(
+    scenario: Scenario,
+    week: WeekData,
+    k: int,
+    horizon: int,
+    past: Past,
+    ahead: WeekData | None,
+    ahead_days: int,
+    folder: Path,
+    options: SolveOptions,
+) -> Schedule:
+    """Write week ``k``'s roster folder and solve it as ``roster solve --strict`` does: the
+    folder is loaded and solved by the engine."""
+    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, past, ahead, ahead_days)
+    atomic_write(folder / "roster.yaml", roster_yaml)
+    atomic_write(folder / "people.csv", people_csv)
+    roster = load_roster(folder)
+    last = week_dates(k)[-1] + timedelta(days=ahead_days if ahead is not None else 0)
+    return solve(roster, Period(past.first, last, roster.config.timezone), options)
+
+
+def parse_weeks(text: str) -> list[int]:
+    """``1-2-3-3`` → [1, 2, 3, 3]."""
+    parts = text.split("-")
+    if not all(p.isdigit() for p in parts):
+        raise click.BadParameter(f"{text!r}: write the week-data numbers as 1-2-3-3")
+    return [int(p) for p in parts]
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--history", "history_index", type=int, required=True, help="Initial history (H0-…-i)."
+)
+@click.option("--weeks", required=True, help="Week-data files in order, e.g. 1-2-3-3.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for sol-week<k>.txt and each week's roster folder (roster-week<k>/).",
+)
+@click.option(
+    "--time-limit",
+    type=float,
+    default=2.0,
+    show_default=True,
+    help="Per week (CP-SAT deterministic time).",
+)
+@click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option(
+    "--look-ahead",
+    type=click.IntRange(0, 7),
+    default=1,
+    show_default=True,
+    help="Plan each week with this many days of the next, guessed as this week's demand "
+    "(minimum required), keeping this week only; 0: the week alone.",
+)
+@param_option("max_time_in_seconds=600")
+def main(
+    dataset: Path,
+    history_index: int,
+    weeks: str,
+    out: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    look_ahead: int,
+    params: tuple[str, ...],
+) -> None:
+    """Solve an INRC-II instance week by week with the engine and score it.
+
+    Example: python -m benchmarks.inrc2 ../shared/benchmarks/inrc2/n005w4 --history 0
+    --weeks 1-2-3-3 --out out/inrc2/n005w4_0_1-2-3-3 --time-limit 5 --workers 2
+    """
+    numbers = parse_weeks(weeks)
+
+    def report(k: int, run: WeekRun) -> None:
+        click.echo(
+            f"week {k} (WD {numbers[k]}): {run.status}, engine objective {run.objective}, "
+            f"{run.seconds:g} s wall, {run.cpu_seconds:g} s CPU",
+            err=True,
+        )
+
+    try:
+        runs, ev = run_weeks(
+            dataset,
+            history_index,
+            numbers,
+            out,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            look_ahead=look_ahead,
+            extra=parse_params(params),
+            report=report,
+        )
+    except RosterError as exc:
+        raise click.ClickException(str(exc)) from None
+    name = f"{dataset.resolve().name}_{history_index}_{weeks}"
+    click.echo(f"{name}: {'feasible' if ev.feasible else 'INFEASIBLE'}")
+    for k, (run, cost) in enumerate(zip(runs, ev.weeks, strict=True)):
+        hard = f", {len(cost.hard)} hard violations" if cost.hard else ""
+        click.echo(
+            f"  week {k}: cost {cost.cost} (S1 {cost.optimal_coverage}, S2 {cost.consecutive}, "
+            f"S3 {cost.days_off}, S4 {cost.preferences}, S5 {cost.complete_weekends}){hard}, "
+            f"{run.seconds:g} s wall, {run.cpu_seconds:g} s CPU"
+        )
+    click.echo(f"  S6 {ev.total_assignments}, S7 {ev.working_weekends}")
+    sample = SAMPLE_TOTALS.get((history_index, tuple(numbers)))
+    against = f" (organisers' sample solution: {sample})" if sample and "n005w4" in name else ""
+    wall, cpu = sum(r.seconds for r in runs), sum(r.cpu_seconds for r in runs)
+    click.echo(f"  total {ev.total}{against}, {wall:.1f} s wall, {cpu:.1f} s CPU")
+
+
+if __name__ == "__main__":
+    main()
