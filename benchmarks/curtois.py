@@ -111,7 +111,7 @@ def read_instance(path: Path) -> Instance:
     """Read an instance file (CRLF or LF; ``#`` comments; sections in the documented order)."""
     sections: dict[str, list[list[str]]] = {}
     current = ""
-    for raw in path.read_text(encoding="ascii").splitlines():
+    for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -255,7 +255,7 @@ def solution_rows(schedule: Schedule) -> list[tuple[str, int, str]]:
 def write_solution(path: Path, rows: list[tuple[str, int, str]]) -> None:
     """Write the solution CSV with header ``employee,day,shift``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="ascii") as handle:
+    with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["employee", "day", "shift"])
         writer.writerows(rows)

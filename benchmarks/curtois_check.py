@@ -19,7 +19,7 @@ Roster = dict[tuple[str, int], str]
 def _sections(path: Path) -> dict[str, list[list[str]]]:
     out: dict[str, list[list[str]]] = {}
     name = ""
-    for line in path.read_text(encoding="ascii").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -100,7 +100,7 @@ def read_solution(path: Path) -> Roster:
 
     Raises ValueError naming the file and line when the header is not ``employee,day,shift``, a
     row is malformed, or an employee has two shifts on one day."""
-    with path.open(newline="", encoding="ascii") as handle:
+    with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     if not rows or rows[0] != ["employee", "day", "shift"]:
         raise ValueError(f"{path}: line 1: the header must be employee,day,shift")

@@ -16,7 +16,8 @@ employee may not work), and the textbook encodings, as in OR-Tools' ``shift_sche
   forbidding each too-short run that has the other kind of day on both sides inside the horizon;
 - weekends: a Boolean per weekend, the maximum of its Saturday and Sunday, summed;
 - requests: their weights on the shift Booleans; cover: an under and an over variable per row,
-  ``count + under − over = requirement``, weighted.
+  ``count + under − over = requirement`` with ``over = max(count − requirement, 0)`` (so both
+  are exact in every roster found, not only in the optimal one), weighted.
 
 CP-SAT runs with its defaults apart from the worker count, the seed and ``max_time_in_seconds``.
 The solution is the ``employee,day,shift`` CSV of ``benchmarks.curtois``, and its objective is
@@ -46,6 +47,7 @@ from benchmarks.curtois import (
     write_solution,
 )
 from benchmarks.curtois_check import evaluate, roster_of
+from benchmarks.params import param_option, parse_params
 
 
 @dataclass
@@ -117,6 +119,8 @@ def build(inst: Instance) -> DirectModel:
         under = model.new_int_var(0, req, f"under[{d},{s}]")
         over = model.new_int_var(0, staff, f"over[{d},{s}]")
         model.add(count + under - over == req)
+        # Exact, not only at the optimum: a roster's reported cost is its true cost.
+        model.add_max_equality(over, [count - req, 0])
         objective.append(under_weight * under + over_weight * over)
     model.minimize(sum(objective))
     return DirectModel(inst, model, x)
@@ -142,16 +146,24 @@ class _Clock(cp_model.CpSolverSolutionCallback):
 
 
 def solve_direct(
-    path: Path, time_limit: float, workers: int, seed: int = 0, out: Path | None = None
+    path: Path,
+    time_limit: float,
+    workers: int,
+    seed: int = 0,
+    out: Path | None = None,
+    params: dict[str, object] | None = None,
 ) -> Result:
     """Read, build, solve (``time_limit`` wall-clock seconds) and score one instance; the
-    roster is re-scored by the independent evaluator (``Result.checked``)."""
+    roster is re-scored by the independent evaluator (``Result.checked``). ``params``: further
+    CP-SAT parameters (tests give a deterministic limit)."""
     started = time.monotonic()
     m = build(read_instance(path))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = time_limit
+    for key, value in (params or {}).items():
+        setattr(solver.parameters, key, value)
     clock = _Clock(started)
     status = solver.solve(m.model, clock)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -178,6 +190,25 @@ def solve_direct(
     )
 
 
+#: The kinds of constraint a model of rosters uses (CP-SAT's ConstraintProto fields).
+CONSTRAINT_KINDS = (
+    "bool_or",
+    "bool_and",
+    "at_most_one",
+    "exactly_one",
+    "linear",
+    "lin_max",
+    "bool_xor",
+    "int_prod",
+    "element",
+    "table",
+    "automaton",
+    "interval",
+    "no_overlap",
+    "cumulative",
+)
+
+
 def proto_sizes(model: cp_model.CpModel) -> dict[str, int]:
     """Variables, constraints by kind and their literals/terms: the size CP-SAT is given."""
     proto = model.proto
@@ -187,7 +218,10 @@ def proto_sizes(model: cp_model.CpModel) -> dict[str, int]:
         "constraints": len(proto.constraints),
         "objective terms": len(proto.objective.vars),
     }
-    kinds = Counter(c.WhichOneof("constraint") for c in proto.constraints)
+    kinds = Counter(
+        next((k for k in CONSTRAINT_KINDS if getattr(c, f"has_{k}")()), "other")
+        for c in proto.constraints
+    )
     for kind, count in sorted(kinds.items()):
         sizes[f"  {kind}"] = count
     sizes["enforced constraints"] = sum(1 for c in proto.constraints if c.enforcement_literal)
@@ -268,6 +302,7 @@ def sizes_report(path: Path) -> str:
 @click.option(
     "--sizes", is_flag=True, help="Print this model's and the engine's sizes instead of solving."
 )
+@param_option("max_deterministic_time=5")
 def main(
     instance: Path,
     time_limit: float,
@@ -276,6 +311,7 @@ def main(
     out: Path | None,
     as_json: bool,
     sizes: bool,
+    params: tuple[str, ...],
 ) -> None:
     """Solve one Curtois & Qu instance with a plain CP-SAT model written directly for the format.
 
@@ -285,7 +321,7 @@ def main(
     if sizes:
         click.echo(sizes_report(instance))
         return
-    result = solve_direct(instance, time_limit, workers, seed, out)
+    result = solve_direct(instance, time_limit, workers, seed, out, parse_params(params))
     if as_json:
         click.echo(json.dumps(asdict(result)))
         return
