@@ -446,6 +446,8 @@ class Pair:
     best_known: int | None
     direct: list[Result]
     engine: list[Result]
+    #: The machine's 1-minute load average after each run (other work on the machine).
+    loads: list[float] = field(default_factory=list)
 
 
 def _median(values: list[int]) -> float | None:
@@ -524,6 +526,12 @@ def side_by_side_table(pairs: list[Pair], time_limit: float, command: str, note:
             details.append(f"- {pair.instance}, direct / engine by seed: {per_seed}.")
     lines += ["", *details, ""] if details else [""]
     lines += [f"Command: `{command}`", "", f"Machine: {machine()}"]
+    loads = [load for pair in pairs for load in pair.loads]
+    if loads:
+        lines[-1] += (
+            f"; 1-minute load average after each run {min(loads):g} to {max(loads):g} "
+            f"(median {statistics.median(loads):g})"
+        )
     if not engine_counts_seconds():
         lines += [
             "",
@@ -584,6 +592,7 @@ def run_side_by_side(
                 result = _solve_in_child(cmd, time_limit, path.stem)
                 result.model, result.seed = model, s
                 getattr(pair, model).append(result)
+                pair.loads.append(round(os.getloadavg()[0], 1))
                 click.echo(
                     f"{path.stem} {model} seed {s}: {result.checked} (solver {result.objective}, "
                     f"bound {result.bound}, {result.status}), {result.seconds:g} s, "

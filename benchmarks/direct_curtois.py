@@ -210,26 +210,29 @@ CONSTRAINT_KINDS = (
 
 
 def proto_sizes(model: cp_model.CpModel) -> dict[str, int]:
-    """Variables, constraints by kind and their literals/terms: the size CP-SAT is given."""
+    """Variables, constraints by kind and their literals/terms: the size CP-SAT is given. (Only
+    the field a constraint has is read: reading another one would add it to the model.)"""
     proto = model.proto
+    kinds: Counter[str] = Counter()
+    terms = literals = enforced = 0
+    for c in proto.constraints:
+        kind = next((k for k in CONSTRAINT_KINDS if getattr(c, f"has_{k}")()), "other")
+        kinds[kind] += 1
+        enforced += bool(len(c.enforcement_literal))
+        if kind == "linear":
+            terms += len(c.linear.vars)
+        elif kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+            literals += len(getattr(c, kind).literals)
     sizes: dict[str, int] = {
         "variables": len(proto.variables),
         "booleans": sum(1 for v in proto.variables if list(v.domain) == [0, 1]),
-        "constraints": len(proto.constraints),
         "objective terms": len(proto.objective.vars),
+        "constraints": len(proto.constraints),
     }
-    kinds = Counter(
-        next((k for k in CONSTRAINT_KINDS if getattr(c, f"has_{k}")()), "other")
-        for c in proto.constraints
-    )
-    for kind, count in sorted(kinds.items()):
-        sizes[f"  {kind}"] = count
-    sizes["enforced constraints"] = sum(1 for c in proto.constraints if c.enforcement_literal)
-    sizes["linear terms"] = sum(len(c.linear.vars) for c in proto.constraints)
-    sizes["clause literals"] = sum(
-        len(c.bool_or.literals) + len(c.at_most_one.literals) + len(c.exactly_one.literals)
-        for c in proto.constraints
-    )
+    sizes.update({f"  {kind}": count for kind, count in kinds.items()})
+    sizes["enforced constraints"] = enforced
+    sizes["linear terms"] = terms
+    sizes["clause literals"] = literals
     return sizes
 
 
@@ -249,7 +252,7 @@ def presolved_sizes(model: cp_model.CpModel, workers: int = 1) -> list[str]:
         return []
     out: list[str] = []
     for line in text[start:]:
-        if not line.strip() and out:
+        if line.startswith("CpSolverResponse") or line.startswith("Stopped"):
             break
         out.append(line)
     return out
@@ -271,7 +274,9 @@ def sizes_report(path: Path) -> str:
     direct = build(read_instance(path)).model
     engine = engine_model(path)
     a, b = proto_sizes(direct), proto_sizes(engine)
-    keys = list(dict.fromkeys([*a, *b]))
+    kinds = sorted({k for k in [*a, *b] if k.startswith("  ")})
+    keys = [k for k in a if not k.startswith("  ")]
+    keys = keys[:4] + kinds + keys[4:]
     lines = [
         f"{path.stem}: model sizes as built",
         "",

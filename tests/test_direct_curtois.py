@@ -281,7 +281,7 @@ def test_published_instances_objective_equals_the_evaluator(number: int, tmp_pat
     path = INSTANCE_DIR / f"Instance{number}.txt"
     out = tmp_path / "solution.csv"
     result = solve_direct(
-        path, 60, workers=2, seed=0, out=out, params={"max_deterministic_time": 2.0}
+        path, 60, workers=1, seed=0, out=out, params={"max_deterministic_time": 0.5}
     )
     assert result.objective is not None
     assert evaluate(path, read_solution(out)) == (result.objective, [])
