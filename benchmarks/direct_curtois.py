@@ -252,9 +252,10 @@ def presolved_sizes(model: cp_model.CpModel, workers: int = 1) -> list[str]:
         return []
     out: list[str] = []
     for line in text[start:]:
-        if line.startswith("CpSolverResponse") or line.startswith("Stopped"):
+        if line.startswith("CpSolverResponse"):
             break
-        out.append(line)
+        if not line.startswith("Stopped"):
+            out.append(line)
     return out
 
 
