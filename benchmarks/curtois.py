@@ -633,7 +633,7 @@ def _instances(folder: Path) -> list[Path]:
     type=click.Path(path_type=Path),
     default=INSTANCE_DIR,
     show_default=True,
-    help="Folder of InstanceN.txt files (with --all).",
+    help="Folder of InstanceN.txt files (with --all); or set CURTOIS_INSTANCES.",
 )
 @click.option("--only", default="", help="With --all: comma-separated instance numbers.")
 @click.option(
