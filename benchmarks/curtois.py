@@ -450,8 +450,16 @@ class Pair:
     loads: list[float] = field(default_factory=list)
 
 
-def _median(values: list[int]) -> float | None:
-    return statistics.median(values) if values else None
+def _median(values: list[int | None]) -> float | None:
+    """The median objective over seeds, a seed without a roster counting as worse than any
+    roster (so a model that found one in one seed of three has no median: None)."""
+    if not values:
+        return None
+    ranked = sorted(values, key=lambda v: (v is None, v or 0))
+    middle = ranked[(len(ranked) - 1) // 2 : len(ranked) // 2 + 1]
+    if any(v is None for v in middle):
+        return None
+    return statistics.median(v for v in middle if v is not None)
 
 
 def _score(r: Result) -> int | None:
@@ -475,7 +483,8 @@ def side_by_side_table(pairs: list[Pair], time_limit: float, command: str, note:
         f"directly for the format) and by the engine, one after the other in the same run, each "
         f"with {time_limit:g} s of wall-clock solving and the same CP-SAT workers and seed. Both "
         "rosters are scored by the same independent evaluator (`benchmarks/curtois_check.py`); "
-        "with several seeds the objective and wall time are medians and the bound the best. "
+        "with several seeds the objective and wall time are medians (a seed without a roster "
+        "counts as worse than any roster) and the bound the best. "
         "ratio = engine / direct (below 1: the engine is ahead); gap = (objective − best known) "
         "/ best known; wall = the whole run (reading and building included).",
         "",
@@ -485,8 +494,8 @@ def side_by_side_table(pairs: list[Pair], time_limit: float, command: str, note:
     ]
     details = []
     for pair in pairs:
-        direct = _median([v for r in pair.direct if (v := _score(r)) is not None])
-        engine = _median([v for r in pair.engine if (v := _score(r)) is not None])
+        direct = _median([_score(r) for r in pair.direct])
+        engine = _median([_score(r) for r in pair.engine])
         ratio = f"{engine / direct:.3f}" if direct and engine is not None else "–"
 
         def gap(value: float | None, known: int | None = pair.best_known) -> str:

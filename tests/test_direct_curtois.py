@@ -239,6 +239,17 @@ def test_side_by_side_table_takes_medians_and_the_ratio() -> None:
     assert "- Instance8, direct / engine by seed: seed 0: 1,700 / 1,400;" in table
 
 
+def test_a_seed_without_a_roster_counts_as_the_worst() -> None:
+    engine = [_result("engine", s, v) for s, v in ((0, 1400), (1, 1300), (2, 1350))]
+    # One roster in three seeds: no median; two in three: the worse of the two.
+    one = [_result("direct", s, v) for s, v in ((0, None), (1, None), (2, 1100))]
+    two = [_result("direct", s, v) for s, v in ((0, None), (1, 1200), (2, 1100))]
+    for direct, median in ((one, "–"), (two, "1,200")):
+        table = side_by_side_table([Pair("Instance8", 1300, direct, engine)], 60, "make bench")
+        row = next(line for line in table.splitlines() if line.startswith("| Instance8"))
+        assert row.startswith(f"| Instance8 | 1,300 | {median} | 1,350 |")
+
+
 def test_side_by_side_table_names_a_roster_the_evaluator_disagrees_with() -> None:
     wrong = _result("engine", 0, 1400)
     wrong.objective, wrong.violations = 1390, 2
