@@ -34,6 +34,7 @@ import click
 
 from benchmarks.curtois_check import evaluate, roster_of
 from benchmarks.params import param_option, parse_params
+from roster.errors import InfeasibleError
 from roster.load import Roster
 from roster.models import (
     Headcount,
@@ -331,12 +332,27 @@ def run_instance(
         extra=dict(extra or {}),
         lns=lns,
     )
-    schedule = solve(roster, period, options)
+    number = instance_number(path)
+    try:
+        schedule = solve(roster, period, options)
+    except InfeasibleError:
+        # No roster in the time (an instance of the benchmark always has one): a result too.
+        return Result(
+            instance=path.stem,
+            best_known=BEST_KNOWN.get(number) if number is not None else None,
+            objective=None,
+            bound=None,
+            status="NO ROSTER",
+            seconds=round(time.monotonic() - started, 2),
+            seconds_to_best=0.0,
+            peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            terms={},
+            seed=seed,
+        )
     rows = solution_rows(schedule)
     if out is not None:
         write_solution(out, rows)
     checked, violations = evaluate(path, roster_of(rows))
-    number = instance_number(path)
     return Result(
         instance=path.stem,
         best_known=BEST_KNOWN.get(number) if number is not None else None,
@@ -564,7 +580,10 @@ def _solve_in_child(cmd: list[str], time_limit: float, what: str) -> Result:
     except subprocess.TimeoutExpired:
         return Result(what, None, None, None, "TIMEOUT", 4 * time_limit + 120, 0.0, 0.0, {})
     if proc.returncode != 0:
-        raise click.ClickException(f"{what}: {proc.stderr.strip()}")
+        # One failed run must not end a half-hour benchmark: it is reported under the table.
+        last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+        click.echo(f"{what}: {' '.join(cmd[2:4])} failed: {last}", err=True)
+        return Result(what, None, None, None, "ERROR", 0.0, 0.0, 0.0, {})
     return Result(**json.loads(proc.stdout.strip().splitlines()[-1]))
 
 

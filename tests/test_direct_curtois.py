@@ -19,6 +19,7 @@ from benchmarks.curtois import (
     Result,
     main,
     read_instance,
+    run_instance,
     side_by_side_table,
 )
 from benchmarks.curtois_check import Roster, evaluate, read_solution
@@ -279,6 +280,21 @@ def test_side_by_side_cli_writes_both_columns(tmp_path: Path) -> None:
     for model in ("direct", "engine"):
         solution = read_solution(tmp_path / "sol" / f"Instance99-{model}-seed0.csv")
         assert evaluate(folder / "Instance99.txt", solution) == (int(cells[2]), [])
+
+
+def test_an_instance_without_a_roster_is_a_row_of_the_table(tmp_path: Path) -> None:
+    """Neither model can meet a minimum of 99,999 minutes in two weeks: both runs are results
+    with no roster, and the table says so, rather than the benchmark stopping."""
+    path = tiny_instance(tmp_path, staff=["WangFang", "LiQiang", "ZhangWei"])
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("E=8|L=4,4800,2880", "E=8|L=4,4800,99999"), encoding="utf-8")
+    direct = solve_direct(path, 60, workers=1, seed=0, params=DETERMINISTIC)
+    engine = run_instance(path, time_limit=2, workers=1, seed=0)
+    assert (direct.status, direct.objective) == ("INFEASIBLE", None)
+    assert (engine.status, engine.objective) == ("NO ROSTER", None)
+    table = side_by_side_table([Pair(path.stem, None, [direct], [engine])], 60, "make bench")
+    assert f"| {path.stem} | – | – | – | – |" in table
+    assert "- Instance99 engine seed 0: no roster (NO ROSTER" in table
 
 
 SHARED = pytest.mark.skipif(
