@@ -381,8 +381,9 @@ def wall_clock_guard() -> None:
     wall time, on an engine whose limit is CP-SAT's deterministic time (a no-op on one that
     counts seconds). Such an engine stops a run at 20 times the limit plus 30 s of wall time at the
     latest (``WALL_CAP``, ``WALL_SLACK`` of solver.solve and solver.lns); here both become 1 and
-    0, so the limit of S units ends at S wall seconds of solving (on 2 cores a unit takes more
-    than a second, so the wall-clock stop is the one that ends a run)."""
+    0, so the limit of S units ends at S wall seconds of solving. On the shared 2-core machine a
+    unit took 9 to 20 s, so the wall-clock stop is the one that ends a run; where a unit takes
+    less than a second the engine stops sooner, which the table's wall column shows."""
     if engine_counts_seconds():
         return
     from solver import lns
