@@ -1,17 +1,18 @@
-"""The Curtois & Qu adapter: Instance1 solves to its optimum 607, judged by an evaluator written
-here from the format description alone (shared/benchmarks/README.md, 1.3-1.4), not the engine."""
+"""The Curtois & Qu adapter: Instance1 solves to its optimum 607, judged by the evaluator written
+from the format description alone (benchmarks/curtois_check.py), not by the engine."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.curtois import main, read_instance, run_instance, to_roster
+from benchmarks.curtois import INSTANCE_DIR, main, read_instance, run_instance, to_roster
+from benchmarks.curtois_check import evaluate, read_solution
 
-FOLDER = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
+#: shared/benchmarks beside the repository, or $CURTOIS_INSTANCES.
+FOLDER = INSTANCE_DIR
 pytestmark = pytest.mark.skipif(not FOLDER.is_dir(), reason="shared/benchmarks not beside the repo")
 
 #: The public 607 roster of Instance1 (README 1.4): employees A…H, days 0…13, D or off.
@@ -25,96 +26,6 @@ F DDD....DD..DDD
 G ..DDD..DDD..DD
 H DD..DDD..DDD..
 """
-
-
-# --- the evaluator -------------------------------------------------------------------------------
-
-
-def _sections(path: Path) -> dict[str, list[list[str]]]:
-    out: dict[str, list[list[str]]] = {}
-    name = ""
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("SECTION_"):
-            name = line
-            out[name] = []
-        else:
-            out[name].append(line.split(","))
-    return out
-
-
-def evaluate(instance: Path, roster: dict[tuple[str, int], str]) -> tuple[int, list[str]]:
-    """Objective and hard-constraint violations of ``roster`` ((employee, day) → shift)."""
-    sec = _sections(instance)
-    h = int(sec["SECTION_HORIZON"][0][0])
-    length = {r[0]: int(r[1]) for r in sec["SECTION_SHIFTS"]}
-    cannot = {r[0]: set(filter(None, r[2].split("|"))) for r in sec["SECTION_SHIFTS"]}
-    bad: list[str] = []
-    staff = [r[0] for r in sec["SECTION_STAFF"]]
-    for e, d in roster:
-        if e not in staff or not 0 <= d < h or roster[(e, d)] not in length:
-            bad.append(f"unknown cell {e},{d},{roster[(e, d)]}")
-    for row in sec["SECTION_STAFF"]:
-        e = row[0]
-        limits = {k: int(v) for k, v in (p.split("=") for p in row[1].split("|"))}
-        max_min, min_min, max_cons, min_cons, min_off, max_we = (int(x) for x in row[2:8])
-        days = [roster.get((e, d)) for d in range(h)]
-        for d in range(h - 1):
-            if days[d] and days[d + 1] in cannot[days[d]]:
-                bad.append(f"{e}: {days[d + 1]} after {days[d]} on day {d + 1}")
-        for shift, limit in limits.items():
-            if days.count(shift) > limit:
-                bad.append(f"{e}: {days.count(shift)} x {shift} > {limit}")
-        minutes = sum(length[s] for s in days if s)
-        if not min_min <= minutes <= max_min:
-            bad.append(f"{e}: {minutes} minutes outside {min_min}..{max_min}")
-        worked = [s is not None for s in days]
-        for first in range(h - max_cons):
-            if all(worked[first : first + max_cons + 1]):
-                bad.append(f"{e}: more than {max_cons} days in a row from day {first}")
-        runs: list[tuple[int, int, bool]] = []  # (start, length, worked)
-        for d, w in enumerate(worked):
-            if runs and runs[-1][2] == w:
-                runs[-1] = (runs[-1][0], runs[-1][1] + 1, w)
-            else:
-                runs.append((d, 1, w))
-        for start, n, w in runs:
-            if start == 0 or start + n == h:
-                continue  # runs touching the horizon ends are not checked
-            if w and n < min_cons:
-                bad.append(f"{e}: {n} working days from day {start} < {min_cons}")
-            if not w and n < min_off:
-                bad.append(f"{e}: {n} days off from day {start} < {min_off}")
-        weekends = sum(1 for k in range(h // 7) if worked[7 * k + 5] or worked[7 * k + 6])
-        if weekends > max_we:
-            bad.append(f"{e}: {weekends} weekends > {max_we}")
-    for row in sec.get("SECTION_DAYS_OFF", []):
-        for d in row[1:]:
-            if (row[0], int(d)) in roster:
-                bad.append(f"{row[0]}: works on fixed day off {d}")
-    objective = 0
-    for e, d, s, w in sec.get("SECTION_SHIFT_ON_REQUESTS", []):
-        objective += int(w) if roster.get((e, int(d))) != s else 0
-    for e, d, s, w in sec.get("SECTION_SHIFT_OFF_REQUESTS", []):
-        objective += int(w) if roster.get((e, int(d))) == s else 0
-    for d, s, req, under, over in sec["SECTION_COVER"]:
-        n = sum(1 for (_, day), shift in roster.items() if day == int(d) and shift == s)
-        objective += int(under) * max(0, int(req) - n) + int(over) * max(0, n - int(req))
-    return objective, bad
-
-
-def read_solution(path: Path) -> dict[tuple[str, int], str]:
-    """A solution CSV ``employee,day,shift`` as (employee, day) → shift; duplicates are errors."""
-    with path.open(newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows[0] == ["employee", "day", "shift"]
-    out: dict[tuple[str, int], str] = {}
-    for e, d, s in rows[1:]:
-        assert (e, int(d)) not in out, f"{e} has two shifts on day {d}"
-        out[(e, int(d))] = s
-    return out
 
 
 # --- tests ---------------------------------------------------------------------------------------
