@@ -24,12 +24,20 @@ messages: $(STAMP)
 	$(BIN)/python tools/messages.py extract
 	$(BIN)/python tools/messages.py check
 
+# The demo's store, rosters and feeds live under out/ (the example folder stays as committed). It
+# publishes 2020-W06 at a fixed time (Friday 2020-01-31 18:00 in Xining), so a second run records
+# nothing new and leaves the feeds byte for byte as they were, then solves 2020-W07 from it.
+DEMO := out/xingwang
+DEMO_DB := $(DEMO)/roster.db
+DEMO_PUBLISHED := 1580464800
+
 demo: $(STAMP) $(MO)
-	$(BIN)/roster solve examples/xingwang --week 2020-W06 --repeatable --out out/xingwang
-	$(BIN)/roster show out/xingwang/schedule.json --day 2020-02-03
-	$(BIN)/roster feeds examples/xingwang out/xingwang/schedule.json --out out/xingwang/feeds --base-url https://example.org/xingwang/feeds
-	$(BIN)/roster print out/xingwang/schedule.json --day 2020-02-03 --roster examples/xingwang --out out/xingwang/roster-2020-02-03.png
-	$(BIN)/roster print out/xingwang/schedule.json --week --roster examples/xingwang --out out/xingwang/roster-2020-W06.pdf
+	$(BIN)/roster solve examples/xingwang --week 2020-W06 --repeatable --db $(DEMO_DB) --out $(DEMO)/2020-W06
+	$(BIN)/roster show $(DEMO)/2020-W06/schedule.json --day 2020-02-03
+	SOURCE_DATE_EPOCH=$(DEMO_PUBLISHED) $(BIN)/roster publish examples/xingwang $(DEMO)/2020-W06/schedule.json --db $(DEMO_DB) --by 马秀英 -m "2020-W06 第一版" --feeds $(DEMO)/feeds --base-url https://example.org/xingwang/feeds
+	$(BIN)/roster solve examples/xingwang --week 2020-W07 --repeatable --db $(DEMO_DB) --out $(DEMO)/2020-W07
+	$(BIN)/roster print $(DEMO)/2020-W06/schedule.json --day 2020-02-03 --roster examples/xingwang --out $(DEMO)/2020-W06/roster-2020-02-03.png
+	$(BIN)/roster print $(DEMO)/2020-W06/schedule.json --week --roster examples/xingwang --out $(DEMO)/2020-W06/roster-2020-W06.pdf
 	@echo "roster is installed in $(BIN)/: run '. $(BIN)/activate' in your shell to call it as plain 'roster'"
 
 lint: $(STAMP)

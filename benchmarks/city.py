@@ -95,9 +95,11 @@ def measure_city(
     people: int = PEOPLE,
     time_limit: float | None = None,
     workers: int | None = None,
+    repeatable: bool = False,
 ) -> CityFigures:
     """Generate the city into ``folder``, load it as ``roster solve`` does and count its model;
-    with a ``time_limit``, also solve week WEEK in this process and re-check the roster."""
+    with a ``time_limit``, also solve week WEEK in this process and re-check the roster (with
+    ``repeatable``, the limit is in work units of the repeatable search)."""
     from roster.check import check
     from roster.report import assignment_of
     from solver.components import count_pairs, find_parts
@@ -121,9 +123,15 @@ def measure_city(
         from solver.solve import SolveOptions, solve
 
         f.time_limit = time_limit
-        f.limit_unit = "s" if engine_counts_seconds() else "units of deterministic time"
+        repeat = repeatable or not engine_counts_seconds()
+        f.limit_unit = "units of deterministic time" if repeat else "s"
         clock.lap()
-        schedule = solve(roster, period, SolveOptions(time_limit=time_limit, workers=workers))
+        options = (
+            SolveOptions(repeatable=True, work_units=time_limit, workers=workers)
+            if repeatable
+            else SolveOptions(time_limit=time_limit, workers=workers)
+        )
+        schedule = solve(roster, period, options)
         f.solve_seconds = clock.lap()
         info = schedule.solver
         f.status, f.objective, f.bound = info.status, info.objective, info.bound
@@ -206,6 +214,11 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     help="The engine's time limit for the whole city (SolveOptions.time_limit).",
 )
 @click.option("--workers", type=int, default=None, help="CP-SAT workers; default: the engine's.")
+@click.option(
+    "--repeatable",
+    is_flag=True,
+    help="The repeatable search, --time-limit then being its work units (as in the tests).",
+)
 @_seed
 @_communities
 @_people
@@ -218,6 +231,7 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
 def run(
     time_limit: float,
     workers: int | None,
+    repeatable: bool,
     seed: int,
     communities: int,
     people: int,
@@ -230,7 +244,7 @@ def run(
     """
     command = "python -m benchmarks.city run " + " ".join(sys.argv[2:])
     with tempfile.TemporaryDirectory(prefix="city-") as folder:
-        f = measure_city(Path(folder), seed, communities, people, time_limit, workers)
+        f = measure_city(Path(folder), seed, communities, people, time_limit, workers, repeatable)
     block = figures_markdown(f, command.strip())
     click.echo(block)
     if results is not None:

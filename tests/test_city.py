@@ -47,7 +47,10 @@ def test_run_solves_a_small_city_and_rechecks_it() -> None:
     """One community, so the test costs one small solve (the parts are tested with the engine)."""
     outcome = CliRunner().invoke(
         main,
-        ["run", "--communities", "1", "--people", "14", "--time-limit", "1", "--workers", "1"],
+        [
+            *("run", "--communities", "1", "--people", "14", "--time-limit", "1"),
+            *("--workers", "1", "--repeatable"),
+        ],
     )
     assert outcome.exit_code == 0, outcome.output
     assert "| city | 1 communities, 14 people, week 2020-W06 |" in outcome.output

@@ -97,7 +97,7 @@ def test_time_limit_and_work_units_belong_to_their_modes(small: Path) -> None:
     assert "--work-units limits the --repeatable search; add --repeatable" in result.output
 
 
-def test_param_names_a_cp_sat_parameter(small: Path, tmp_path: Path) -> None:
+def test_param_names_a_cp_sat_parameter(small: Path, tmp_path: Path, english: None) -> None:
     result = run("solve", small, "--week", "W6", "--param", "no_such_thing=1")
     assert result.exit_code == 1
     assert result.output == (

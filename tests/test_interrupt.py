@@ -80,7 +80,7 @@ def test_ctrl_c_writes_the_best_roster_so_far_and_exits_130(tmp_path: Path) -> N
     assert (out / "roster.csv").is_file() and (out / "roster.md").is_file()
     # The roster kept is one the search found: every hard rule holds.
     checked = CliRunner().invoke(
-        main, ["check", str(ROOT / "examples/xingwang"), str(out / "schedule.json")]
+        main, ["--lang", "en", "check", str(ROOT / "examples/xingwang"), str(out / "schedule.json")]
     )
     assert checked.exit_code == 0, checked.output
     assert "no violations" in checked.output

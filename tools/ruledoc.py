@@ -126,6 +126,7 @@ rules:
             "rules.min_hours_per_week",
             "rules.max_hours",
             "rules.min_hours",
+            "rules.max_hours_per_window",
         ),
         (),
         "",
@@ -178,7 +179,7 @@ rules_by_tag:
     RuleDoc(
         "max_weekends",
         "hard",
-        ("rules.max_weekends",),
+        ("rules.max_weekends", "rules.max_weekends_per_window"),
         (),
         "",
         "rules: {max_weekends: 1}\n",
@@ -212,7 +213,13 @@ requests:
     RuleDoc(
         "nights",
         "hard",
-        ("rules.max_nights_per_week", "rules.max_nights", "rules.no_nights", "night"),
+        (
+            "rules.max_nights_per_week",
+            "rules.max_nights",
+            "rules.max_nights_per_window",
+            "rules.no_nights",
+            "night",
+        ),
         (),
         "",
         """\
