@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import json
+import os
+import re
 import shutil
 import sys
 import time
@@ -11,15 +14,18 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
-from calendars.feeds import DEFAULT_ALARM_MINUTES, write_feeds
+from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, write_feeds
 from calendars.tokens import FeedKey, rotate
 from roster.check import check as check_roster
 from roster.demand import demand_report
+from roster.diff import ScheduleDiff, diff_schedules, shift_names
 from roster.errors import InfeasibleError, RosterError
-from roster.load import load_roster
+from roster.inputs import inputs_digest
+from roster.load import Roster, load_roster
 from roster.render import (
     Filter,
     render_csv,
@@ -30,8 +36,12 @@ from roster.render import (
 )
 from roster.report import assignment_of
 from roster.schedule import Schedule, atomic_write, read_schedule
-from roster.slots import Period, expand, make_period
+from roster.slots import Period, expand, make_period, period_label
+from roster.verify import check_publishable
+from roster.versions import Version
 from solver.solve import Progress, SolveOptions, solve
+from store import ENV, Store, open_store, store_location
+from store.report import history_rows, render_history
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -499,3 +509,279 @@ def rotate_token(folder: Path, person_id: str) -> None:
         f"New feed link for {roster.person(person_id).name} ({person_id}); "
         "run `roster feeds` to publish it and retire the old one."
     )
+
+
+# Publishing: versions in the roster store (store package)
+
+db_option = click.option(
+    "--db",
+    envvar=ENV,
+    show_envvar=True,
+    help="The roster store: a SQLite file, or a postgresql://user@host/db URL shared by a "
+    "district's coordinators [default: DIR/roster.db].",
+)
+
+
+def _open(folder: Path, db: str | None, *, create: bool) -> Store:
+    return open_store(store_location(db, folder), create=create)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "") or "unknown"
+
+
+def publish_feeds(
+    roster: Roster, store: Store, version: Version, out: Path, base_url: str | None
+) -> FeedIndex:
+    """The one place publishing writes calendar feeds: today from the version just published;
+    once feeds carry several versions, from ``store.feed_versions(roster.name)``."""
+    return write_feeds(roster, version.schedule, out, base_url)
+
+
+def _period_args(start: datetime, end: datetime, timezone: str) -> str:
+    """The options naming a period on the command line: --week, or --from and --to."""
+    label = period_label(start, end)
+    if "W" in label:
+        return f"--week {label}"
+    zone = ZoneInfo(timezone)
+    last = date.fromordinal(end.astimezone(zone).date().toordinal() - 1)
+    return f"--from {start.astimezone(zone).date()} --to {last}"
+
+
+def _version_json(version: Version) -> dict[str, Any]:
+    return {
+        "roster": version.schedule.roster,
+        "period": {
+            "start": version.period_start.isoformat(),
+            "end": version.period_end.isoformat(),
+            "label": period_label(version.period_start, version.period_end),
+        },
+        "version": version.number,
+        "parent": version.parent,
+        "published_at": version.published_at.isoformat(),
+        "author": version.author,
+        "message": version.message,
+        "inputs_digest": version.inputs_digest,
+    }
+
+
+@main.command()
+@roster_dir
+@schedule_file
+@click.option("-m", "--message", default="", help="Why this version is published.")
+@click.option("--by", "author", help="Who publishes it [default: your login name].")
+@click.option(
+    "--parent",
+    type=click.IntRange(min=0),
+    help="The version the schedule was made from (0: the period has none yet) "
+    "[default: the latest when publishing starts].",
+)
+@db_option
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the calendar feeds [default: feeds/ beside SCHEDULE_JSON].",
+)
+@click.option("--no-feeds", is_flag=True, help="Record the version without writing feeds.")
+@click.option("--base-url", help="Web address the feeds folder is served at (subscribe links).")
+@format_option("table", "json", help="table for people, json for scripts.")
+@friendly
+def publish(
+    folder: Path,
+    schedule_path: Path,
+    message: str,
+    author: str | None,
+    parent: int | None,
+    db: str | None,
+    feeds_dir: Path | None,
+    no_feeds: bool,
+    base_url: str | None,
+    fmt: str,
+) -> None:
+    """Record a checked schedule as the next version of its period, and write the feeds.
+
+    The schedule is checked against DIR first (as `roster check` does): one that breaks a
+    hard rule, or was made for another community or other days, is refused. Versions are
+    never changed: each publish adds one. If someone else published the period since you
+    read it, you are told which version to rebase on and nothing is recorded. Publishing a
+    schedule whose duties equal the latest version records nothing new.
+
+    \b
+    Example:
+      roster publish examples/xingwang out/xingwang/schedule.json -m "第一版" --by 马秀英 \\
+          --db out/xingwang/roster.db
+    """
+    roster = load_roster(folder)
+    schedule = read_schedule(schedule_path)
+    with _open(folder, db, create=True) as store:
+        start, end = schedule.period.start, schedule.period.end
+        latest = store.latest(schedule.roster, start, end)
+        if parent is None:
+            parent = latest.number if latest else 0
+        check_publishable(roster, schedule, str(schedule_path))
+        unchanged = (
+            latest is not None
+            and parent == latest.number
+            and assignment_of(latest.schedule) == assignment_of(schedule)
+        )
+        if latest is not None and unchanged:
+            version, diff = latest, None
+        else:
+            version = store.publish(
+                schedule,
+                inputs_digest=inputs_digest(roster),
+                author=author or _login(),
+                message=message,
+                parent=parent or None,
+            )
+            diff = diff_schedules(latest.schedule, schedule) if latest else None
+        index = None
+        target = feeds_dir or schedule_path.parent / "feeds"
+        if not no_feeds:
+            index = publish_feeds(roster, store, version, target, base_url)
+        location = store.location
+    label = period_label(start, end)
+    if fmt == "json":
+        data = {"published": not unchanged, **_version_json(version), "store": location}
+        data["changes"] = diff.to_dict() if diff else None
+        data["feeds"] = str(target) if index else None
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if unchanged:
+        click.echo(
+            f"{schedule.roster} {label}: no duty differs from version {version.number} "
+            f"(by {version.author}); nothing new recorded in {location}"
+        )
+    else:
+        after = f" after version {version.parent}" if version.parent else ""
+        click.echo(
+            f"Published {schedule.roster} {label} version {version.number}{after} "
+            f"by {version.author} → {location}"
+        )
+        if diff is not None:
+            click.echo(
+                f"{len(diff.people)} people's duties changed ({diff.assignments_changed} "
+                f"assignments): roster diff {folder} {version.parent} {version.number} "
+                f"{_period_args(start, end, roster.config.timezone)}"
+            )
+    if index is not None:
+        click.echo(f"Feeds of {len(index.people)} people → {target}/")
+
+
+@main.command()
+@roster_dir
+@period_options
+@db_option
+@format_option("table", "json", help="table for people, json for scripts.")
+@friendly
+def history(
+    folder: Path,
+    week: str | None,
+    first: datetime | None,
+    last: datetime | None,
+    db: str | None,
+    fmt: str,
+) -> None:
+    """List the published versions: who published each, when, why, its penalty, shortages,
+    and how many duties changed from the version before.
+
+    Without a period, every version of the community; with --week or --from/--to, those of
+    the periods that overlap those days.
+
+    \b
+    Example:
+      roster history examples/xingwang --week 2020-W06 --db out/xingwang/roster.db
+    """
+    roster = load_roster(folder)
+    start = end = None
+    if week or first or last:
+        period = _period(roster.config.timezone, week, first, last)
+        start, end = period.start, period.end
+    with _open(folder, db, create=False) as store:
+        rows = history_rows(store.versions(roster.name, start, end))
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        days = f" for {period_label(start, end)}" if start and end else ""
+        click.echo(f"{roster.name}: nothing published{days} yet")
+        return
+    click.echo(render_history(rows, roster.config.language, roster.config.timezone), nl=False)
+
+
+@main.command(name="diff")
+@roster_dir
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@period_options
+@db_option
+@format_option("text", "json", help="text to paste into a chat group, or json for scripts.")
+@friendly
+def diff_command(
+    folder: Path,
+    old: str,
+    new: str,
+    week: str | None,
+    first: datetime | None,
+    last: datetime | None,
+    db: str | None,
+    fmt: str,
+) -> None:
+    """Say, per person, which duties were added, removed or moved between two versions.
+
+    OLD and NEW are version numbers of the period given with --week (or --from/--to), or
+    schedule.json files; a number and a file compare a draft with what is published. The
+    text is in the roster's language, one line per person, ready to paste into a chat group.
+
+    \b
+    Example:
+      roster diff examples/xingwang 1 2 --week 2020-W06 --db out/xingwang/roster.db
+      roster diff examples/xingwang 2 out/xingwang/schedule.json --db out/xingwang/roster.db
+    """
+    roster = load_roster(folder)
+    zh = roster.config.language == "zh"
+    sides: list[tuple[Schedule, str] | int] = []
+    for text in (old, new):
+        if re.fullmatch(r"\d+", text):
+            sides.append(int(text))
+        else:
+            sides.append((read_schedule(Path(text)), text))
+    numbers = [s for s in sides if isinstance(s, int)]
+    resolved: list[tuple[Schedule, str]] = []
+    if numbers:
+        files = [s for s in sides if not isinstance(s, int)]
+        if week or first or last:
+            period = _period(roster.config.timezone, week, first, last)
+            start, end = period.start, period.end
+        elif files:
+            start, end = files[0][0].period.start, files[0][0].period.end
+        else:
+            raise RosterError(
+                f"say which period versions {old} and {new} are of: --week 2020-W06 "
+                "(or --from and --to)"
+            )
+        with _open(folder, db, create=False) as store:
+            for side in sides:
+                if isinstance(side, int):
+                    version = store.get(roster.name, start, end, side)
+                    resolved.append((version.schedule, f"第{side}版" if zh else f"version {side}"))
+                else:
+                    resolved.append(side)
+    else:
+        resolved = [s for s in sides if not isinstance(s, int)]
+    (before, before_name), (after, after_name) = resolved
+    result: ScheduleDiff = diff_schedules(
+        before,
+        after,
+        shifts=shift_names(roster, after),
+        names=(before_name, after_name),
+    )
+    if fmt == "json":
+        data = result.to_dict() | {"old": before_name, "new": after_name}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(result.render(before_name, after_name), nl=False)

@@ -179,3 +179,14 @@ def _make_slot(config: RosterConfig, post: Post, pattern: ShiftPattern, day: dat
         over_weight=head.over_weight if head.over_weight is not None else weights.over_target,
         night=is_night(start, end, config.night),
     )
+
+
+def period_label(start: datetime, end: datetime) -> str:
+    """How people name a period: ``2020-W06`` for an ISO week (local Monday midnight to the next),
+    else its first and last day, ``2020-02-03..2020-02-09``. Both ends are aware local times."""
+    first = start.date()
+    last = end.date() - timedelta(days=1) if end.time() == time() else end.date()
+    iso = first.isocalendar()
+    if start.time() == time() and iso.weekday == 1 and (last - first).days == 6:
+        return f"{iso.year}-W{iso.week:02d}"
+    return f"{first.isoformat()}..{last.isoformat()}"

@@ -1,0 +1,277 @@
+"""What changed between two schedules of one period, per person, in words for a chat group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from .errors import ScheduleFileError
+from .load import Roster
+from .schedule import Schedule, SlotOut
+from .slots import expand, period_label
+from .verify import schedule_period
+
+Kind = Literal["added", "removed", "moved"]
+
+_WORDS = {
+    "zh": {
+        "sep": "：",
+        "join": "；",
+        "removed": "{before} → 取消",
+        "added": "新增 {after}",
+        "moved": "{before} → {after}",
+        "header": "{roster} {period} {old} → {new}：{n} 人的班次有变动",
+        "none": "{roster} {period} {old} → {new}：没有变动",
+    },
+    "en": {
+        "sep": ": ",
+        "join": "; ",
+        "removed": "{before} → cancelled",
+        "added": "new: {after}",
+        "moved": "{before} → {after}",
+        "header": "{roster} {period} {old} → {new}: duties changed for {n} people",
+        "none": "{roster} {period} {old} → {new}: no changes",
+    },
+}
+
+
+def _words(language: str) -> dict[str, str]:
+    return _WORDS.get(language, _WORDS["en"])
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One duty of one person: a slot, with the names people know it by."""
+
+    slot: str
+    post: str
+    post_name: str
+    shift: str
+    start: datetime
+    end: datetime
+
+    def text(self, language: str) -> str:
+        """The duty as people say it: ``2月6日 早班 体温检测岗`` / ``Thu 6 Feb 06:00–10:00 Gate``.
+        The shift's name when it has one, else its hours."""
+        day = self.start.date()
+        when = f"{day.month}月{day.day}日" if language == "zh" else f"{day:%a} {day.day} {day:%b}"
+        days = (self.end.date() - day).days
+        hours = f"{self.start:%H:%M}–{self.end:%H:%M}" + (f" (+{days})" if days else "")
+        return f"{when} {self.shift or hours} {self.post_name}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The duty for JSON."""
+        return {
+            "slot": self.slot,
+            "post": self.post,
+            "post_name": self.post_name,
+            "shift": self.shift,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """A duty a person gained (``after`` only), lost (``before`` only) or that moved (both)."""
+
+    kind: Kind
+    before: Duty | None
+    after: Duty | None
+
+    @property
+    def when(self) -> datetime:
+        """The earliest moment the change touches: what sorts a person's changes."""
+        times = [d.start for d in (self.before, self.after) if d is not None]
+        return min(times)
+
+    def text(self, language: str) -> str:
+        """The change in words, without the person's name."""
+        before = self.before.text(language) if self.before else ""
+        after = self.after.text(language) if self.after else ""
+        return _words(language)[self.kind].format(before=before, after=after)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The change for JSON."""
+        return {
+            "kind": self.kind,
+            "before": self.before.to_dict() if self.before else None,
+            "after": self.after.to_dict() if self.after else None,
+        }
+
+
+@dataclass(frozen=True)
+class PersonChanges:
+    """Every change of one person's duties, in time order."""
+
+    person: str
+    name: str
+    changes: tuple[Change, ...]
+
+    def text(self, language: str) -> str:
+        """One line for the chat group: ``张海燕：2月6日 早班 体温检测岗 → 取消``."""
+        words = _words(language)
+        return self.name + words["sep"] + words["join"].join(c.text(language) for c in self.changes)
+
+
+@dataclass(frozen=True)
+class ScheduleDiff:
+    """The changes between two schedules of one period, per person (people in the roster's order;
+    people whose duties did not change are left out)."""
+
+    roster: str
+    language: str
+    period_start: datetime
+    period_end: datetime
+    people: tuple[PersonChanges, ...]
+
+    @property
+    def period(self) -> str:
+        """The period's name, e.g. 2020-W06."""
+        return period_label(self.period_start, self.period_end)
+
+    @property
+    def assignments_changed(self) -> int:
+        """How many (person, slot) assignments differ: a moved duty counts twice (one slot lost,
+        one gained), as a solver counts changed assignments."""
+        return sum(
+            (c.before is not None) + (c.after is not None) for p in self.people for c in p.changes
+        )
+
+    def render(self, old: str, new: str) -> str:
+        """The whole diff as text to paste: a header naming the two sides (``old``, ``new``,
+        e.g. 第1版 and 第2版), then one line per person."""
+        words = _words(self.language)
+        fill = {"roster": self.roster, "period": self.period, "old": old, "new": new}
+        if not self.people:
+            return words["none"].format(**fill) + "\n"
+        lines = [words["header"].format(n=len(self.people), **fill)]
+        lines.extend(p.text(self.language) for p in self.people)
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The diff for JSON: every person's changes, each with its line of text."""
+        return {
+            "roster": self.roster,
+            "period": {
+                "start": self.period_start.isoformat(),
+                "end": self.period_end.isoformat(),
+                "label": self.period,
+            },
+            "assignments_changed": self.assignments_changed,
+            "people": [
+                {
+                    "id": p.person,
+                    "name": p.name,
+                    "changes": [c.to_dict() for c in p.changes],
+                    "text": p.text(self.language),
+                }
+                for p in self.people
+            ],
+        }
+
+
+def shift_names(roster: Roster, schedule: Schedule) -> dict[str, str]:
+    """Slot id → the name of its shift (早班, night…) from the roster folder's patterns."""
+    period = schedule_period(schedule, roster.config.timezone)
+    return {s.id: s.name for s in expand(roster.config, period) if s.name}
+
+
+def _duties(schedule: Schedule, shifts: dict[str, str]) -> dict[str, dict[str, Duty]]:
+    posts = {p.id: p.name for p in schedule.posts}
+    out: dict[str, dict[str, Duty]] = {}
+    for slot in schedule.slots:
+        duty = _duty(slot, posts, shifts)
+        for pid in slot.assigned:
+            out.setdefault(pid, {})[slot.id] = duty
+    return out
+
+
+def _duty(slot: SlotOut, posts: dict[str, str], shifts: dict[str, str]) -> Duty:
+    return Duty(
+        slot=slot.id,
+        post=slot.post,
+        post_name=posts.get(slot.post, slot.post),
+        shift=shifts.get(slot.id, ""),
+        start=slot.start,
+        end=slot.end,
+    )
+
+
+def _pair(removed: list[Duty], added: list[Duty]) -> list[Change]:
+    """Pair a lost duty with a gained one as a move when they share the day or the post: the same
+    day first, then the same post, then the nearest in time; what is left is added or removed."""
+    candidates = []
+    for i, old in enumerate(removed):
+        for j, new in enumerate(added):
+            same_day = old.start.date() == new.start.date()
+            same_post = old.post == new.post
+            if not (same_day or same_post):
+                continue
+            gap = abs((new.start - old.start).total_seconds())
+            candidates.append((not same_day, not same_post, gap, old.slot, new.slot, i, j))
+    candidates.sort()
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    changes = []
+    for *_, i, j in candidates:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        changes.append(Change("moved", removed[i], added[j]))
+    changes.extend(Change("removed", d, None) for i, d in enumerate(removed) if i not in used_old)
+    changes.extend(Change("added", None, d) for j, d in enumerate(added) if j not in used_new)
+    return sorted(changes, key=lambda c: (c.when, c.before.slot if c.before else ""))
+
+
+def diff_schedules(
+    old: Schedule,
+    new: Schedule,
+    *,
+    shifts: dict[str, str] | None = None,
+    names: tuple[str, str] = ("the old schedule", "the new schedule"),
+) -> ScheduleDiff:
+    """Per person, the duties ``new`` adds, removes and moves compared with ``old``.
+
+    Both must be schedules of the same community and period. ``shifts`` maps slot ids to shift
+    names (see ``shift_names``); ``names`` name the two schedules in errors.
+    Raises ScheduleFileError when they are of different communities or periods.
+    """
+    if old.roster != new.roster:
+        raise ScheduleFileError(
+            f"{names[0]} is for {old.roster} and {names[1]} for {new.roster}; "
+            "compare two schedules of one community"
+        )
+    if (old.period.start, old.period.end) != (new.period.start, new.period.end):
+        raise ScheduleFileError(
+            f"{names[0]} is for {period_label(old.period.start, old.period.end)} and {names[1]} "
+            f"for {period_label(new.period.start, new.period.end)}; "
+            "compare two schedules of one period"
+        )
+    shifts = shifts or {}
+    before = _duties(old, shifts)
+    after = _duties(new, shifts)
+    people_names = {p.id: p.name for p in old.people} | {p.id: p.name for p in new.people}
+    order = [p.id for p in new.people] + [p.id for p in old.people]
+    seen: set[str] = set()
+    people = []
+    for pid in order + sorted(set(before) | set(after)):
+        if pid in seen:
+            continue
+        seen.add(pid)
+        mine_before = before.get(pid, {})
+        mine_after = after.get(pid, {})
+        removed = [d for s, d in mine_before.items() if s not in mine_after]
+        added = [d for s, d in mine_after.items() if s not in mine_before]
+        if removed or added:
+            changes = tuple(_pair(removed, added))
+            people.append(PersonChanges(pid, people_names.get(pid, pid), changes))
+    return ScheduleDiff(
+        roster=new.roster,
+        language=new.language,
+        period_start=new.period.start,
+        period_end=new.period.end,
+        people=tuple(people),
+    )

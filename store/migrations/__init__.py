@@ -1,0 +1,1 @@
+"""Alembic migrations of the roster store, applied by ``store.migrate.upgrade`` on open."""
