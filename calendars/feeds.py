@@ -10,9 +10,11 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -20,10 +22,12 @@ from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDDDTypes, vDuration
 
 from roster.load import Roster
-from roster.models import Person, Post
+from roster.models import Post
 from roster.schedule import Schedule, SlotOut
+from roster.versions import Version
 
 from .errors import FeedError
+from .history import DEFAULT_WINDOW, Entry, Published, period_label, published
 from .html import render_index
 from .ics import clean_text, serialize, vtimezone
 from .tokens import FeedKey, Tokens
@@ -48,6 +52,25 @@ class FeedOptions:
     refresh: timedelta = DEFAULT_REFRESH
 
 
+@dataclass(frozen=True)
+class ShownVersion:
+    """A published version whose duties the feeds show: the latest of its period."""
+
+    period_start: datetime
+    period_end: datetime
+    number: int
+    published_at: datetime
+
+    def to_dict(self) -> dict[str, object]:
+        """Its entry in ``index.json``."""
+        return {
+            "start": self.period_start.isoformat(),
+            "end": self.period_end.isoformat(),
+            "version": self.number,
+            "published_at": self.published_at.astimezone(UTC).isoformat(),
+        }
+
+
 @dataclass
 class FeedIndex:
     """What ``write_feeds`` wrote: paths relative to the feeds folder, by person and post id."""
@@ -60,15 +83,19 @@ class FeedIndex:
     updated: datetime | None = None
     events: dict[str, int] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
+    #: Of ``events``, how many are cancelled duties (feeds of versions only), by path.
+    cancelled: dict[str, int] = field(default_factory=dict)
+    #: The versions shown, oldest period first; None for feeds of a lone schedule.
+    versions: list[ShownVersion] | None = None
 
     def url(self, path: str) -> str | None:
         """The https:// (or http://) URL of a feed path, when a base URL was given."""
         return f"{self.base_url}/{path}" if self.base_url else None
 
     def to_json(self) -> str:
-        """The text of ``index.json``: the documented keys first, then format, base URL and when
-        the feeds' content last changed (the newest DTSTAMP)."""
-        data = {
+        """The text of ``index.json``: the documented keys first, then format, base URL, when the
+        feeds' content last changed (the newest DTSTAMP) and, for published versions, which."""
+        data: dict[str, object] = {
             "people": self.people,
             "posts": self.posts,
             "all": self.all,
@@ -76,6 +103,8 @@ class FeedIndex:
             "base_url": self.base_url,
             "updated": self.updated.isoformat() if self.updated else None,
         }
+        if self.versions is not None:
+            data["versions"] = [shown.to_dict() for shown in self.versions]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -92,17 +121,55 @@ def check_base_url(base_url: str | None) -> str | None:
     return base_url.rstrip("/")
 
 
+@overload
 def write_feeds(
     roster: Roster,
-    schedule: Schedule,
+    source: Schedule,
     out_dir: Path | str,
     base_url: str | None = None,
     *,
     alarm_minutes: int | None = DEFAULT_ALARM_MINUTES,
     refresh: timedelta = DEFAULT_REFRESH,
     schedule_file: str = "schedule.json",
+) -> FeedIndex: ...
+
+
+@overload
+def write_feeds(
+    roster: Roster,
+    source: Sequence[Version],
+    out_dir: Path | str,
+    base_url: str | None = None,
+    *,
+    alarm_minutes: int | None = DEFAULT_ALARM_MINUTES,
+    refresh: timedelta = DEFAULT_REFRESH,
+    window: int = DEFAULT_WINDOW,
+    now: datetime | None = None,
+) -> FeedIndex: ...
+
+
+def write_feeds(
+    roster: Roster,
+    source: Schedule | Sequence[Version],
+    out_dir: Path | str,
+    base_url: str | None = None,
+    *,
+    alarm_minutes: int | None = DEFAULT_ALARM_MINUTES,
+    refresh: timedelta = DEFAULT_REFRESH,
+    schedule_file: str = "schedule.json",
+    window: int = DEFAULT_WINDOW,
+    now: datetime | None = None,
 ) -> FeedIndex:
-    """Write every feed of ``schedule`` and ``index.json`` / ``index.html`` into ``out_dir``.
+    """Write every feed and ``index.json`` / ``index.html`` into ``out_dir``, from one schedule
+    (``roster feeds``) or from the published versions of the roster's periods (``roster
+    publish``, the server).
+
+    From versions (pass every published version of each period): the feeds show the latest
+    version of each of the ``window`` most recent periods and of any period not yet over at
+    ``now`` (default: the newest publishing time among ``versions``); a duty that a later
+    version removed stays as a cancelled event until its period is over. SEQUENCE, CREATED,
+    LAST-MODIFIED and DTSTAMP come from the versions alone, so the same versions give the same
+    bytes. See docs/feeds.md.
 
     Everything is built in a temporary folder beside ``out_dir`` and then swapped into place, so a
     reader never sees a half-written feed and a failure leaves the previous feeds as they were.
@@ -112,10 +179,11 @@ def write_feeds(
     options = FeedOptions(check_base_url(base_url), alarm_minutes, refresh)
     if alarm_minutes is not None and alarm_minutes < 0:
         raise FeedError(f"alarm of {alarm_minutes} minutes: give 0 or more minutes before a shift")
-    _check_matches(roster, schedule, schedule_file)
+    if isinstance(source, Schedule):
+        _check_matches(roster, source, schedule_file)
     out = Path(out_dir)
     _check_target(out)
-    files, index = build_feeds(roster, schedule, options, out)
+    files, index = build_feeds(roster, source, options, out, window=window, now=now)
     try:
         _publish(out.resolve(), files)
     except OSError as exc:
@@ -127,47 +195,93 @@ def write_feeds(
 
 
 def build_feeds(
-    roster: Roster, schedule: Schedule, options: FeedOptions, out: Path
+    roster: Roster,
+    source: Schedule | Sequence[Version],
+    options: FeedOptions,
+    out: Path | None = None,
+    *,
+    window: int = DEFAULT_WINDOW,
+    now: datetime | None = None,
 ) -> tuple[dict[str, bytes], FeedIndex]:
     """Every file of the feeds folder as bytes by relative path, and the index describing them.
 
-    Feeds already in ``out`` are only read: an event unchanged since then keeps its DTSTAMP.
+    From a schedule, feeds already in ``out`` are only read: an event unchanged since then keeps
+    its DTSTAMP. From versions nothing is read: every stamp comes from the versions.
     """
     words = words_for(roster.config.language)
     tokens = Tokens(roster.folder)
-    builder = _Builder(roster, schedule, options, words)
+    if isinstance(source, Schedule):
+        builder = _Builder.of_schedule(roster, source, options, words)
+        shown_versions = None
+    else:
+        versions = tuple(source)
+        shown = published(versions, window, now)
+        _check_versions(roster, shown)
+        builder = _Builder.of_versions(roster, versions, shown, options, words)
+        # In the roster's zone and UTC whatever offsets the store hands back, so the bytes do
+        # not depend on the database.
+        shown_versions = [
+            ShownVersion(
+                p.start.astimezone(roster.zone),
+                p.end.astimezone(roster.zone),
+                p.latest.number,
+                p.latest.published_at.astimezone(UTC),
+            )
+            for p in shown.periods
+        ]
     files: dict[str, bytes] = {}
     index = FeedIndex(
-        folder=out,
+        folder=out or Path(),
         people={},
         posts={},
         all="",
         base_url=options.base_url,
+        versions=shown_versions,
     )
+
+    def previous(path: str) -> Previous:
+        # Only a lone schedule's feeds look back at the files they replace (see _restamp).
+        return _previous_events(out / path) if out is not None and builder.restamps else {}
 
     def add(path: str, calendar: Calendar, events: int) -> str:
         files[path] = serialize(calendar)
         index.events[path] = events
         index.sizes[path] = len(files[path])
+        index.cancelled[path] = sum(
+            1 for item in calendar.subcomponents if item.get("STATUS") == "CANCELLED"
+        )
         return path
 
     for person in roster.people:
         path = f"people/{tokens.token(FeedKey('person', person.id))}.ics"
-        previous = _previous_events(out / path)
-        calendar, count = builder.person_feed(person, index.url(path), previous)
+        calendar, count = builder.person_feed(
+            person.id, person.name, index.url(path), previous(path)
+        )
         index.people[person.id] = add(path, calendar, count)
     for post in roster.config.posts:
         path = f"posts/{post.id}-{tokens.token(FeedKey('post', post.id))}.ics"
-        previous = _previous_events(out / path)
-        calendar, count = builder.post_feed(post, index.url(path), previous)
+        calendar, count = builder.post_feed(post, index.url(path), previous(path))
         index.posts[post.id] = add(path, calendar, count)
     path = f"all-{tokens.token(FeedKey('all'))}.ics"
-    calendar, count = builder.all_feed(index.url(path), _previous_events(out / path))
+    calendar, count = builder.all_feed(index.url(path), previous(path))
     index.all = add(path, calendar, count)
     index.updated = max(builder.stamps_used, default=builder.stamp)
     files[INDEX_JSON] = index.to_json().encode("utf-8")
     files[INDEX_HTML] = render_index(roster, index, words).encode("utf-8")
     return files, index
+
+
+def _check_versions(roster: Roster, shown: Published) -> None:
+    """The versions shown must be of this roster's time zone. People and posts that have left
+    the roster folder since an older version are shown by the names that version recorded."""
+    for period in shown.periods:
+        for version in period.versions:
+            if version.schedule.timezone != roster.config.timezone:
+                raise FeedError(
+                    f"version {version.number} of {period_label(version, roster.zone)}: time zone "
+                    f"{version.schedule.timezone} is not the roster's {roster.config.timezone} "
+                    f"({roster.folder}); publish a roster solved in the roster's time zone"
+                )
 
 
 def _check_matches(roster: Roster, schedule: Schedule, where: str) -> None:
@@ -310,34 +424,139 @@ def _uid(roster: str, key: FeedKey, slot: str, person: str = "") -> str:
     """A UID stable across runs and unique across communities, feeds and people, so re-publishing
     updates events instead of duplicating them, and the same shift in two feeds a person
     subscribes to stays two events. Hashed so it shows no ids to whoever sees the feed."""
+    # A duty that moves to another slot (slot ids hold the post and the start time) shows as two
+    # events: the old one cancelled, a new one with its own UID. Keeping one UID and moving it
+    # would need a rule pairing the duties a person lost with those they gained, and with two
+    # of each (or a swap undone in the next version) any pairing is a guess that depends on the
+    # history, so one UID could mean different shifts in two versions. One UID per (feed, slot,
+    # person) is a function of the duty alone: a client that missed a version still ends up
+    # right; the person sees the old duty called off (struck through in Apple Calendar, gone in
+    # Google) and the new one appear with a reminder of its own, where a moved event can keep
+    # the reminder state a client stored for the old time; CalDAV clients store one resource per
+    # UID and simply update one and add one. A duty whose slot keeps its id (its end or its crew
+    # changed) keeps its UID and its SEQUENCE goes up (calendars.history).
     text = "\0".join((roster, key.kind, key.id, slot, person))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + "@dutyroster"
 
 
-class _Builder:
-    """Builds the calendars of one schedule; holds what every feed shares."""
+@dataclass(frozen=True)
+class _PostText:
+    """What an event shows of its post."""
 
-    def __init__(self, roster: Roster, schedule: Schedule, options: FeedOptions, words: Words):
+    name: str
+    location: str = ""
+    instructions: str = ""
+
+
+def _order(slot: SlotOut) -> tuple[datetime, str, str]:
+    return (slot.start, slot.post, slot.id)
+
+
+class _Builder:
+    """Builds the calendars of one schedule or of a roster's published versions; holds what every
+    feed shares."""
+
+    def __init__(
+        self,
+        roster: Roster,
+        options: FeedOptions,
+        words: Words,
+        shown: Published,
+        *,
+        stamp: datetime | None,
+        span: tuple[datetime, datetime] | None,
+        restamps: bool,
+        recorded_names: dict[str, str] | None = None,
+        recorded_posts: dict[str, _PostText] | None = None,
+    ):
         self.roster = roster
         self.options = options
         self.words = words
+        self.shown = shown
         self.zone = ZoneInfo(roster.config.timezone)
-        self.slots = sorted(schedule.slots, key=lambda s: (s.start, s.post, s.id))
+        #: The DTSTAMP of an event without a history of its own (a lone schedule's).
+        self.stamp = stamp
+        #: Whether events unchanged since the feeds in the output folder keep their DTSTAMP.
+        self.restamps = restamps
+        self.stamps_used: list[datetime] = []
+        self.people = {p.id: p for p in roster.people}
+        self.recorded_names = recorded_names or {}
+        self.recorded_posts = recorded_posts or {}
+        self.timezone = None
+        if span is not None:
+            first, last = span
+            self.timezone = vtimezone(
+                roster.config.timezone,
+                first.astimezone(self.zone).date(),
+                last.astimezone(self.zone).date() + timedelta(days=1),
+            )
+
+    @classmethod
+    def of_schedule(
+        cls, roster: Roster, schedule: Schedule, options: FeedOptions, words: Words
+    ) -> _Builder:
+        """The feeds of one schedule: every event at SEQUENCE 0, confirmed."""
+        zone = ZoneInfo(roster.config.timezone)
         # DTSTAMP says when an event's information last changed: the schedule's generation time,
         # not the clock, so the same schedule gives byte-identical feeds. An event that is the
         # same as in the previous feeds keeps its DTSTAMP (see _restamp). A schedule without a
         # generation time uses its period's start.
         made = schedule.generated_at or schedule.period.start
         if made.tzinfo is None:
-            made = made.replace(tzinfo=self.zone)
-        self.stamp = made.astimezone(UTC)
-        self.stamps_used: list[datetime] = []
-        first = min([schedule.period.start] + [s.start for s in self.slots])
-        last = max([schedule.period.end] + [s.end for s in self.slots])
-        self.timezone = vtimezone(
-            roster.config.timezone,
-            first.astimezone(self.zone).date(),
-            last.astimezone(self.zone).date() + timedelta(days=1),
+            made = made.replace(tzinfo=zone)
+        slots = sorted(schedule.slots, key=_order)
+        entries = [Entry(slot) for slot in slots]
+        duties: dict[str, list[Entry]] = {}
+        for entry in entries:
+            for pid in entry.slot.assigned:
+                duties.setdefault(pid, []).append(entry)
+        shown = Published(periods=[], now=None, duties=duties, slots=entries)
+        first = min([schedule.period.start] + [s.start for s in slots])
+        last = max([schedule.period.end] + [s.end for s in slots])
+        return cls(
+            roster,
+            options,
+            words,
+            shown,
+            stamp=made.astimezone(UTC),
+            span=(first, last),
+            restamps=True,
+        )
+
+    @classmethod
+    def of_versions(
+        cls,
+        roster: Roster,
+        versions: Sequence[Version],
+        shown: Published,
+        options: FeedOptions,
+        words: Words,
+    ) -> _Builder:
+        """The feeds of published versions, as ``history.published`` shows them."""
+        # People and posts no longer in the roster folder keep the names their versions recorded
+        # (the most recently published wins); their events then carry no instructions or phone.
+        names: dict[str, str] = {}
+        posts: dict[str, _PostText] = {}
+        for version in sorted(versions, key=lambda v: (v.published_at, v.period_start, v.number)):
+            names.update((p.id, p.name) for p in version.schedule.people)
+            posts.update((p.id, _PostText(p.name, p.location)) for p in version.schedule.posts)
+        entries = shown.slots + [e for duties in shown.duties.values() for e in duties]
+        span = None
+        if shown.periods:
+            first = min([p.start for p in shown.periods] + [e.slot.start for e in entries])
+            last = max([p.end for p in shown.periods] + [e.slot.end for e in entries])
+            span = (first, last)
+        latest = [p.latest.published_at.astimezone(UTC) for p in shown.periods]
+        return cls(
+            roster,
+            options,
+            words,
+            shown,
+            stamp=max(latest, default=None),
+            span=span,
+            restamps=False,
+            recorded_names=names,
+            recorded_posts=posts,
         )
 
     # Calendars
@@ -357,29 +576,33 @@ class _Builder:
             calendar.add("source", url, parameters={"VALUE": "URI"})
         # No METHOD: these are published calendars, not iTIP messages (CalDAV servers reject a
         # METHOD in stored objects, RFC 4791 section 4.1), so no ORGANIZER is needed either.
-        calendar.add_component(self.timezone)
+        if self.timezone is not None:
+            calendar.add_component(self.timezone)
         return calendar
 
     def person_feed(
-        self, person: Person, url: str | None, previous: Previous
+        self, person_id: str, name: str, url: str | None, previous: Previous
     ) -> tuple[Calendar, int]:
-        """The duties of one person, each with a reminder."""
+        """The duties of one person, each with a reminder; removed ones cancelled, silent."""
         w = self.words
-        key = FeedKey("person", person.id)
-        calendar = self._calendar(
-            w.person_calendar.format(roster=self.roster.name, name=person.name), url
-        )
+        key = FeedKey("person", person_id)
+        calendar = self._calendar(w.person_calendar.format(roster=self.roster.name, name=name), url)
         count = 0
-        for slot in self.slots:
-            if person.id not in slot.assigned:
-                continue
-            others = [self._name(pid) for pid in slot.assigned if pid != person.id]
+        for entry in self.shown.duties.get(person_id, []):
+            slot = entry.slot
+            others = [self._name(pid) for pid in slot.assigned if pid != person_id]
             crew = w.coworkers.format(names=w.list_sep.join(others)) if others else w.alone
-            event = self._event(slot, _uid(self.roster.name, key, slot.id, person.id), [crew])
-            # The person is busy then, and is the one who must be reminded.
-            event.add("transp", "OPAQUE")
-            self._alarm(event, slot)
-            self._restamp(event, previous)
+            uid = _uid(self.roster.name, key, slot.id, person_id)
+            event = self._event(entry, uid, [crew], w.cancelled_duty)
+            if entry.cancelled:
+                # Nobody is needed then any more: the time is free and no reminder rings (some
+                # clients, Etar among them, show a cancelled event like any other).
+                event.add("transp", "TRANSPARENT")
+            else:
+                # The person is busy then, and is the one who must be reminded.
+                event.add("transp", "OPAQUE")
+                self._alarm(event, slot)
+            self._restamp(event, entry, previous)
             calendar.add_component(event)
             count += 1
         return calendar, count
@@ -403,66 +626,104 @@ class _Builder:
         # neither block time nor ring a reminder for each of dozens of shifts a day.
         w = self.words
         count = 0
-        for slot in self.slots:
+        for entry in self.shown.slots:
+            slot = entry.slot
             if post is not None and slot.post != post:
                 continue
             names = [self._name(pid) for pid in slot.assigned]
             lines = [w.on_duty.format(names=w.list_sep.join(names)) if names else w.nobody]
             if slot.shortage > 0:
                 lines.append(w.short.format(n=slot.shortage))
-            event = self._event(slot, _uid(self.roster.name, key, slot.id), lines)
+            uid = _uid(self.roster.name, key, slot.id)
+            event = self._event(entry, uid, lines, w.cancelled_shift)
             event.add("transp", "TRANSPARENT")
-            self._restamp(event, previous)
+            self._restamp(event, entry, previous)
             calendar.add_component(event)
             count += 1
         return count
 
     # Events
 
-    def _event(self, slot: SlotOut, uid: str, crew: list[str]) -> Event:
-        post: Post = self.roster.post(slot.post)
+    def _event(self, entry: Entry, uid: str, crew: list[str], cancelled_note: str) -> Event:
+        slot = entry.slot
+        post = self._post(slot.post)
         event = Event()
         event.add("uid", uid)
-        event.add("dtstamp", self.stamp)
+        event.add("dtstamp", self._stamp(entry))
+        # RFC 5545: CREATED and LAST-MODIFIED are when the event was first and last published;
+        # a lone schedule has no such history, and its feeds stay as they always were.
+        if entry.created is not None:
+            event.add("created", entry.created.astimezone(UTC))
+        if entry.modified is not None:
+            event.add("last-modified", entry.modified.astimezone(UTC))
         event.add("dtstart", slot.start.astimezone(self.zone))
         event.add("dtend", slot.end.astimezone(self.zone))
-        event.add("sequence", 0)
-        event.add("status", "CONFIRMED")
-        event.add("summary", clean_text(post.name))
+        event.add("sequence", entry.sequence)
+        event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+        # The title says it too: Apple Calendar strikes a cancelled event through, Google drops
+        # it, but some clients show it like any other.
+        title = self.words.cancelled.format(post=post.name) if entry.cancelled else post.name
+        event.add("summary", clean_text(title))
         if post.location:
             event.add("location", clean_text(post.location))
-        parts = [post.instructions.strip()] if post.instructions.strip() else []
-        parts.append("\n".join([*crew, self._coordinator()]).strip())
+        if entry.cancelled:
+            # Neither instructions nor a crew (you would be alone) for a shift nobody works:
+            # that it is off, and whom to ask.
+            parts = [cancelled_note, self._coordinator()]
+        else:
+            parts = [post.instructions.strip()] if post.instructions.strip() else []
+            parts.append("\n".join([*crew, self._coordinator()]).strip())
         event.add("description", clean_text("\n\n".join(p for p in parts if p)))
         return event
 
-    def _restamp(self, event: Event, previous: Previous) -> None:
-        """Give an event unchanged since the previous feeds its previous DTSTAMP: RFC 5545 makes
-        DTSTAMP the time its information was last revised, and a re-solve that gives the same
-        duties then leaves the feeds byte-identical."""
-        lines = [str(line) for line in event.content_lines(sorted=False) if line][1:-1]
-        rest = tuple(line for line in lines if not line.startswith(_DTSTAMP))
-        old = previous.get(str(event["UID"]))
-        stamp = self.stamp
-        if old is not None and old[1] == rest:
-            stamp = old[0]
-            # Assigning to an existing key keeps the property where it was.
-            event["DTSTAMP"] = vDDDTypes(stamp)
+    def _stamp(self, entry: Entry) -> datetime:
+        """DTSTAMP: for a published calendar without METHOD, RFC 5545 makes it the time the
+        event's information was last revised, which for versions is LAST-MODIFIED."""
+        if entry.modified is not None:
+            return entry.modified.astimezone(UTC)
+        assert self.stamp is not None  # a lone schedule always has its generation time
+        return self.stamp
+
+    def _restamp(self, event: Event, entry: Entry, previous: Previous) -> None:
+        """Give an event of a lone schedule that is unchanged since the previous feeds its
+        previous DTSTAMP: RFC 5545 makes DTSTAMP the time its information was last revised, and
+        a re-solve that gives the same duties then leaves the feeds byte-identical. Events of
+        versions know when they last changed, and keep the stamp they were given."""
+        stamp = self._stamp(entry)
+        if self.restamps:
+            lines = [str(line) for line in event.content_lines(sorted=False) if line][1:-1]
+            rest = tuple(line for line in lines if not line.startswith(_DTSTAMP))
+            old = previous.get(str(event["UID"]))
+            if old is not None and old[1] == rest:
+                stamp = old[0]
+                # Assigning to an existing key keeps the property where it was.
+                event["DTSTAMP"] = vDDDTypes(stamp)
         self.stamps_used.append(stamp)
 
     def _alarm(self, event: Event, slot: SlotOut) -> None:
         if self.options.alarm_minutes is None:
             return
-        post: Post = self.roster.post(slot.post)
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(minutes=-self.options.alarm_minutes))
-        alarm.add("description", clean_text(self.words.reminder.format(post=post.name)))
+        reminder = self.words.reminder.format(post=self._post(slot.post).name)
+        alarm.add("description", clean_text(reminder))
         event.add_component(alarm)
+
+    def _post(self, post_id: str) -> _PostText:
+        """The post as the roster folder describes it, or as the versions recorded it when it has
+        left the folder since."""
+        try:
+            post = self.roster.post(post_id)
+        except KeyError:
+            return self.recorded_posts.get(post_id, _PostText(post_id))
+        return _PostText(post.name, post.location, post.instructions)
 
     def _name(self, person_id: str) -> str:
         """A co-worker's name, with their phone only where they or the community chose to share."""
-        person = self.roster.person(person_id)
+        person = self.people.get(person_id)
+        if person is None:
+            return self.recorded_names.get(person_id, person_id)
         share = person.share_phone
         if share is None:
             share = self.roster.config.share_phones

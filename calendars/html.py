@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -90,6 +91,20 @@ def render_index(roster: Roster, index: FeedIndex, words: Words) -> str:
     if index.updated is not None:
         local = index.updated.astimezone(roster.zone).strftime("%Y-%m-%d %H:%M %Z")
         lines.append(f"<p>{escape(words.generated.format(when=local))}</p>")
+    if index.versions:
+        lines.append(f"<p>{escape(words.page_versions)}</p>")
+        lines.append("<ul>")
+        for shown in index.versions:
+            # The period's end is the midnight after its last day.
+            last = shown.period_end.astimezone(roster.zone) - timedelta(seconds=1)
+            text = words.version_line.format(
+                first=f"{shown.period_start.astimezone(roster.zone):%Y-%m-%d}",
+                last=f"{last:%Y-%m-%d}",
+                number=shown.number,
+                when=shown.published_at.astimezone(roster.zone).strftime("%Y-%m-%d %H:%M"),
+            )
+            lines.append(f"<li>{escape(text)}</li>")
+        lines.append("</ul>")
     if not index.base_url:
         lines.append(f"<p>{escape(words.page_no_base_url)}</p>")
     lines.append(f"<h2>{escape(words.page_people)}</h2>")

@@ -23,6 +23,9 @@ class Words:
     coordinator: str
     coordinator_phone: str
     reminder: str
+    cancelled: str
+    cancelled_duty: str
+    cancelled_shift: str
     page_title: str
     page_intro: str
     page_private: str
@@ -39,6 +42,8 @@ class Words:
     link_subscribe: str
     link_google: str
     generated: str
+    page_versions: str
+    version_line: str
 
 
 ZH = Words(
@@ -56,6 +61,9 @@ ZH = Words(
     coordinator="负责人：{name}",
     coordinator_phone="负责人：{name}，电话 {phone}",
     reminder="值班提醒：{post}",
+    cancelled="已取消：{post}",
+    cancelled_duty="此班已取消，不用到岗。",
+    cancelled_shift="此班次已取消。",
     page_title="{roster} · 值班日历订阅",
     page_intro=(
         "把每人的订阅链接发给本人：在手机上点“订阅”，或把网址加到日历应用里，"
@@ -78,6 +86,8 @@ ZH = Words(
     link_subscribe="订阅",
     link_google="添加到 Google 日历",
     generated="排班更新于 {when}",
+    page_versions="日历中的排班：",
+    version_line="{first} 至 {last}：第 {number} 版，{when} 发布",
 )
 
 EN = Words(
@@ -95,6 +105,9 @@ EN = Words(
     coordinator="Coordinator: {name}",
     coordinator_phone="Coordinator: {name}, phone {phone}",
     reminder="Duty reminder: {post}",
+    cancelled="Cancelled: {post}",
+    cancelled_duty="This duty is cancelled: you are not needed.",
+    cancelled_shift="This shift is cancelled.",
     page_title="{roster} · calendar feeds",
     page_intro=(
         "Send each person their own link: tapping Subscribe on a phone, or adding the URL to a "
@@ -119,6 +132,8 @@ EN = Words(
     link_subscribe="Subscribe",
     link_google="Add to Google Calendar",
     generated="Roster last changed {when}",
+    page_versions="Rosters in the calendars:",
+    version_line="{first} to {last}: version {number}, published {when}",
 )
 
 

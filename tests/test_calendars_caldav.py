@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from icalendar import Calendar
 
 from calendars.feeds import write_feeds
 from calendars.ics import serialize
-from tests.test_calendars_factory import make_roster, make_schedule
+from tests.test_calendars_factory import ASSIGNMENT, make_roster, make_schedule, make_version
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -145,3 +145,75 @@ def test_a_persons_events_round_trip_through_caldav(radicale: str, tmp_path: Pat
         )
         == []
     )
+
+
+def sync(calendar: Any, feed: bytes) -> None:
+    """Bring a CalDAV calendar in step with a feed as a syncing client does: each event stored
+    verbatim under its UID (SEQUENCE as published, not bumped), events the feed no longer has
+    deleted."""
+    wanted = {str(e["UID"]) for e in Calendar.from_ical(feed).walk("VEVENT")}
+    for data in one_event_calendars(feed):
+        calendar.add_event(data.decode("utf-8"), increase_seqno=False)
+    for stored in calendar.events():
+        if str(stored.icalendar_component["UID"]) not in wanted:
+            stored.delete()
+
+
+def test_published_versions_update_a_caldav_copy(radicale: str, tmp_path: Path) -> None:
+    roster = make_roster(tmp_path / "roster")
+    # Version 2 takes 王芳 (p03) off the night of 4 February, version 3 puts her back.
+    second = dict(ASSIGNMENT, **{"gate-night/2020-02-04T22:00": ["p04"]})
+    third = dict(ASSIGNMENT, **{"gate-night/2020-02-04T22:00": ["p03", "p04"]})
+    versions = [
+        make_version(1, datetime(2020, 2, 1, 2, tzinfo=UTC)),
+        make_version(2, datetime(2020, 2, 2, 3, tzinfo=UTC), second),
+        make_version(3, datetime(2020, 2, 3, 4, tzinfo=UTC), third),
+    ]
+    client: Any = DAVClient(url=radicale, username="p03", password="unused")
+    calendar = client.principal().make_calendar(name="王芳的值班", cal_id="duty")
+
+    def copy_after(count: int, now: datetime | None = None) -> dict[str, tuple[str, int, str]]:
+        """Publish the first ``count`` versions, sync the client, and read its copy of the
+        period back by time range: local start → (STATUS, SEQUENCE, SUMMARY)."""
+        index = write_feeds(roster, versions[:count], tmp_path / "feeds", now=now)
+        sync(calendar, (index.folder / index.people["p03"]).read_bytes())
+        found = calendar.search(
+            start=datetime(2020, 2, 3, tzinfo=ZONE),
+            end=datetime(2020, 2, 6, tzinfo=ZONE),
+            event=True,
+        )
+        copy = {}
+        for item in found:
+            event = item.icalendar_component
+            start = event.decoded("DTSTART").astimezone(ZONE)
+            copy[f"{start:%m-%d %H:%M}"] = (
+                str(event["STATUS"]),
+                int(event["SEQUENCE"]),
+                str(event["SUMMARY"]),
+            )
+        return copy
+
+    assert copy_after(1) == {
+        "02-03 22:00": ("CONFIRMED", 0, "体温检测岗（夜班）"),
+        "02-04 22:00": ("CONFIRMED", 0, "体温检测岗（夜班）"),
+    }
+    after_two = copy_after(2)
+    # Exactly version 2's duties are still on; the removed one is there only as cancelled.
+    on = {when for when, (status, _, _) in after_two.items() if status == "CONFIRMED"}
+    assert on == {
+        f"{s.start.astimezone(ZONE):%m-%d %H:%M}"
+        for s in versions[1].schedule.slots
+        if "p03" in s.assigned
+    }
+    assert after_two["02-04 22:00"] == ("CANCELLED", 1, "已取消：体温检测岗（夜班）")
+    assert copy_after(3) == {
+        "02-03 22:00": ("CONFIRMED", 0, "体温检测岗（夜班）"),
+        "02-04 22:00": ("CONFIRMED", 2, "体温检测岗（夜班）"),
+    }
+    assert len(calendar.events()) == 2  # updated in place: no duplicates
+    # Version 4 takes her off again; once the period is over (the server passes its clock), the
+    # cancelled duty leaves the feed, and the client's copy.
+    versions.append(make_version(4, datetime(2020, 2, 4, 10, tzinfo=UTC), second))
+    assert copy_after(4)["02-04 22:00"] == ("CANCELLED", 3, "已取消：体温检测岗（夜班）")
+    over = datetime(2020, 2, 5, tzinfo=ZONE)
+    assert copy_after(4, now=over) == {"02-03 22:00": ("CONFIRMED", 0, "体温检测岗（夜班）")}

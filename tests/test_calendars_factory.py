@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from roster.load import Roster, load_roster
 from roster.schedule import PeriodOut, Schedule, SlotOut, SolverInfo
+from roster.versions import Version
 
 ZONE = ZoneInfo("Asia/Shanghai")
 #: A fixed secret, so golden files keep their token file names.
@@ -86,8 +87,13 @@ def make_roster(folder: Path, language: str = "zh", secret: bool = True) -> Rost
     return load_roster(write_roster(folder, language, secret))
 
 
-def make_schedule(assignment: dict[str, list[str]] | None = None) -> Schedule:
-    """A schedule of the factory roster for 2020-02-03 and 2020-02-04."""
+def make_schedule(
+    assignment: dict[str, list[str]] | None = None,
+    period: tuple[date, date] = (date(2020, 2, 3), date(2020, 2, 4)),
+    generated_at: datetime = datetime(2020, 2, 1, 2, 30, tzinfo=UTC),
+) -> Schedule:
+    """A schedule of the factory roster for ``period``'s days (first and last), by default
+    2020-02-03 and 2020-02-04."""
     slots = []
     for slot_id, people in (assignment or ASSIGNMENT).items():
         post, when = slot_id.split("/")
@@ -111,13 +117,32 @@ def make_schedule(assignment: dict[str, list[str]] | None = None) -> Schedule:
         roster="兴旺社区",
         timezone="Asia/Shanghai",
         period=PeriodOut(
-            start=datetime(2020, 2, 3, tzinfo=ZONE), end=datetime(2020, 2, 5, tzinfo=ZONE)
+            start=datetime.combine(period[0], time(), ZONE),
+            end=datetime.combine(period[1] + timedelta(days=1), time(), ZONE),
         ),
-        generated_at=datetime(2020, 2, 1, 2, 30, tzinfo=UTC),
+        generated_at=generated_at,
         solver=SolverInfo(
             status="OPTIMAL", objective=0, bound=0, wall_seconds=0.1, workers=2, seed=0
         ),
         objective_terms=[],
         slots=slots,
         people=[],
+    )
+
+
+def make_version(
+    number: int,
+    published_at: datetime,
+    assignment: dict[str, list[str]] | None = None,
+    period: tuple[date, date] = (date(2020, 2, 3), date(2020, 2, 4)),
+) -> Version:
+    """Version ``number`` of ``period`` as a store would hand it over, published by 张海燕."""
+    return Version(
+        number=number,
+        parent=number - 1 if number > 1 else None,
+        published_at=published_at,
+        author="张海燕",
+        message=f"第{number}版",
+        inputs_digest="0" * 64,
+        schedule=make_schedule(assignment, period, generated_at=published_at - timedelta(hours=1)),
     )
