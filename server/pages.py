@@ -25,7 +25,8 @@ OUTLOOK_ADD = "https://outlook.live.com/calendar/0/addfromweb?url="
 STYLE = """\
 *{box-sizing:border-box}
 body{font-family:system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
-margin:0 auto;max-width:46em;padding:.75em;line-height:1.5;color:#1a1a1a;background:#fff}
+margin:0 auto;max-width:46em;padding:.75em;line-height:1.5;color:#1a1a1a;background:#fff;
+overflow-wrap:break-word}
 h1{font-size:1.35em;margin:.2em 0 .6em}
 h2{font-size:1.1em;margin:1.4em 0 .5em;border-bottom:2px solid #ddd}
 .next{border:2px solid #1f6feb;border-radius:.5em;padding:.6em .8em;background:#f3f8ff}
@@ -35,7 +36,8 @@ h2{font-size:1.1em;margin:1.4em 0 .5em;border-bottom:2px solid #ddd}
 .cancelled{color:#777;text-decoration:line-through}
 .tag{display:inline-block;font-size:.85em;padding:0 .35em;border-radius:.3em;background:#eee;
 text-decoration:none;color:#444}
-dl{margin:.3em 0}dt{font-weight:bold;margin-top:.3em}dd{margin:0 0 0 .2em;white-space:pre-line}
+dl{margin:.3em 0}dt{font-weight:bold;margin-top:.3em}
+dd{margin:0 0 0 .2em;white-space:pre-line;overflow-wrap:anywhere}
 .buttons a{display:block;text-align:center;margin:.45em 0;padding:.65em;border-radius:.4em;
 background:#1f6feb;color:#fff;text-decoration:none;font-weight:bold}
 .buttons a.alt{background:#eef2f7;color:#1f3b66}
@@ -113,6 +115,8 @@ def _time_range(words: PageWords, slot: SlotOut, snap: Snapshot) -> str:
     day = format_day(words, start.weekday(), start.month, start.day)
     if end.date() == start.date():
         return f"{day} {start:%H:%M}–{end:%H:%M}"
+    if end.date() == start.date() + timedelta(days=1):
+        return f"{day} {start:%H:%M}–{words.next_day} {end:%H:%M}"
     last = format_day(words, end.weekday(), end.month, end.day)
     return f"{day} {start:%H:%M} – {last} {end:%H:%M}"
 

@@ -18,6 +18,7 @@ class PageWords:
     feed: FeedWords
     weekdays: tuple[str, ...]
     day_format: str
+    next_day: str
     person_title: str
     next_duty: str
     no_next: str
@@ -72,6 +73,7 @@ ZH = PageWords(
     feed=FEED_ZH,
     weekdays=("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
     day_format="{month}月{day}日 {weekday}",
+    next_day="次日",
     person_title="{name}的值班",
     next_duty="下一班",
     no_next="本周和下周没有你的班。",
@@ -130,6 +132,7 @@ EN = PageWords(
     feed=FEED_EN,
     weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     day_format="{weekday} {day} {month_name}",
+    next_day="next day",
     person_title="Duties of {name}",
     next_duty="Next duty",
     no_next="You have no duty this week or next.",

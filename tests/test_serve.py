@@ -343,7 +343,7 @@ def test_worker_page_in_the_roster_language_and_the_browsers(server: Running, fo
     # The next duty first: the night of 3 February at the north gate, with its instructions
     # and the co-worker; 李明 does not share his phone, 杨金花 does (not on this shift).
     next_duty = text.split('id="next"')[1].split("</section>")[0]
-    assert "2月3日 周一 22:00 – 2月4日 周二 06:00" in next_duty
+    assert "2月3日 周一 22:00–次日 06:00" in next_duty
     assert "小区北门" in next_duty and "两人一组" in next_duty
     assert "李明" in next_duty and "13900000002" not in text
     assert f'href="{BASE}/{feed}"' in text
