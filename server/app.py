@@ -149,7 +149,9 @@ class Feeds:
         key = current_key(self.config.folder, state.store, state.snapshot.roster.name)
         if key == state.snapshot.key:
             return False
-        snapshot = build_snapshot(self.config.folder, state.store, self.config.base_url)
+        snapshot = build_snapshot(
+            self.config.folder, state.store, self.config.base_url, state.snapshot
+        )
         password = load_password_hash(self.config.folder)
         if password != state.coordinator.password_hash:
             state.coordinator = Coordinator(password)

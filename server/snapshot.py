@@ -8,12 +8,13 @@ import hashlib
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from calendars.feeds import INDEX_HTML, INDEX_JSON, FeedIndex, FeedOptions, build_feeds
-from calendars.history import Published, published
+from calendars.history import Entry, Published, published
+from calendars.tokens import FeedKey
 from roster.load import Roster, load_roster
 from roster.versions import Version
 from store import Store
@@ -112,21 +113,33 @@ def _tag(body: bytes, suffix: str = "") -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + suffix + '"'
 
 
-def build_snapshot(folder: Path, store: Store, base_url: str | None) -> Snapshot:
+def build_snapshot(
+    folder: Path, store: Store, base_url: str | None, previous: Snapshot | None = None
+) -> Snapshot:
     """Read the roster folder and the latest published versions and render every feed.
 
     The store's revision is read before the versions, so a version published meanwhile is
     either in this snapshot or makes the next look at the store see a newer revision. The
     feeds are those ``roster publish`` writes (``store.feed_versions`` of the roster, the
     default window), so a static copy and the server give the same bytes.
+
+    Given the ``previous`` snapshot of an unchanged roster folder, only the feeds whose events
+    differ are rendered again (a repair that moves two people renders their feeds, their posts'
+    and the whole roster's); the others keep their bytes. Anything every feed shows (the span
+    of the time zone block, names recorded by the versions) renders them all.
     """
     started = time.perf_counter()
     stamp = folder_stamp(folder)
-    roster = load_roster(folder)
+    if previous is not None and previous.key[1] != stamp:
+        previous = None
+    roster = previous.roster if previous is not None else load_roster(folder)
     revision = store.revision(roster.name)
     versions = store.feed_versions(roster.name)
-    files, index = build_feeds(roster, versions, FeedOptions(base_url=base_url))
     shown = published(versions)
+    names, posts = _recorded(versions)
+    select = None if previous is None else _changed(roster, previous, shown, names, posts)
+    options = FeedOptions(base_url=base_url)
+    files, index = build_feeds(roster, versions, options, select=select)
     # Every feed's Last-Modified: the newest publishing time, or the newest edit of the roster
     # folder (a renamed post changes the text of every event). One instant for every feed, so
     # If-Modified-Since can never answer 304 for bytes that changed; calendar clients that send
@@ -140,12 +153,15 @@ def build_snapshot(folder: Path, store: Store, base_url: str | None) -> Snapshot
     owners += [("post", pid, path) for pid, path in index.posts.items()]
     owners.append(("all", "", index.all))
     for kind, owner, path in owners:
-        body = files[path]
-        feeds[path] = Feed(path, body, _tag(body), _tag(body, "-gzip"), modified, kind, owner)
+        body = files.get(path)
+        if body is None:
+            assert previous is not None  # only an update leaves feeds out
+            feeds[path] = replace(previous.feeds[path], last_modified=modified)
+        else:
+            feeds[path] = Feed(path, body, _tag(body), _tag(body, "-gzip"), modified, kind, owner)
     # index.json and index.html list every private link: they are never served.
     assert INDEX_JSON not in feeds and INDEX_HTML not in feeds
     pages = {path.removesuffix(".ics"): pid for pid, path in index.people.items()}
-    names, posts = _recorded(versions)
     return Snapshot(
         key=(revision, stamp),
         roster=roster,
@@ -158,6 +174,54 @@ def build_snapshot(folder: Path, store: Store, base_url: str | None) -> Snapshot
         build_seconds=time.perf_counter() - started,
         built_at=datetime.now(UTC),
     )
+
+
+def _span(shown: Published) -> tuple[datetime, datetime] | None:
+    """The days the feeds' time zone block covers (as ``calendars.feeds`` computes them)."""
+    if not shown.periods:
+        return None
+    entries = shown.slots + [e for duties in shown.duties.values() for e in duties]
+    first = min([p.start for p in shown.periods] + [e.slot.start for e in entries])
+    last = max([p.end for p in shown.periods] + [e.slot.end for e in entries])
+    return first, last
+
+
+def _changed(
+    roster: Roster,
+    previous: Snapshot,
+    shown: Published,
+    names: dict[str, str],
+    posts: dict[str, str],
+) -> set[FeedKey] | None:
+    """The feeds whose events differ from the previous snapshot's; None when every feed must be
+    rendered again. A feed is a function of its events, the roster folder (unchanged here), the
+    names the versions recorded and the span of its time zone block."""
+    before = previous.shown
+    if (
+        _span(shown) != _span(before)
+        or names != previous.recorded_names
+        or posts != previous.recorded_posts
+    ):
+        return None
+    changed = {
+        FeedKey("person", p.id)
+        for p in roster.people
+        if shown.duties.get(p.id, []) != before.duties.get(p.id, [])
+    }
+
+    def by_post(slots: list[Entry]) -> dict[str, list[Entry]]:
+        grouped: dict[str, list[Entry]] = {}
+        for entry in slots:
+            grouped.setdefault(entry.slot.post, []).append(entry)
+        return grouped
+
+    new, old = by_post(shown.slots), by_post(before.slots)
+    changed |= {
+        FeedKey("post", p.id) for p in roster.config.posts if new.get(p.id, []) != old.get(p.id, [])
+    }
+    if shown.slots != before.slots:
+        changed.add(FeedKey("all"))
+    return changed
 
 
 def _recorded(versions: list[Version]) -> tuple[dict[str, str], dict[str, str]]:

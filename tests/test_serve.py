@@ -490,3 +490,24 @@ def test_the_documented_command_serves_with_two_workers(folder: Path) -> None:
             process.kill()
             output = process.communicate()[0].decode()
     assert "Serving 兴旺社区 (5 people, store revision 1) at http://127.0.0.1:" in output
+
+
+def test_an_update_renders_only_changed_feeds_and_equals_a_full_build(folder: Path) -> None:
+    from server.snapshot import build_snapshot
+
+    location = roster_with_store(folder)
+    with open_store(location, create=False) as store:
+        first = build_snapshot(folder, store, BASE)
+        publish(store, 2, SECOND)
+        updated = build_snapshot(folder, store, BASE, previous=first)
+        full = build_snapshot(folder, store, BASE)
+    assert {p: f.body for p, f in updated.feeds.items()} == {
+        p: f.body for p, f in full.feeds.items()
+    }
+    kept = {p for p, f in updated.feeds.items() if f.body is first.feeds[p].body}
+    # 王芳 and Zhao Lei changed, and the night post and the whole roster; the rest kept theirs.
+    names = paths(folder)
+    assert names["p03"] not in kept and names["p04"] not in kept and names["all"] not in kept
+    assert names["gate"] not in kept and names["p01"] in kept
+    assert len(kept) == len(full.feeds) - 4
+    assert all(f.last_modified == full.feeds[p].last_modified for p, f in updated.feeds.items())
