@@ -842,7 +842,7 @@ def serve(
     """
     from calendars.feeds import check_base_url
     from server import ServeConfig, run
-    from server.app import Feeds
+    from server.auth import load_password_hash
 
     config = ServeConfig(
         folder=folder.resolve(),
@@ -850,14 +850,16 @@ def serve(
         base_url=check_base_url(base_url),
         poll=poll,
     )
-    # Everything a user can get wrong (folder, store, password file) is said here, once,
-    # before any worker starts.
-    state = Feeds(config).start()
-    state.store.close()
-    shown = base_url or f"http://{host}:{port}"
+    # What a user can get wrong (folder, store, password hash) is said here, once, before any
+    # worker starts; each worker then renders the feeds itself.
+    roster = load_roster(folder)
+    with _open(folder, db, create=False) as store:
+        revision = store.revision(roster.name)
+    load_password_hash(config.folder)
+    shown = config.base_url or f"http://{host}:{port}"
     click.echo(
-        f"Serving {state.snapshot.roster.name} ({len(state.snapshot.index.people)} people, "
-        f"store revision {state.snapshot.revision}) at {shown}/"
+        f"Serving {roster.name} ({len(roster.people)} people, store revision {revision}) "
+        f"at {shown}/"
     )
     run(config, host, port, workers)
 

@@ -30,7 +30,8 @@ from .auth import Coordinator, MissLimiter, load_password_hash
 from .snapshot import GZIP_MIN, Feed, Snapshot, build_snapshot, current_key
 from .words import PageWords, choose
 
-log = logging.getLogger("roster.serve")
+# uvicorn configures this logger, so the messages show beside its own.
+log = logging.getLogger("uvicorn.error")
 
 #: Environment variables that carry the settings to each worker process (see ``ServeConfig``).
 ENV_DIR = "ROSTER_SERVE_DIR"
@@ -158,8 +159,9 @@ class Feeds:
         state.snapshot = snapshot
         state.rebuilds += 1
         log.info(
-            "store revision %d: %d feeds rebuilt in %.2f s",
+            "store revision %d: %d of %d feeds rendered in %.2f s",
             snapshot.revision,
+            snapshot.rendered,
             len(snapshot.feeds),
             snapshot.build_seconds,
         )
@@ -463,6 +465,8 @@ UVICORN_OPTIONS: dict[str, Any] = {
     # (uvicorn trusts 127.0.0.1, or the addresses in $FORWARDED_ALLOW_IPS).
     "proxy_headers": True,
     "timeout_keep_alive": 15,
+    # An access log would write every private link into the logs; the proxy keeps its own.
+    "access_log": False,
 }
 
 

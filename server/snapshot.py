@@ -71,7 +71,9 @@ class Snapshot:
     #: Names of people and posts as the versions recorded them (those who left the folder).
     recorded_names: dict[str, str]
     recorded_posts: dict[str, str]
-    #: Seconds the build took, and when it finished (for logs and the benchmark).
+    #: How many feeds were rendered (the rest kept the previous snapshot's bytes), the seconds
+    #: the build took and when it finished (for logs and the benchmark).
+    rendered: int
     build_seconds: float
     built_at: datetime
     _gzipped: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
@@ -171,6 +173,7 @@ def build_snapshot(
         pages=pages,
         recorded_names=names,
         recorded_posts=posts,
+        rendered=sum(1 for path in files if path in feeds),
         build_seconds=time.perf_counter() - started,
         built_at=datetime.now(UTC),
     )
