@@ -831,9 +831,9 @@ def serve(
 
     The links are those `roster publish` writes into index.json, so a copy of the feeds
     folder on any web server and this server are interchangeable. A version published
-    while it runs is served within a second or two, without a restart. Put it behind a
-    reverse proxy for HTTPS; the coordinator's pages (/coordinator) need the password set
-    with `roster serve-password`.
+    while it runs is served as soon as the feeds it changed are rendered, without a restart.
+    Put it behind a reverse proxy for HTTPS; the coordinator's pages (/coordinator) need the
+    password set with `roster serve-password`.
 
     \b
     Example:

@@ -151,20 +151,25 @@ class Feeds:
         if key == state.snapshot.key:
             return False
         snapshot = build_snapshot(
-            self.config.folder, state.store, self.config.base_url, state.snapshot
+            self.config.folder, state.store, self.config.base_url, state.snapshot, defer_all=True
         )
         password = load_password_hash(self.config.folder)
         if password != state.coordinator.password_hash:
             state.coordinator = Coordinator(password)
-        state.snapshot = snapshot
+        while True:
+            state.snapshot = snapshot
+            log.info(
+                "store revision %d: %d of %d feeds rendered in %.2f s",
+                snapshot.revision,
+                snapshot.rendered,
+                len(snapshot.feeds),
+                snapshot.build_seconds,
+            )
+            if snapshot.finish is None:
+                break
+            # People's feeds are served already; the whole roster's follows.
+            snapshot = snapshot.finish(snapshot)
         state.rebuilds += 1
-        log.info(
-            "store revision %d: %d of %d feeds rendered in %.2f s",
-            snapshot.revision,
-            snapshot.rendered,
-            len(snapshot.feeds),
-            snapshot.build_seconds,
-        )
         return True
 
     async def watch(self) -> None:

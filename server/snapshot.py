@@ -8,6 +8,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +77,9 @@ class Snapshot:
     rendered: int
     build_seconds: float
     built_at: datetime
+    #: Renders what an update deferred (the whole roster's feed) into a new snapshot; None when
+    #: nothing was deferred.
+    finish: Callable[[Snapshot], Snapshot] | None = field(default=None, compare=False, repr=False)
     _gzipped: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -116,7 +120,12 @@ def _tag(body: bytes, suffix: str = "") -> str:
 
 
 def build_snapshot(
-    folder: Path, store: Store, base_url: str | None, previous: Snapshot | None = None
+    folder: Path,
+    store: Store,
+    base_url: str | None,
+    previous: Snapshot | None = None,
+    *,
+    defer_all: bool = False,
 ) -> Snapshot:
     """Read the roster folder and the latest published versions and render every feed.
 
@@ -129,6 +138,10 @@ def build_snapshot(
     differ are rendered again (a repair that moves two people renders their feeds, their posts'
     and the whole roster's); the others keep their bytes. Anything every feed shows (the span
     of the time zone block, names recorded by the versions) renders them all.
+
+    With ``defer_all``, an update that changes people's feeds leaves the whole roster's feed
+    (a district's takes seconds to render, and only coordinators subscribe to it) as it was,
+    Last-Modified included, and ``finish`` on the snapshot renders it from the same versions.
     """
     started = time.perf_counter()
     stamp = folder_stamp(folder)
@@ -140,6 +153,11 @@ def build_snapshot(
     shown = published(versions)
     names, posts = _recorded(versions)
     select = None if previous is None else _changed(roster, previous, shown, names, posts)
+    everything = FeedKey("all")
+    deferred = defer_all and select is not None and everything in select and len(select) > 1
+    if deferred:
+        assert select is not None
+        select = select - {everything}
     options = FeedOptions(base_url=base_url)
     files, index = build_feeds(roster, versions, options, select=select)
     # Every feed's Last-Modified: the newest publishing time, or the newest edit of the roster
@@ -156,7 +174,10 @@ def build_snapshot(
     owners.append(("all", "", index.all))
     for kind, owner, path in owners:
         body = files.get(path)
-        if body is None:
+        if body is None and deferred and kind == "all":
+            assert previous is not None
+            feeds[path] = previous.feeds[path]
+        elif body is None:
             assert previous is not None  # only an update leaves feeds out
             feeds[path] = replace(previous.feeds[path], last_modified=modified)
         else:
@@ -164,6 +185,27 @@ def build_snapshot(
     # index.json and index.html list every private link: they are never served.
     assert INDEX_JSON not in feeds and INDEX_HTML not in feeds
     pages = {path.removesuffix(".ics"): pid for pid, path in index.people.items()}
+
+    def finish(snapshot: Snapshot) -> Snapshot:
+        """The snapshot with the whole roster's feed rendered from the same versions."""
+        begun = time.perf_counter()
+        rest, _ = build_feeds(roster, versions, options, select={everything})
+        body = rest[index.all]
+        feeds = dict(snapshot.feeds)
+        feeds[index.all] = Feed(
+            index.all, body, _tag(body), _tag(body, "-gzip"), modified, "all", ""
+        )
+        return replace(
+            snapshot,
+            feeds=feeds,
+            rendered=snapshot.rendered + 1,
+            build_seconds=snapshot.build_seconds + time.perf_counter() - begun,
+            built_at=datetime.now(UTC),
+            finish=None,
+            _gzipped={},
+            _lock=threading.Lock(),
+        )
+
     return Snapshot(
         key=(revision, stamp),
         roster=roster,
@@ -176,6 +218,7 @@ def build_snapshot(
         rendered=sum(1 for path in files if path in feeds),
         build_seconds=time.perf_counter() - started,
         built_at=datetime.now(UTC),
+        finish=finish if deferred else None,
     )
 
 

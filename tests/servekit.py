@@ -4,6 +4,7 @@ started for real on a free port of 127.0.0.1 (in a thread) and stopped again."""
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -34,6 +35,8 @@ PUBLISHED = [
 ]
 #: Version 2: 王芳 (p03) off the night of 4 February, Zhao Lei (p04) on it instead.
 SECOND = {**ASSIGNMENT, "gate-night/2020-02-04T22:00": ["p04"]}
+#: When the roster folder was last edited.
+EDITED = datetime(2020, 2, 1, 0, 0, tzinfo=UTC)
 #: The tests' "now": Monday 3 February 2020, 07:00 in Xining (before the first duty).
 NOW = datetime(2020, 2, 2, 23, 0, tzinfo=UTC)
 
@@ -55,6 +58,10 @@ def roster_with_store(folder: Path, language: str = "zh") -> str:
     """The factory roster folder with a password and a SQLite store holding version 1."""
     write_roster(folder, language)
     write_password_hash(folder, PASSWORD)
+    # Edited before anything was published, as in real life (Last-Modified is the newer of the
+    # two).
+    for file in folder.iterdir():
+        os.utime(file, (EDITED.timestamp(), EDITED.timestamp()))
     location = str(folder / "roster.db")
     with open_store(location) as store:
         publish(store, 1)

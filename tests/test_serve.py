@@ -511,3 +511,26 @@ def test_an_update_renders_only_changed_feeds_and_equals_a_full_build(folder: Pa
     assert names["gate"] not in kept and names["p01"] in kept
     assert len(kept) == len(full.feeds) - 4
     assert all(f.last_modified == full.feeds[p].last_modified for p, f in updated.feeds.items())
+
+
+def test_an_update_may_render_the_whole_roster_after_the_people(folder: Path) -> None:
+    from server.snapshot import build_snapshot
+
+    location = roster_with_store(folder)
+    everything = paths(folder)["all"]
+    with open_store(location, create=False) as store:
+        first = build_snapshot(folder, store, BASE)
+        publish(store, 2, SECOND)
+        people_first = build_snapshot(folder, store, BASE, previous=first, defer_all=True)
+        full = build_snapshot(folder, store, BASE)
+    # The whole roster's feed is the previous one, Last-Modified included, until finished.
+    assert people_first.feeds[everything] is first.feeds[everything]
+    assert people_first.feeds[paths(folder)["p03"]].body == full.feeds[paths(folder)["p03"]].body
+    assert people_first.finish is not None
+    finished = people_first.finish(people_first)
+    assert finished.finish is None
+    assert {p: f.body for p, f in finished.feeds.items()} == {
+        p: f.body for p, f in full.feeds.items()
+    }
+    assert finished.feeds[everything].last_modified == full.feeds[everything].last_modified
+    assert finished.feeds[everything].last_modified > first.feeds[everything].last_modified
