@@ -103,5 +103,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.hook.pytest_deselected(items=drop)
     items[:] = keep
 
+
 # The store's backends: a SQLite file, and a real PostgreSQL server started for the run.
 from pgserver import postgres_server, store_url  # noqa: E402, F401
