@@ -11,8 +11,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -30,6 +32,8 @@ from servekit import (
     serving,
     static_feeds,
 )
+from test_calendars_caldav import radicale  # noqa: F401  (a fixture)
+from test_calendars_factory import ZONE
 
 from calendars.tokens import FeedKey, Tokens, rotate
 from cli import main
@@ -534,3 +538,44 @@ def test_an_update_may_render_the_whole_roster_after_the_people(folder: Path) ->
     }
     assert finished.feeds[everything].last_modified == full.feeds[everything].last_modified
     assert finished.feeds[everything].last_modified > first.feeds[everything].last_modified
+
+
+def test_a_caldav_copy_follows_the_server(
+    server: Running,
+    folder: Path,
+    radicale: str,  # noqa: F811  (the fixture imported above)
+) -> None:
+    """A syncing client (into Radicale, over CalDAV) subscribed to the server: 304 while nothing
+    changed, then version 2's cancelled duty stored and found by time range."""
+    from caldav.davclient import DAVClient
+    from test_calendars_caldav import sync
+
+    dav: Any = DAVClient(url=radicale, username="p03", password="unused")
+    calendar = dav.principal().make_calendar(name="王芳的值班", cal_id="duty")
+    path = "/" + paths(folder)["p03"]
+
+    def night() -> list[tuple[str, int]]:
+        found = calendar.search(
+            start=datetime(2020, 2, 4, 20, tzinfo=ZONE),
+            end=datetime(2020, 2, 5, 7, tzinfo=ZONE),
+            event=True,
+        )
+        return [
+            (str(e.icalendar_component["STATUS"]), int(e.icalendar_component["SEQUENCE"]))
+            for e in found
+        ]
+
+    with server.client() as client:
+        first = client.get(path)
+        sync(calendar, first.content)
+        assert night() == [("CONFIRMED", 0)]
+        etag = first.headers["etag"]
+        assert client.get(path, headers={"if-none-match": etag}).status_code == 304
+        with open_store(server.config.db, create=False) as store:
+            publish(store, 2, SECOND)
+            revision = store.revision("兴旺社区")
+        server.wait_for_revision(revision)
+        second = client.get(path, headers={"if-none-match": etag})
+    assert second.status_code == 200
+    sync(calendar, second.content)
+    assert night() == [("CANCELLED", 1)]
