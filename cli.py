@@ -1713,3 +1713,113 @@ def swap_command(
         ),
         nl=False,
     )
+
+
+# The feed server (server package)
+
+
+@main.command()
+@roster_dir
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port."
+)
+@click.option(
+    "--base-url",
+    help="Public web address of the feeds, e.g. https://example.org/xingwang/feeds, as the "
+    "reverse proxy serves them [default: the address each request came to].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes; each holds every feed in memory.",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.05),
+    default=1.0,
+    show_default=True,
+    help="Seconds between looks at the store for a new version.",
+)
+@friendly
+def serve(
+    folder: Path,
+    db: str | None,
+    host: str,
+    port: int,
+    base_url: str | None,
+    workers: int,
+    poll: float,
+) -> None:
+    """Serve the latest published versions: every feed at its private link, each worker's
+    page and the coordinator's pages.
+
+    The links are those `roster publish` writes into index.json, so a copy of the feeds
+    folder on any web server and this server are interchangeable. A version published
+    while it runs is served as soon as the feeds it changed are rendered, without a restart.
+    Put it behind a reverse proxy for HTTPS; the coordinator's pages (/coordinator) need the
+    password set with `roster serve-password`.
+
+    \b
+    Example:
+      roster serve examples/xingwang --db out/xingwang/roster.db --port 8080 \\
+          --base-url https://example.org/xingwang/feeds
+    """
+    from calendars.feeds import check_base_url
+    from server import ServeConfig, run
+    from server.auth import load_password_hash
+
+    config = ServeConfig(
+        folder=folder.resolve(),
+        db=store_location(db, folder),
+        base_url=check_base_url(base_url),
+        poll=poll,
+    )
+    # What a user can get wrong (folder, store, password hash) is said here, once, before any
+    # worker starts; each worker then renders the feeds itself.
+    roster = load_roster(folder)
+    with _open(folder, db, create=False) as store:
+        revision = store.revision(roster.name)
+    load_password_hash(config.folder)
+    shown = config.base_url or f"http://{host}:{port}"
+    click.echo(
+        f"Serving {roster.name} ({len(roster.people)} people, store revision {revision}) "
+        f"at {shown}/"
+    )
+    run(config, host, port, workers)
+
+
+@main.command(name="serve-password")
+@roster_dir
+@click.option(
+    "--print-hash",
+    is_flag=True,
+    help="Print the hash (for ROSTER_SERVE_PASSWORD_HASH) instead of storing it in DIR.",
+)
+@friendly
+def serve_password(folder: Path, print_hash: bool) -> None:
+    """Set the password of the coordinator's pages of `roster serve`.
+
+    Only an argon2 hash of it is kept, in DIR/.serve-password (readable by you alone), or
+    printed with --print-hash for the ROSTER_SERVE_PASSWORD_HASH variable. A running server
+    takes the new password within a second.
+
+    \b
+    Example:
+      roster serve-password examples/xingwang
+    """
+    from server.auth import hash_password, write_password_hash
+
+    if not folder.is_dir():
+        raise RosterError(f"{folder}: no such folder; give the roster folder")
+    password = click.prompt(
+        "Password for the coordinator's pages", hide_input=True, confirmation_prompt=True
+    )
+    if print_hash:
+        click.echo(hash_password(password))
+        return
+    path = write_password_hash(folder, password)
+    click.echo(f"Password hash stored in {path}; open /coordinator and sign in with any name.")

@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -211,11 +211,15 @@ def build_feeds(
     *,
     window: int = DEFAULT_WINDOW,
     now: datetime | None = None,
+    select: Collection[FeedKey] | None = None,
 ) -> tuple[dict[str, bytes], FeedIndex]:
     """Every file of the feeds folder as bytes by relative path, and the index describing them.
 
     From a schedule, feeds already in ``out`` are only read: an event unchanged since then keeps
     its DTSTAMP. From versions nothing is read: every stamp comes from the versions.
+
+    With ``select``, only those feeds are rendered (and no index files); the index still names
+    every feed's path. A server uses it to render again just the feeds a new version changed.
     """
     words = words_for(roster.config.language)
     tokens = Tokens(roster.folder)
@@ -262,18 +266,25 @@ def build_feeds(
         return path
 
     for person in roster.people:
-        path = f"people/{tokens.token(FeedKey('person', person.id))}.ics"
-        calendar, count = builder.person_feed(
-            person.id, person.name, index.url(path), previous(path)
-        )
-        index.people[person.id] = add(path, calendar, count)
+        key = FeedKey("person", person.id)
+        path = index.people[person.id] = f"people/{tokens.token(key)}.ics"
+        if select is None or key in select:
+            calendar, count = builder.person_feed(
+                person.id, person.name, index.url(path), previous(path)
+            )
+            add(path, calendar, count)
     for post in roster.config.posts:
-        path = f"posts/{post.id}-{tokens.token(FeedKey('post', post.id))}.ics"
-        calendar, count = builder.post_feed(post, index.url(path), previous(path))
-        index.posts[post.id] = add(path, calendar, count)
-    path = f"all-{tokens.token(FeedKey('all'))}.ics"
-    calendar, count = builder.all_feed(index.url(path), previous(path))
-    index.all = add(path, calendar, count)
+        key = FeedKey("post", post.id)
+        path = index.posts[post.id] = f"posts/{post.id}-{tokens.token(key)}.ics"
+        if select is None or key in select:
+            calendar, count = builder.post_feed(post, index.url(path), previous(path))
+            add(path, calendar, count)
+    path = index.all = f"all-{tokens.token(FeedKey('all'))}.ics"
+    if select is None or FeedKey("all") in select:
+        calendar, count = builder.all_feed(index.url(path), previous(path))
+        add(path, calendar, count)
+    if select is not None:
+        return files, index
     index.updated = max(builder.stamps_used, default=builder.stamp)
     files[INDEX_JSON] = index.to_json().encode("utf-8")
     files[INDEX_HTML] = render_index(roster, index, words).encode("utf-8")
