@@ -422,7 +422,7 @@ def test_password_check() -> None:
 # The commands
 
 
-def test_serve_password_stores_a_hash_only(folder: Path) -> None:
+def test_serve_password_stores_a_hash_only(folder: Path, english: None) -> None:
     folder.mkdir()
     runner = CliRunner()
     result = runner.invoke(main, ["serve-password", str(folder)], input=f"{PASSWORD}\n" * 2)
@@ -440,7 +440,7 @@ def test_serve_password_stores_a_hash_only(folder: Path) -> None:
     assert printed.output.strip().splitlines()[-1].startswith("$argon2id$")
 
 
-def test_serve_refuses_a_folder_without_a_store(tmp_path: Path) -> None:
+def test_serve_refuses_a_folder_without_a_store(tmp_path: Path, english: None) -> None:
     from test_calendars_factory import write_roster
 
     folder = write_roster(tmp_path / "社区")
