@@ -38,6 +38,17 @@ class SolverInfo(Open):
     wall_seconds: float = Field(description="Time the solve took.")
     workers: int = Field(description="CP-SAT worker count used.")
     seed: int = Field(description="CP-SAT random seed used.")
+    shortage_proven: bool | None = Field(
+        None,
+        description="Whether the roster's shortage (people and quota places missing) is proven "
+        "unavoidable: true when no roster leaves less missing (by priority), false when it was "
+        "only not filled within the time limit; null when nothing is missing.",
+    )
+    shortage_bound: int | None = Field(
+        None,
+        description="Places (people below minimums and team quotas) that every roster leaves "
+        "missing, as proven; null when nothing is missing.",
+    )
 
 
 class ObjectiveTerm(Open):

@@ -29,6 +29,8 @@ from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, Slot, expand
 
+from .proof import merged_fields
+
 if TYPE_CHECKING:
     from .solve import Progress, SolveOptions
 
@@ -486,6 +488,7 @@ def merge(
     explained = {item.slot: item for part in schedules for item in part.shortages}
     schedule.shortages = [explained.get(item.slot, item) for item in schedule.shortages]
     update: dict[str, object] = {"wall_seconds": round(time.monotonic() - started, 2)}
+    update.update(merged_fields(infos))  # whether the parts' shortages are proven
     whole = schedule.solver.objective or 0
     if whole != parts_sum:
         update.update(status="FEASIBLE", bound=min(info.bound or 0, whole))

@@ -22,6 +22,7 @@ from .components import find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
 from .limits import WALL_SLACK
 from .model import Penalty, RosterModel, apply_params
+from .proof import PROOF_BUDGET, not_proven_sentences, proof_fields, prove_shortage
 from .rules import RULES
 
 #: Below this many Booleans a model counts as small and gets 8 workers, above it 2. Measured on
@@ -176,6 +177,16 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         strict=options.strict,
         generated_at=options.generated_at,
     )
+    # Whether the shortage is proven unavoidable or only not filled in time (solver/proof.py).
+    budget = min(PROOF_BUDGET, max(1.0, options.time_limit / 2))
+    proof = prove_shortage(
+        roster, period, slots, schedule, budget=budget, workers=workers, seed=options.seed
+    )
+    schedule.solver = schedule.solver.model_copy(update=proof_fields(proof))
+    if proof is not None and not proof.proven:
+        # More people are advised only for a shortage no roster can fill.
+        schedule.hints.extend(not_proven_sentences(roster, proof))
+        return schedule
     # How many more people of which kind would fill every place (solver/explain.py).
     budget = min(HINT_BUDGET, max(1.0, options.time_limit / 2))
     schedule.hints.extend(

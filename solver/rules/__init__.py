@@ -22,9 +22,11 @@ from .min_consecutive_days import min_consecutive_days, min_consecutive_days_off
 from .nights import nights
 from .no_overlap import no_overlap
 from .pins import pins
+from .priority import priority
 from .quotas import quotas
 from .requests import requests
 from .rest import rest
+from .rounds import rounds
 from .successions import successions
 
 Rule = Callable[[RosterModel], list[Penalty]]
@@ -52,6 +54,9 @@ RULES: list[Rule] = [
     fair_hours,
     fair_nights,
     fair_weekends,
+    # When people are short: post priorities and rounds of an area.
+    priority,
+    rounds,
 ]
 
 __all__ = ["RULES", "Rule"]
