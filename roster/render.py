@@ -327,12 +327,9 @@ def _proof_line(schedule: Schedule) -> str:
         )
     if zh:
         known = f"（已证实至少缺{bound}个名额）" if bound else ""
-        return f"缺员未证实：只是在求解时限内未排满{known}，加长求解时间（--time-limit）可能排满"
+        return f"缺员未证实：可能有缺员更少的排法{known}"
     known = f" ({bound} place(s) proven unfillable)" if bound else ""
-    return (
-        f"Shortage not proven: only not filled within the time limit{known}; given more time "
-        "(--time-limit) the solver may fill it"
-    )
+    return f"Shortage not proven: a roster may leave fewer places open{known}"
 
 
 def render_people(schedule: Schedule) -> str:

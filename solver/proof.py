@@ -1,10 +1,11 @@
 """Whether a roster's shortage is proven unavoidable, or only not filled within the time limit.
 
-A shortage is proven when the solve's own bound shows it: no roster costs less than the bound, so
-when the bound is at least what the roster's missing places cost, no roster leaves less missing.
-Otherwise a second, short solve minimises the missing places alone, starting from the roster
-found, to prove their lower bound (or to find that a roster with fewer exists). It runs with the
-main solve's workers and seed and a deterministic limit, so the same input gives the same answer.
+The main solve's bound cannot say: it bounds the whole penalty, and a roster that fills a place
+may cost more in other rules (fairness, wishes). So a second, short solve minimises the missing
+places alone (the shortage terms, priorities included), starting from the roster found: its bound
+proves how much every roster leaves missing, and it may find a roster that leaves less. It runs
+with the main solve's workers and seed and a deterministic limit, so the same input gives the
+same answer.
 """
 
 from __future__ import annotations
@@ -35,21 +36,28 @@ class ShortageProof:
     """What is known about a roster's shortage.
 
     ``cost`` is what its missing places cost (the shortage terms of the objective), ``bound`` the
-    least any roster's missing places cost as proven, ``places`` the places every roster leaves
-    missing (a lower bound, exact when every post has the same priority), and ``better`` the cost
-    of the missing places of a roster found with fewer, when the second solve found one."""
+    least any roster's missing places cost, as proven, ``places`` the places every roster leaves
+    missing (a lower bound, exact when every post has the same priority), ``better`` the cost of
+    the missing places of a roster found with fewer, if one was, and ``optimal`` whether the
+    roster was proven optimal (then a better one is worse in the other rules)."""
 
     cost: int
     bound: int
     places: int
-    by_main_bound: bool
     better: int | None = None
+    optimal: bool = False
     work: float = 0.0
 
     @property
     def proven(self) -> bool:
         """Whether no roster leaves less missing (by priority) than this one."""
         return self.bound >= self.cost
+
+    @property
+    def traded(self) -> bool:
+        """Whether the places could be filled but the roster, proven optimal, leaves them open
+        because filling them costs more in other rules: more time would not fill them."""
+        return self.optimal and self.better is not None
 
 
 def shortage_cost(schedule: Schedule) -> int:
@@ -69,17 +77,12 @@ def prove_shortage(
 ) -> ShortageProof | None:
     """Prove the schedule's shortage unavoidable, or say it is not: None when nothing is missing.
 
-    First from the schedule's own bound (``solver.bound``): when it is at least the cost of the
-    missing places, every roster costs at least that much, so none leaves less missing. Otherwise
-    a solve of ``budget`` deterministic seconds minimises the missing places alone, from the
+    A solve of ``budget`` deterministic seconds minimises the missing places alone, from the
     schedule's roster as hint; its bound proves how much every roster leaves missing."""
     cost = shortage_cost(schedule)
     if cost <= 0:
         return None
     top = max(place_weights(roster.config, slots).values())
-    main = schedule.solver.bound
-    if main is not None and main >= cost:
-        return ShortageProof(cost, cost, _places(cost, top), by_main_bound=True)
     from .solve import build_model  # solve.py calls this module: import at use
 
     m, penalties = build_model(roster, period, slots, strict=False)
@@ -95,15 +98,15 @@ def prove_shortage(
     params.max_time_in_seconds = budget * WALL_FACTOR + WALL_SLACK
     status = solver.solve(m.model)
     work = solver.response_proto.deterministic_time
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Not even the hint was taken back: nothing learnt beyond the main bound.
-        bound = max(0, main or 0)
-        return ShortageProof(cost, bound, _places(bound, top), by_main_bound=False, work=work)
+    raw = solver.best_objective_bound
     # The objective is a whole number: a fractional bound rounds up and stays a bound.
-    bound = min(cost, math.ceil(solver.best_objective_bound - 1e-6))
-    found = round(solver.objective_value)
-    better = found if found < cost else None
-    return ShortageProof(cost, bound, _places(bound, top), False, better, work)
+    bound = min(cost, max(0, math.ceil(raw - 1e-6))) if math.isfinite(raw) else 0
+    better = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = round(solver.objective_value)
+        better = found if found < cost else None
+    optimal = schedule.solver.status == "OPTIMAL"
+    return ShortageProof(cost, bound, _places(bound, top), better, optimal, work)
 
 
 def _places(cost: int, top: int) -> int:
@@ -120,8 +123,19 @@ def proof_fields(proof: ShortageProof | None) -> dict[str, object]:
 
 
 def not_proven_sentences(roster: Roster, proof: ShortageProof) -> list[str]:
-    """The staffing hint for a shortage that is not proven: more time, not more people."""
+    """The staffing hint for a shortage that is not proven: more time, not more people (or, when
+    the roster is optimal and leaves the places open for other rules, which weight to raise)."""
     zh = roster.config.language.lower().startswith("zh")
+    if proof.traded:
+        if zh:
+            return [
+                "缺员并非人手不够：这些名额可以排满，但会在其他规则（公平、个人意愿等）上罚分更多；"
+                "如须排满，请提高 weights.shortage"
+            ]
+        return [
+            "The shortage is not for want of people: these places can be filled, but only at a "
+            "greater cost in other rules (fairness, wishes); raise weights.shortage to fill them"
+        ]
     if zh:
         text = (
             "缺员未经证实：只是在求解时限内未排满，"
