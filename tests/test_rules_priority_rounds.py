@@ -4,12 +4,17 @@ in the model and in its checker twin, on both sides of its limit."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from conftest import write_folder
 from ortools.sat.python import cp_model
 from rulekit import make_roster, period
 
+from cli import main
 from roster.check import check
 from roster.errors import LoadError
 from roster.load import Roster
@@ -272,3 +277,65 @@ def test_posts_without_rounds_have_no_term_and_no_variable() -> None:
     per = period(1)
     _, penalties = build_model(roster, per, expand(roster.config, per), strict=False)
     assert not [p for p in penalties if p.rule == "rounds"]
+
+
+# --- the reference community's disinfection, short of people -------------------------------------
+
+DISINFECTION_YAML = """\
+name: 兴旺社区
+timezone: Asia/Shanghai
+skills: {disinfection: 会配药消杀}
+rules: {min_rest_hours: 8, max_shifts_per_day: 2}
+weights: {fair_hours: 0}
+requests:
+  - {person: p01, kind: avoid, post: disinfect-lifts, weight: 5}
+  - {person: p02, kind: avoid, post: disinfect-lifts, weight: 5}
+  - {person: p03, kind: avoid, post: disinfect-lifts, weight: 5}
+posts:
+  - id: disinfect-corridors
+    name: 楼道及垃圾投放点消杀
+    location: 各单元楼道
+    shifts: [{name: 上午, start: "08:00", hours: 2}, {name: 下午, start: "15:00", hours: 2}]
+    headcount: {min: 2}
+    skills: [disinfection]
+    rounds: true
+  - id: disinfect-lifts
+    name: 电梯间消杀
+    location: 各单元电梯间
+    shifts: [{name: 上午, start: "08:00", hours: 2}, {name: 下午, start: "15:00", hours: 2}]
+    skills: [disinfection]
+    rounds: true
+"""
+
+#: Three people who can disinfect, for rounds that need six a day, and one who is ill midweek.
+DISINFECTION_PEOPLE = """\
+id,name,skills,unavailable
+p01,张海燕,disinfection,
+p02,李秀兰,disinfection,2020-02-05..2020-02-06 发热
+p03,王建军,disinfection,
+"""
+
+
+@pytest.mark.rule("rounds")
+def test_a_short_week_keeps_every_area_disinfected_every_day(tmp_path: Path) -> None:
+    for rounds in (True, False):
+        text = DISINFECTION_YAML if rounds else DISINFECTION_YAML.replace("    rounds: true\n", "")
+        folder = write_folder(tmp_path / f"兴旺{rounds}", text, DISINFECTION_PEOPLE)
+        out = tmp_path / f"out{rounds}"
+        result = CliRunner().invoke(
+            main,
+            ["solve", str(folder), "--week", "2020-W06", "--out", str(out), "--workers", "1"],
+        )
+        assert result.exit_code == 0, result.output
+        data = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+        held: dict[tuple[str, str], int] = {}
+        for slot in data["slots"]:
+            key = (slot["post"], slot["start"][:10])
+            held[key] = held.get(key, 0) + bool(slot["assigned"])
+        bare = sorted(day for (post, day), n in held.items() if n == 0)
+        if rounds:
+            assert bare == []  # every area has a round every day
+            assert "rounds" in {t["rule"] for t in data["objective_terms"]}
+        else:
+            # The regression: the lifts went without any disinfection all week.
+            assert len(bare) == 7
