@@ -31,6 +31,8 @@ TERM_LABELS = {
         "fair_hours": "hours away from each person's fair share",
         "fair_nights": "night shifts away from each person's fair share",
         "fair_weekends": "weekend shifts away from each person's fair share",
+        "priority": "people missing on posts of higher priority, beyond the shortage",
+        "rounds": "rounds of an area that nobody took, the first of a day dearest",
     },
     "zh": {
         "shortage": "低于最少人数的缺员",
@@ -42,6 +44,8 @@ TERM_LABELS = {
         "fair_hours": "各人工时偏离应分担份额（小时）",
         "fair_nights": "各人夜班数偏离应分担份额",
         "fair_weekends": "各人周末班数偏离应分担份额",
+        "priority": "优先岗位缺员的加重罚分",
+        "rounds": "各区域未做的轮次（每天第一轮最重）",
     },
 }
 
