@@ -37,13 +37,15 @@ class ShortageProof:
 
     ``cost`` is what its missing places cost (the shortage terms of the objective), ``bound`` the
     least any roster's missing places cost, as proven, ``places`` the places every roster leaves
-    missing (a lower bound, exact when every post has the same priority), ``better`` the cost of
+    missing (a lower bound, exact when every post has the same priority), ``missing`` the places
+    this roster leaves missing, ``better`` the cost of
     the missing places of a roster found with fewer, if one was, and ``optimal`` whether the
     roster was proven optimal (then a better one is worse in the other rules)."""
 
     cost: int
     bound: int
     places: int
+    missing: int = 0  # the places the roster leaves open
     better: int | None = None
     optimal: bool = False
     work: float = 0.0
@@ -106,7 +108,10 @@ def prove_shortage(
         found = round(solver.objective_value)
         better = found if found < cost else None
     optimal = schedule.solver.status == "OPTIMAL"
-    return ShortageProof(cost, bound, _places(bound, top), better, optimal, work)
+    missing = sum(s.missing for s in schedule.shortages) + sum(
+        s.missing for s in schedule.quota_shortages
+    )
+    return ShortageProof(cost, bound, _places(bound, top), missing, better, optimal, work)
 
 
 def _places(cost: int, top: int) -> int:
@@ -136,25 +141,32 @@ def not_proven_sentences(roster: Roster, proof: ShortageProof) -> list[str]:
             "The shortage is not for want of people: these places can be filled, but only at a "
             "greater cost in other rules (fairness, wishes); raise weights.shortage to fill them"
         ]
+    found = proof.better is not None
+    rest = max(1, proof.missing - proof.places)
     if zh:
-        text = (
-            "缺员未经证实：只是在求解时限内未排满，"
-            "加长求解时间（--time-limit）或许能排满，暂不必加人"
-        )
-        if proof.better is not None:
-            text += "（已找到缺员更少的排法）"
         if proof.places:
-            text += f"；已证实至少缺{proof.places}个名额"
-        return [text]
-    text = (
-        "The shortage is not proven: it was not filled within the time limit; given more time "
-        "(--time-limit) the solver may fill it, so no more people are advised yet"
-    )
-    if proof.better is not None:
-        text += " (a roster with fewer missing was found)"
+            text = (
+                f"已证实至少缺{proof.places}个名额，须增加人员；其余{rest}个只是在求解时限内未排满，"
+                "加长求解时间（--time-limit）或许能排满"
+            )
+        else:
+            text = (
+                "缺员未经证实：只是在求解时限内未排满，"
+                "加长求解时间（--time-limit）或许能排满，暂不必加人"
+            )
+        return [text + ("（已找到缺员更少的排法）" if found else "")]
     if proof.places:
-        text += f"; at least {proof.places} place(s) are proven unfillable"
-    return [text]
+        text = (
+            f"At least {proof.places} place(s) are proven unfillable and need more people; the "
+            f"other {rest} were only not filled within the time limit: given more time "
+            "(--time-limit) the solver may fill them"
+        )
+    else:
+        text = (
+            "The shortage is not proven: it was not filled within the time limit; given more "
+            "time (--time-limit) the solver may fill it, so no more people are advised yet"
+        )
+    return [text + (" (a roster with fewer missing was found)" if found else "")]
 
 
 def merged_fields(infos: list[SolverInfo]) -> dict[str, object]:
