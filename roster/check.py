@@ -22,6 +22,7 @@ from .eligibility import (
 from .history import History, PastDuty, border_note, iso_week, rolling_windows, week_label
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
+from .shortfall import place_weights, round_prices, rounds_of
 from .slots import Period, Shift, Slot, is_night
 
 
@@ -791,6 +792,50 @@ def fairness(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     return [], terms
 
 
+# --- when people are short: post priorities and rounds -------------------------------------------
+
+
+def priority(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Priority: each place missing (a person below a slot's minimum or below a team quota's
+    minimum) on a post above the lowest priority costs what its priority's place costs beyond
+    ``weights.shortage`` (``roster.shortfall.place_weights``). Soft; no term when every post has
+    the same priority, nor with --strict, where missing places are violations of ``headcount``
+    and ``quotas``."""
+    config = ctx.roster.config
+    if ctx.strict or len({p.priority for p in config.posts}) < 2:
+        return [], {}  # no term: every post weighs the same
+    weights = place_weights(config, ctx.slots)
+    penalty = 0
+    for slot in ctx.slots:
+        post = ctx.roster.post(slot.post)
+        extra = weights[post.priority] - config.weights.shortage
+        if extra <= 0:
+            continue
+        assigned = [
+            ctx.roster.person(p) for p in ctx.assignment.get(slot.id, []) if p in ctx.shifts_of
+        ]
+        missing = max(0, slot.min - len(assigned))
+        for quota in post.quotas:
+            missing += max(0, quota.min - sum(1 for p in assigned if quota.tag in p.tags))
+        penalty += extra * missing
+    return [], {"priority": penalty}
+
+
+def rounds(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
+    """Rounds: on each day, each area (a post with ``rounds``) holds as many of its rounds as
+    have at least one person; the rounds not held are its last ones, and each costs its price
+    (``roster.shortfall.round_prices``): an area's first round of a day costs more than every
+    later round of every area that day together. Soft; term ``rounds``."""
+    if not any(p.rounds for p in ctx.roster.config.posts):
+        return [], {}  # no term: no post has rounds
+    prices = round_prices(ctx.roster.config, ctx.slots)
+    penalty = 0
+    for key, slots in rounds_of(ctx.roster.config, ctx.slots).items():
+        held = sum(1 for slot in slots if _count(ctx, slot) > 0)
+        penalty += sum(prices[key][held:])
+    return [], {"rounds": penalty}
+
+
 # --- all ----------------------------------------------------------------------------------------
 
 
@@ -828,7 +873,7 @@ HARD: list[HardCheck] = [
     nights,
     pins,
 ]
-SOFT: list[SoftCheck] = [headcount, quotas, successions, requests, fairness]
+SOFT: list[SoftCheck] = [headcount, quotas, successions, requests, fairness, priority, rounds]
 
 
 def check(

@@ -245,6 +245,18 @@ class Post(Strict):
         default_factory=list, description="Assignees must have at least one of these tags."
     )
     quotas: list[Quota] = Field(default_factory=list, description="Team quotas on each shift.")
+    priority: int = Field(
+        1,
+        ge=1,
+        description="When people are short, posts of a higher priority are filled first: one "
+        "person missing here costs more than every place of lower priority posts together.",
+    )
+    rounds: bool = Field(
+        False,
+        description="Its shifts of a day are rounds of one area (disinfection at 08:00 and "
+        "15:00): when people are short, every such area gets its first round of a day before "
+        "any gets its second.",
+    )
 
     @field_validator("id")
     @classmethod
@@ -384,6 +396,12 @@ class Weights(Strict):
     )
     under_target: int = Field(100, ge=0, description="Per person below a slot's target.")
     over_target: int = Field(10, ge=0, description="Per person above a slot's target.")
+    rounds: int = Field(
+        100,
+        ge=0,
+        description="Per round that nobody takes of an area (a post with rounds: true), when it "
+        "is the area's last round of the day; an earlier round costs more (rule rounds).",
+    )
     fair_hours: int = Field(
         1,
         ge=0,

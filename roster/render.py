@@ -313,10 +313,35 @@ def render_summary(schedule: Schedule, language: str | None = None) -> str:
         )
         for item in schedule.quota_shortages:
             lines.append(f"  {item.slot}: -{item.missing}  {item.text}".rstrip())
+    proof = _proof_line(schedule)
+    if proof:
+        lines.append(proof)
     lines.extend(schedule.hints)
     if schedule.window is not None:
         lines.append(render_window(schedule, language).rstrip("\n"))
     return "\n".join(lines) + "\n"
+
+
+def _proof_line(schedule: Schedule) -> str:
+    """Whether the shortage is proven unavoidable or only not filled within the time limit (empty
+    when nothing is missing, or the schedule comes from a version that did not say)."""
+    proven = schedule.solver.shortage_proven
+    bound = schedule.solver.shortage_bound or 0
+    zh = schedule.language == "zh"
+    if proven is None:
+        return ""
+    if proven:
+        if zh:
+            return f"缺员已证实：任何排法都至少缺{bound}个名额，需增加人员或放宽规则"
+        return (
+            f"Shortage proven: every roster leaves at least {bound} place(s) unfilled; "
+            "it takes more people or looser rules"
+        )
+    if zh:
+        known = f"（已证实至少缺{bound}个名额）" if bound else ""
+        return f"缺员未证实：可能有缺员更少的排法{known}"
+    known = f" ({bound} place(s) proven unfillable)" if bound else ""
+    return f"Shortage not proven: a roster may leave fewer places open{known}"
 
 
 def render_window(schedule: Schedule, language: str | None = None) -> str:

@@ -41,6 +41,8 @@ TERM_LABELS = {
     "complete_weekends": N_("weekends worked on one day only"),
     "preferred_total_shifts": N_("shifts outside each person's preferred total"),
     "preferred_max_weekends": N_("weekends worked above each person's preferred most"),
+    "priority": N_("people missing on posts of higher priority, beyond the shortage"),
+    "rounds": N_("rounds of an area that nobody took, the first of a day dearest"),
 }
 
 

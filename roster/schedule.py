@@ -47,6 +47,17 @@ class SolverInfo(Open):
     interrupted: bool = Field(
         False, description="True when the solve was stopped (Ctrl-C) and this is its best so far."
     )
+    shortage_proven: bool | None = Field(
+        None,
+        description="Whether the roster's shortage (people and quota places missing) is proven "
+        "unavoidable: true when no roster leaves less missing (by priority), false when it was "
+        "only not filled within the time limit; null when nothing is missing.",
+    )
+    shortage_bound: int | None = Field(
+        None,
+        description="Places (people below minimums and team quotas) that every roster leaves "
+        "missing, as proven; null when nothing is missing.",
+    )
 
 
 class ObjectiveTerm(Open):

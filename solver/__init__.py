@@ -9,7 +9,8 @@ against ``LAYERS``); a circle of imports means a piece belongs a floor lower. Fr
 3. ``rules``: one module per rule, each adding its constraints and returning its penalties.
 4. ``build``: the model with every rule and the objective (``build_model``).
 5. ``search``: one CP-SAT run (``run``) and how to run it (``SolveOptions``, ``Progress``).
-6. ``lns``: the engine's large-neighbourhood loop of runs.
+6. ``lns``: the engine's large-neighbourhood loop of runs; ``proof``: whether a roster's shortage
+   is proven unavoidable.
 7. ``components``: the independent parts of a roster: split, solve each (by the function the caller
    passes), merge.
 8. ``explain``: conflicts between hard rules, and the people a short roster lacks; ``repair``:
@@ -25,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules",),
     ("build",),
     ("search",),
-    ("lns",),
+    ("lns", "proof"),
     ("components",),
     ("explain", "repair"),
     ("solve",),

@@ -31,6 +31,7 @@ from roster.slots import Period, Slot, expand
 # district's tools and tests have always found it.
 from .model import candidates as candidates
 from .model import count_pairs as count_pairs
+from .proof import merged_fields
 from .search import Progress, SolveOptions, Stop, budget, with_budget
 
 #: Parts solved side by side (threads), each with one CP-SAT worker unless workers are asked for.
@@ -527,6 +528,7 @@ def merge(
     explained = {item.slot: item for part in schedules for item in part.shortages}
     schedule.shortages = [explained.get(item.slot, item) for item in schedule.shortages]
     update: dict[str, object] = {"wall_seconds": round(time.monotonic() - started, 2)}
+    update.update(merged_fields(infos))  # whether the parts' shortages are proven
     whole = schedule.solver.objective or 0
     if whole != parts_sum and complete:
         update.update(status="FEASIBLE", bound=min(info.bound or 0, whole))

@@ -25,6 +25,7 @@ from . import lns
 from .build import build_model
 from .components import find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
+from .proof import PROOF_BUDGET, not_proven_sentences, proof_fields, prove_shortage
 from .search import (
     SMALL_MODEL,
     WALL_CAP,
@@ -152,6 +153,27 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         history=options.history,
     )
     if stop.interrupted:
+        return schedule
+    # Whether the shortage is proven unavoidable or only not filled in time (solver/proof.py).
+    proof_budget = min(PROOF_BUDGET, max(1.0, budget_of(options) / 2))
+    proof_wall = None
+    if not options.repeatable:
+        proof_wall = max(0.5, min(proof_budget, started + options.time_limit - time.monotonic()))
+    proof = prove_shortage(
+        roster,
+        period,
+        slots,
+        schedule,
+        budget=proof_budget,
+        workers=workers,
+        seed=options.seed,
+        wall=proof_wall,
+        history=options.history,
+    )
+    schedule.solver = schedule.solver.model_copy(update=proof_fields(proof))
+    if proof is not None and not proof.proven:
+        # More people are advised only for a shortage no roster can fill.
+        schedule.hints.extend(not_proven_sentences(roster, proof))
         return schedule
     # How many more people of which kind would fill every place (solver/explain.py).
     budget = min(HINT_BUDGET, max(1.0, budget_of(options) / 2))

@@ -60,6 +60,12 @@ def test_soft_rules_name_the_terms_the_checker_reports(small: Path) -> None:
     from roster.load import load_roster
     from roster.slots import expand, make_period
 
+    # A post of higher priority and one with rounds, so that every term is reported.
+    text = (small / "roster.yaml").read_text(encoding="utf-8")
+    text = text.replace("    tags: [committee]\n", "    tags: [committee]\n    priority: 2\n")
+    skills = "    skills: [thermometer]\n"
+    text = text.replace(skills, skills + "    rounds: true\n")
+    (small / "roster.yaml").write_text(text, encoding="utf-8")
     roster = load_roster(small)
     period = make_period(roster.config.timezone, "2020-W06", None, None)
     slots = expand(roster.config, period)

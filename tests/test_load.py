@@ -62,7 +62,7 @@ def test_unknown_key_lists_the_expected_ones(tmp_path: Path) -> None:
     )
     assert error_of(folder) == (
         f"{folder / 'roster.yaml'}: posts[1]: unknown key 'lcation'; expected one of: id, name, "
-        "location, instructions, shifts, headcount, skills, tags, quotas"
+        "location, instructions, shifts, headcount, skills, tags, quotas, priority, rounds"
     )
 
 

@@ -329,6 +329,47 @@ rules:
         "a weekend worked above the preferred most",
         "rules: {preferred_max_weekends: 2}\n",
     ),
+    RuleDoc(
+        "priority",
+        "soft",
+        ("posts[].priority", "weights.shortage"),
+        ("priority",),
+        "a place missing (a person below a minimum or a team quota) on a post above the lowest "
+        "priority",
+        """\
+posts:
+  - id: gate-temp
+    name: 体温检测岗
+    shifts: [{start: "06:00", hours: 6}]
+    headcount: {min: 2}
+    priority: 3              # filled before everything else when people are short
+  - id: broadcast
+    name: 广播防疫提醒
+    shifts: [{start: "10:00", hours: 1}]
+    priority: 1              # the default: filled last
+""",
+    ),
+    RuleDoc(
+        "rounds",
+        "soft",
+        ("posts[].rounds", "weights.rounds"),
+        ("rounds",),
+        "a round of an area that nobody takes on a day, priced by its place in the day",
+        """\
+posts:
+  - id: disinfect-corridors
+    name: 楼道消杀
+    shifts: [{start: "08:00", hours: 2}, {start: "15:00", hours: 2}]
+    headcount: {min: 2}
+    skills: [disinfection]
+    rounds: true             # every area once a day before any area twice
+  - id: disinfect-lifts
+    name: 电梯间消杀
+    shifts: [{start: "08:00", hours: 2}, {start: "15:00", hours: 2}]
+    skills: [disinfection]
+    rounds: true
+""",
+    ),
 )
 
 #: A roster.yaml an example is laid over, so that each example can be read on its own.
@@ -423,6 +464,17 @@ def weight_of(term: str) -> str:
     weights = Weights()
     if term in ("shortage", "quota"):
         return f"`weights.shortage` ({weights.shortage})"
+    if term == "priority":
+        return (
+            "what every place of the lower priorities costs together, all missing at once (a "
+            f"place of the lowest costs `weights.shortage`, {weights.shortage}); the `shortage` or "
+            "`quota` term adds its own weight to it"
+        )
+    if term == "rounds":
+        return (
+            f"`weights.rounds` ({weights.rounds}) for an area's last round of a day; an "
+            "earlier round, that plus every later round of every area that day"
+        )
     if term in ("under_target", "over_target"):
         side = term.split("_")[0]
         default = getattr(weights, term)

@@ -29,9 +29,11 @@ from .preferred_runs import (
     preferred_consecutive_shifts,
 )
 from .preferred_totals import preferred_max_weekends, preferred_total_shifts
+from .priority import priority
 from .quotas import quotas
 from .requests import requests
 from .rest import rest
+from .rounds import rounds
 from .successions import successions
 
 Rule = Callable[[RosterModel], list[Penalty]]
@@ -66,6 +68,9 @@ RULES: list[Rule] = [
     complete_weekends,
     preferred_total_shifts,
     preferred_max_weekends,
+    # When people are short: post priorities and rounds of an area.
+    priority,
+    rounds,
 ]
 
 __all__ = ["RULES", "Rule"]
