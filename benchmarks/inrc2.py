@@ -414,6 +414,7 @@ def run_weeks(
     look_ahead: int = 1,
     extra: dict[str, object] | None = None,
     report: Any = None,
+    repeatable: bool = False,
 ) -> tuple[list[WeekRun], Evaluation]:
     """Solve the weeks one after another, each seeing only the weeks before it; write each
     week's roster folder, schedule and ``sol-week<k>.txt`` into ``out``; score the run."""
@@ -432,8 +433,16 @@ def run_weeks(
         folder = out / f"roster-week{k}"
         # The next week's demand is unknown: this week's is the guess (none after the last).
         ahead = week if look_ahead > 0 and k + 1 < len(weeks) else None
+        # ``time_limit`` is wall-clock seconds, or with ``repeatable`` work units of the
+        # repeatable search (the same weeks then give the same rosters on any machine).
         options = SolveOptions(
-            time_limit=time_limit, workers=workers, seed=seed, strict=True, extra=dict(extra or {})
+            time_limit=time_limit,
+            repeatable=repeatable,
+            work_units=time_limit,
+            workers=workers,
+            seed=seed,
+            strict=True,
+            extra=dict(extra or {}),
         )
         try:
             schedule = solve_week(
@@ -508,7 +517,12 @@ def parse_weeks(text: str) -> list[int]:
     type=float,
     default=2.0,
     show_default=True,
-    help="Per week (CP-SAT deterministic time).",
+    help="Per week: wall-clock seconds, or with --repeatable CP-SAT's work units.",
+)
+@click.option(
+    "--repeatable",
+    is_flag=True,
+    help="The repeatable search: the same weeks, seed and workers give the same rosters.",
 )
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
@@ -527,6 +541,7 @@ def main(
     weeks: str,
     out: Path,
     time_limit: float,
+    repeatable: bool,
     workers: int,
     seed: int,
     look_ahead: int,
@@ -558,6 +573,7 @@ def main(
             look_ahead=look_ahead,
             extra=parse_params(params),
             report=report,
+            repeatable=repeatable,
         )
     except RosterError as exc:
         raise click.ClickException(str(exc)) from None

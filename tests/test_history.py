@@ -162,7 +162,11 @@ def test_a_roster_solved_in_parts_keeps_the_history() -> None:
     assert LETTERS["D"] == "day"
     # p1 worked Saturday and Sunday: with at most 2 days in a row, p2 takes Monday's day shift.
     history = past(r, {"p1": ".....DD", "p2": "DD.....", "p3": "...NNN."})
-    schedule = solve(r, period(7), SolveOptions(time_limit=5, workers=1, seed=0, history=history))
+    schedule = solve(
+        r,
+        period(7),
+        SolveOptions(repeatable=True, work_units=5, workers=1, seed=0, history=history),
+    )
     monday = {s.id: s.assigned for s in schedule.slots}
     assert monday["day/2024-01-01T08:00"] == ["p2"]
     assert schedule.window is not None

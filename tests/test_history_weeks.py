@@ -25,7 +25,7 @@ from solver.solve import SolveOptions, solve
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "xingwang"
 #: Short, repeatable searches: the roster is the same on any machine.
-OPTIONS = SolveOptions(time_limit=2, workers=2, seed=0)
+OPTIONS = SolveOptions(repeatable=True, work_units=2, workers=2, seed=0)
 MONDAY = date(2020, 2, 10)
 
 

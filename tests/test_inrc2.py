@@ -134,7 +134,9 @@ def test_the_roster_folder_holds_the_instance(tmp_path: Path, dataset: Path) -> 
 
 def test_weeks_run_one_after_another(tmp_path: Path, dataset: Path) -> None:
     out = tmp_path / "out"
-    runs, ev = run_weeks(dataset, 0, [0, 1], out, time_limit=2, workers=2, look_ahead=1)
+    runs, ev = run_weeks(
+        dataset, 0, [0, 1], out, time_limit=2, workers=2, look_ahead=1, repeatable=True
+    )
     assert ev.feasible
     first = read_solution(out / "sol-week0.txt")
     second = read_solution(out / "sol-week1.txt")
@@ -157,7 +159,7 @@ def test_weeks_run_one_after_another(tmp_path: Path, dataset: Path) -> None:
 def test_the_command_prints_each_week_and_the_total(tmp_path: Path, dataset: Path) -> None:
     out = tmp_path / "out"
     args = [str(dataset), "--history", "0", "--weeks", "0-0", "--out", str(out)]
-    result = CliRunner().invoke(main, [*args, "--time-limit", "1"])
+    result = CliRunner().invoke(main, [*args, "--time-limit", "1", "--repeatable"])
     assert result.exit_code == 0, result.output
     assert "tiny_0_0-0: feasible" in result.output
     assert "week 1: cost" in result.output
@@ -169,7 +171,9 @@ def test_a_week_the_one_before_leaves_no_roster_for_is_named(tmp_path: Path, dat
     # Without looking ahead, week 0 ends with both nurses on Sunday's Night (its optimal 2), so
     # nobody may take Monday's Early of week 1: the run stops there, naming the week.
     args = [str(dataset), "--history", "0", "--weeks", "0-0", "--out", str(tmp_path / "o")]
-    result = CliRunner().invoke(main, [*args, "--time-limit", "1", "--look-ahead", "0"])
+    result = CliRunner().invoke(
+        main, [*args, "--time-limit", "1", "--repeatable", "--look-ahead", "0"]
+    )
     assert result.exit_code == 1
     assert "week 1 (WD 0): the hard rules contradict each other" in result.output
 
@@ -185,7 +189,7 @@ def test_the_engine_prices_coverage_and_requests_as_the_competition(
     tmp_path: Path, dataset: Path
 ) -> None:
     out = tmp_path / "out"
-    _, ev = run_weeks(dataset, 0, [0], out, time_limit=1, workers=2, look_ahead=0)
+    _, ev = run_weeks(dataset, 0, [0], out, time_limit=1, workers=2, look_ahead=0, repeatable=True)
     schedule = json.loads((out / "roster-week0" / "schedule.json").read_text(encoding="utf-8"))
     terms = {t["rule"]: t["penalty"] for t in schedule["objective_terms"]}
     # Days before the week are pinned with targets of 0 and no requests: these terms are the

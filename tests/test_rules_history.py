@@ -436,7 +436,7 @@ def test_a_week_begun_in_the_published_days_counts_them() -> None:
         m, _ = build_model(r, per, slots, strict=False, history=history)
         assignment = plan(slots, rows, per.first)
         m.fix(assignment)
-        solver, status = run(m, SolveOptions(time_limit=10, workers=1, seed=0), 1)
+        solver, status = run(m, SolveOptions(repeatable=True, work_units=10, workers=1, seed=0), 1)
         report = check(r, per, slots, assignment, history=history)
         feasible = solver.status_name(status) in ("OPTIMAL", "FEASIBLE")
         return feasible, [v.border for v in report.violations]

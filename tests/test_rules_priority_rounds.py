@@ -22,7 +22,7 @@ from roster.shortfall import place_weights, round_prices
 from roster.slots import expand
 from solver.solve import SolveOptions, build_model, run
 
-OPTIONS = SolveOptions(time_limit=10, workers=1, seed=0)
+OPTIONS = SolveOptions(repeatable=True, work_units=10, workers=1, seed=0)
 
 
 def post(pid: str, start: str, hours: float, **extra: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from roster.slots import expand
 from solver.proof import merged_fields, not_proven_sentences, prove_shortage
 from solver.solve import SolveOptions, solve
 
-OPTIONS = SolveOptions(time_limit=2, workers=1, seed=0)
+OPTIONS = SolveOptions(repeatable=True, work_units=2, workers=1, seed=0)
 
 
 def gate(people: int, *, need: int = 2) -> Roster:
@@ -102,7 +102,8 @@ def test_a_solve_stopped_at_its_first_roster_says_more_time_not_more_people() ->
     # of the clock, for a time limit too short for the week.
     roster = gate(3)
     stopped = SolveOptions(
-        time_limit=2,
+        repeatable=True,
+        work_units=2,
         workers=1,
         seed=0,
         hint={},
