@@ -1254,6 +1254,30 @@ def diff_command(
 # Changes after publishing: repair, cover, swap (solver/repair.py, roster/cover.py)
 
 
+def publishing_options(message_help: str, feeds_help: str) -> Callable[[F], F]:
+    """-m, --by, --feeds, --base-url and --db: the same on every command that records a version
+    (the first and the feeds' help say what this command's defaults are)."""
+    options = [
+        click.option("-m", "--message", default="", help=message_help),
+        click.option("--by", "author", help="Who publishes it [default: your login name]."),
+        click.option(
+            "--feeds",
+            "feeds_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help=feeds_help,
+        ),
+        click.option("--base-url", help="Web address the feeds folder is served at."),
+        db_option,
+    ]
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 def _now_option(command: F) -> F:
     return click.option(
         "--now",
@@ -1314,16 +1338,10 @@ def _published(store: Store, roster: Roster, period: Period) -> Version:
     "[default: out/<DIR name>].",
 )
 @click.option("--publish", "do_publish", is_flag=True, help="Record it as the next version.")
-@click.option("-m", "--message", default="", help="Why (with --publish) [default: the event].")
-@click.option("--by", "author", help="Who publishes it [default: your login name].")
-@click.option(
-    "--feeds",
-    "feeds_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the calendar feeds, with --publish [default: feeds/ beside the schedule].",
+@publishing_options(
+    "Why (with --publish) [default: the event].",
+    "Folder for the calendar feeds, with --publish [default: feeds/ beside the schedule].",
 )
-@click.option("--base-url", help="Web address the feeds folder is served at.")
-@db_option
 @format_option("text", "json", help="text for people, json for scripts.")
 @friendly
 def repair(
@@ -1621,16 +1639,10 @@ def _slot_period(
 @click.argument("slot_a", metavar="SLOT_A")
 @click.argument("slot_b", metavar="[SLOT_B]", required=False)
 @_now_option
-@click.option("-m", "--message", default="", help="Why [default: the swap in words].")
-@click.option("--by", "author", help="Who records it [default: your login name].")
-@click.option(
-    "--feeds",
-    "feeds_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the calendar feeds [default: out/<DIR name>/feeds].",
+@publishing_options(
+    "Why [default: the swap in words].",
+    "Folder for the calendar feeds [default: out/<DIR name>/feeds].",
 )
-@click.option("--base-url", help="Web address the feeds folder is served at.")
-@db_option
 @format_option("text", "json", help="text for people, json for scripts.")
 @friendly
 def swap_command(
