@@ -55,14 +55,15 @@ def _with_leave(roster: Roster, person: str, start: datetime, end: datetime) -> 
 
 def _compare(base: Schedule, after: Schedule, now: datetime) -> tuple[int, int]:
     """Assignments the new roster has that the base did not (each new person on a slot is one
-    change), from ``now`` on and before it."""
+    change) in slots not over by ``now``, and every assignment changed in slots over by then
+    (the past). A shift under way at ``now`` is not past: the absent person hands it on."""
     before, new = assignment_of(base), assignment_of(after)
-    starts = {s.id: s.start for s in base.slots}
+    ends = {s.id: s.end for s in base.slots}
     later = past = 0
     for sid, people in new.items():
         added = len(set(people) - set(before.get(sid, [])))
         removed = len(set(before.get(sid, [])) - set(people))
-        if starts[sid] < now:
+        if ends[sid] <= now:
             past += added + removed
         else:
             later += added
@@ -120,7 +121,7 @@ def main(
     proven = 0
     for i, (person, now, back) in enumerate(events(roster, base, period, count, seed)):
         sick = _with_leave(roster, person, now, back)
-        own = sum(1 for s in base.slots if person in s.assigned and now <= s.start < back)
+        own = sum(1 for s in base.slots if person in s.assigned and now < s.end and s.start < back)
         started = time.monotonic()
         result = repair(
             sick,
