@@ -63,7 +63,7 @@ BENCH_SEEDS ?= 0
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.curtois --all --side-by-side --time-limit $(BENCH_SECONDS) \
-		--workers 2 --seeds $(BENCH_SEEDS) --results benchmarks/results.md
+		--workers 2 --seeds $(BENCH_SEEDS) --no-lns --results benchmarks/results.md
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache $(MO)
