@@ -53,9 +53,12 @@ class Duty:
 
     def text(self, language: str) -> str:
         """The duty as people say it: ``2月6日 早班 体温检测岗`` / ``Thu 6 Feb 06:00–10:00 Gate``.
-        The shift's name when it has one, else its hours."""
+        The shift's name when it has one, else its hours; a shift named as its post (the 24-hour
+        turn ``24小时值班``) is named once."""
         day = self.start.date()
         when = f"{day.month}月{day.day}日" if language == "zh" else f"{day:%a} {day.day} {day:%b}"
+        if self.shift == self.post_name:
+            return f"{when} {self.post_name}"
         days = (self.end.date() - day).days
         hours = f"{self.start:%H:%M}–{self.end:%H:%M}" + (f" (+{days})" if days else "")
         return f"{when} {self.shift or hours} {self.post_name}"

@@ -27,7 +27,8 @@ def notices(roster: Roster, diff: ScheduleDiff) -> list[Notice]:
     if coordinator is not None:
         phone = ""
         if coordinator.phone:
-            phone = f"（{coordinator.phone}）" if zh else f" ({coordinator.phone})"
+            # A name may carry its own brackets (马秀英（社区党委书记）): the phone follows a comma.
+            phone = f"，电话 {coordinator.phone}" if zh else f", phone {coordinator.phone}"
         call = (
             f"如有困难请联系{coordinator.name}{phone}。"
             if zh

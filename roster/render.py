@@ -271,10 +271,12 @@ def render_summary(schedule: Schedule, language: str | None = None) -> str:
     )
     if info.interrupted:
         lines.append(words["interrupted"])
+    # The rule column as wide as its longest id, so the penalties line up.
+    rule_width = max((len(t.rule) for t in schedule.objective_terms), default=0)
     for term in schedule.objective_terms:
         text = term_label(term.rule, language) if language != schedule.language else term.label
         label = f"  ({text or term.label})" if text or term.label else ""
-        lines.append(f"  {term.rule:<16} {term.penalty:>8}{label}")
+        lines.append(f"  {term.rule:<{rule_width}} {term.penalty:>8}{label}")
     worked = [p.hours for p in schedule.people]
     if worked:
         lines.append(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from roster.diff import diff_schedules
+from roster.diff import Duty, diff_schedules
 from roster.errors import ScheduleFileError
 from roster.schedule import PeriodOut, PersonOut, PostOut, Schedule, SlotOut, SolverInfo
 
@@ -127,3 +127,14 @@ def test_schedules_of_two_periods_are_not_compared() -> None:
     assert str(raised.value) == (
         "a.json is for 2020-W06 and b.json for 2020-W07; compare two schedules of one period"
     )
+
+
+def test_a_shift_named_as_its_post_is_named_once() -> None:
+    # Regression: the 24-hour turn read "2月7日 24小时值班 24小时值班".
+    zone = ZoneInfo("Asia/Shanghai")
+    start = datetime(2020, 2, 7, 8, 0, tzinfo=zone)
+    turn = Duty("duty-24h/2020-02-07T08:00", "duty-24h", "24小时值班", "24小时值班", start,
+                start + timedelta(hours=24))  # fmt: skip
+    assert turn.text("zh") == "2月7日 24小时值班"
+    gate = Duty("gate/2020-02-07T06:00", "gate", "体温检测岗", "早班", start, start)
+    assert gate.text("zh") == "2月7日 早班 体温检测岗"

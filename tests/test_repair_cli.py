@@ -90,6 +90,8 @@ def test_repair_keeps_the_past_moves_the_ill_persons_duties_and_publishes(
     # Everyone who gained or lost a duty has a message, and the ill person is among them.
     told = {n["person"]: n["message"] for n in data["notify"]}
     assert ill in told and "您好，您的值班有调整" in told[ill]
+    # The coordinator's phone follows a comma (a name may carry its own brackets).
+    assert told[ill].endswith("如有困难请联系王书记，电话 13800000000。")
     assert set(told) == set(data["people_touched"])
     # The leave is now in the folder too, starting at --now (the past is not rewritten).
     roster = load_roster(published)
