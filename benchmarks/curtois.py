@@ -299,6 +299,21 @@ def instance_number(path: Path) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+def result_lines(result: Result, after_objective: str = "") -> list[str]:
+    """The two lines a run prints for people: the objective with its gap to the best known
+    result (and ``after_objective``), then status, bound, times and memory."""
+    gap = (
+        f" (gap {result.gap:.1%} to best known {result.best_known})"
+        if result.gap is not None
+        else ""
+    )
+    return [
+        f"{result.instance}: objective {result.objective}{gap}{after_objective}",
+        f"status {result.status}, bound {result.bound}, {result.seconds:g} s "
+        f"(best found at {result.seconds_to_best:g} s), peak {result.peak_mb:g} MB",
+    ]
+
+
 def run_instance(
     path: Path,
     time_limit: float,
@@ -761,16 +776,8 @@ def main(
     if as_json:
         click.echo(json.dumps(asdict(result)))
         return
-    gap = (
-        f" (gap {result.gap:.1%} to best known {result.best_known})"
-        if result.gap is not None
-        else ""
-    )
-    click.echo(f"{result.instance}: objective {result.objective}{gap}")
-    click.echo(
-        f"status {result.status}, bound {result.bound}, {result.seconds:g} s "
-        f"(best found at {result.seconds_to_best:g} s), peak {result.peak_mb:g} MB"
-    )
+    for line in result_lines(result):
+        click.echo(line)
     click.echo("terms: " + ", ".join(f"{k} {v}" for k, v in result.terms.items()))
 
 

@@ -44,6 +44,7 @@ from benchmarks.curtois import (
     Result,
     instance_number,
     read_instance,
+    result_lines,
     write_solution,
 )
 from benchmarks.curtois_check import evaluate, roster_of
@@ -331,16 +332,8 @@ def main(
     if as_json:
         click.echo(json.dumps(asdict(result)))
         return
-    gap = (
-        f" (gap {result.gap:.1%} to best known {result.best_known})"
-        if result.gap is not None
-        else ""
-    )
-    click.echo(f"{result.instance}: objective {result.objective}{gap}, evaluator {result.checked}")
-    click.echo(
-        f"status {result.status}, bound {result.bound}, {result.seconds:g} s "
-        f"(best found at {result.seconds_to_best:g} s), peak {result.peak_mb:g} MB"
-    )
+    for line in result_lines(result, f", evaluator {result.checked}"):
+        click.echo(line)
 
 
 if __name__ == "__main__":
