@@ -1591,7 +1591,16 @@ def cover_command(
     if report.dropped:
         gone = "、".join(names.get(p, p) for p in report.dropped)
         click.echo(f"  已不能上岗：{gone}" if zh else f"  no longer able to: {gone}")
-    if not report.candidates:
+    full = len(report.on_slot) >= report.slot.max
+    if full and not report.candidates:
+        # Nobody is missing: a change of person is a swap, not a cover.
+        click.echo(
+            f"本班已满（{len(report.on_slot)}/{report.slot.max}人），无需顶班；换人请用 roster swap"
+            if zh
+            else f"The shift is full ({len(report.on_slot)}/{report.slot.max}): nothing to "
+            "cover; to change who is on it, use roster swap"
+        )
+    elif not report.candidates:
         click.echo("没有人能顶班" if zh else "Nobody can take it")
     for rank, c in enumerate(report.candidates, start=1):
         knock = ""

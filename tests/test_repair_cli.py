@@ -171,3 +171,11 @@ def test_a_refused_swap_names_the_rule_and_records_nothing(published: Path, stor
     assert "换班不可行，第1版未改动：skill: " in result.output
     with open_store(store_url) as store:
         assert len(store.versions("测试社区")) == 1
+
+
+def test_cover_of_a_full_shift_says_nothing_is_missing(published: Path, store_url: str) -> None:
+    # Regression: a full shift read "没有人能顶班" above everyone ruled out "超出本班人数上限".
+    result = run("cover", published, "gate-temp/2020-02-06T12:00", "--now", NOW, "--db", store_url)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == "本班已满（2/2人），无需顶班；换人请用 roster swap"
+    assert "没有人能顶班" not in result.output
