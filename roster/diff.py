@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from .errors import ScheduleFileError
-from .i18n import NP_, _, pgettext_in
+from .i18n import MONTHS, NP_, WEEKDAYS, _, pgettext_in
 from .load import Roster
 from .schedule import Schedule, SlotOut
 from .slots import expand, period_label
@@ -30,30 +30,6 @@ _WORDS = {
     # A day as a duty names it: Thu 6 Feb, 2月6日 (the weekday left out in Chinese).
     "day": NP_("diff", "{weekday} {day} {month}"),
 }
-#: Weekdays (Monday first) and months as a day of a diff names them.
-_WEEKDAYS = [
-    NP_("weekday", "Mon"),
-    NP_("weekday", "Tue"),
-    NP_("weekday", "Wed"),
-    NP_("weekday", "Thu"),
-    NP_("weekday", "Fri"),
-    NP_("weekday", "Sat"),
-    NP_("weekday", "Sun"),
-]
-_MONTHS = [
-    NP_("month", "Jan"),
-    NP_("month", "Feb"),
-    NP_("month", "Mar"),
-    NP_("month", "Apr"),
-    NP_("month", "May"),
-    NP_("month", "Jun"),
-    NP_("month", "Jul"),
-    NP_("month", "Aug"),
-    NP_("month", "Sep"),
-    NP_("month", "Oct"),
-    NP_("month", "Nov"),
-    NP_("month", "Dec"),
-]
 
 
 def _word(language: str, key: str) -> str:
@@ -63,9 +39,9 @@ def _word(language: str, key: str) -> str:
 def day_words(language: str, day: date) -> str:
     """A day as a diff and its notices name it: ``2月6日`` / ``Thu 6 Feb``."""
     return _word(language, "day").format(
-        weekday=pgettext_in(language, *_WEEKDAYS[day.weekday()]),
+        weekday=pgettext_in(language, *WEEKDAYS[day.weekday()]),
         day=day.day,
-        month=pgettext_in(language, *_MONTHS[day.month - 1]),
+        month=pgettext_in(language, *MONTHS[day.month - 1]),
     )
 
 

@@ -262,8 +262,8 @@ class History:
                 for post in sorted(gone_posts):
                     warnings.append(
                         _(
-                            "{period}: post {post} is no longer in the roster; its published duties "
-                            "are left out of the history"
+                            "{period}: post {post} is no longer in the roster; its published "
+                            "duties are left out of the history"
                         ).format(period=label, post=post)
                     )
         duties = sorted(

@@ -19,7 +19,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from .errors import PrintError
-from .i18n import _
+from .i18n import WEEKDAYS, _, pgettext_in
 from .load import Roster
 from .models import Contact
 from .render import day_label, labels
@@ -445,10 +445,8 @@ def _week_body(sheet: _Sheet, days: list[date]) -> list[str]:
         table.setdefault(slot.post, {}).setdefault(sheet.shift_of(slot), {})[sheet.day_of(slot)] = (
             slot
         )
-    weekday = words["weekday"]
     head = "".join(
-        f"<th>{_e(('周' if language == 'zh' else '') + weekday[d.weekday()])}<br>{d:%m-%d}</th>"
-        for d in days
+        f"<th>{_e(pgettext_in(language, *WEEKDAYS[d.weekday()]))}<br>{d:%m-%d}</th>" for d in days
     )
     body = []
     for post in sheet.order:

@@ -12,7 +12,7 @@ from functools import cache
 
 from calendars.words import Words as FeedWords
 from calendars.words import words_for
-from roster.i18n import NP_, pgettext_in
+from roster.i18n import MONTH_NAMES, NP_, WEEKDAYS, pgettext_in
 
 
 @dataclass(frozen=True)
@@ -77,30 +77,6 @@ class PageWords:
 
 #: A day as a page shows it: ``Wed 5 February``, ``2月5日 周三`` (the month's name is ``2月``).
 _DAY = NP_("pages", "{weekday} {day} {month}")
-_WEEKDAYS = (
-    NP_("weekday", "Mon"),
-    NP_("weekday", "Tue"),
-    NP_("weekday", "Wed"),
-    NP_("weekday", "Thu"),
-    NP_("weekday", "Fri"),
-    NP_("weekday", "Sat"),
-    NP_("weekday", "Sun"),
-)
-_MONTHS = (
-    NP_("month", "January"),
-    NP_("month", "February"),
-    NP_("month", "March"),
-    NP_("month", "April"),
-    NP_("month", "May"),
-    NP_("month", "June"),
-    NP_("month", "July"),
-    NP_("month", "August"),
-    NP_("month", "September"),
-    NP_("month", "October"),
-    NP_("month", "November"),
-    NP_("month", "December"),
-)
-
 #: Every phrase by field, as its msgid in the context "pages".
 _MSGIDS: dict[str, tuple[str, str]] = {
     "next_day": NP_("pages", "next day"),
@@ -172,8 +148,8 @@ def page_words(lang: str) -> PageWords:
     return PageWords(
         lang=lang,
         feed=words_for(lang),
-        weekdays=tuple(pgettext_in(lang, *w) for w in _WEEKDAYS),
-        months=tuple(pgettext_in(lang, *m) for m in _MONTHS),
+        weekdays=tuple(pgettext_in(lang, *w) for w in WEEKDAYS),
+        months=tuple(pgettext_in(lang, *m) for m in MONTH_NAMES),
         day_format=pgettext_in(lang, *_DAY),
         **{key: pgettext_in(lang, *msg) for key, msg in _MSGIDS.items()},
     )

@@ -174,7 +174,7 @@ def test_check_lists_violations_in_chinese(week: tuple[Path, Path]) -> None:
 def test_print_and_serve_password_errors_in_chinese(
     week: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    folder, schedule = week
+    _folder, schedule = week
     outside = run("print", schedule, "--day", "2020-03-01", "--format", "html")
     assert outside.exit_code == 1
     assert outside.output == (

@@ -187,7 +187,7 @@ def test_cover_of_a_full_shift_says_nothing_is_missing(published: Path, store_ur
     assert "Nobody can take it" not in result.output
 
 
-# --- the same commands in Chinese, the roster's language -------------------------------------------
+# --- the same commands in Chinese, the roster's language -----------------------------------------
 
 
 @pytest.fixture
