@@ -250,3 +250,18 @@ def test_extraction_reads_every_module_that_speaks() -> None:
         "cli.py",
     ):
         assert expected in files, expected
+
+
+def test_a_pins_conflict_names_the_reason_in_the_rosters_words(tmp_path: Path) -> None:
+    # The solver's conflict sentences are in the roster's language; the eligibility reason
+    # inside one follows it, not the message language (it read "但lacks skill 测温").
+    pinned = SMALL_YAML + "pins: [{person: p02, slot: gate-temp/2020-02-03T06:00}]\n"
+    folder = write_folder(tmp_path / "社区", pinned)
+    result = run(
+        "--lang", "en", "solve", folder, "--week", "2020-W06", "--out", tmp_path / "out",
+        "--workers", "2", "--time-limit", "5",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "  - 李明 (p02)被固定排在体温检测岗 2020-02-03 06:00（pins[0]），但缺少技能 测温\n" in (
+        result.output
+    )
