@@ -843,6 +843,9 @@ def print_command(
     if day is not None and whole:
         raise click.UsageError("give --day or --week, not both")
     schedule = read_schedule(schedule_path)
+    if folder is None:
+        # Without a roster folder, messages go by the schedule's language (as `show`).
+        speak(schedule.language)
     chosen = day.date() if day is not None else None
     if chosen is not None:
         check_day(schedule, chosen, str(schedule_path))

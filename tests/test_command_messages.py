@@ -181,6 +181,12 @@ def test_print_and_serve_password_errors_in_chinese(
         f"错误：{schedule}：--day 2020-03-01 不在排班的日期范围内（2020-02-03 至 2020-02-09）；"
         "请给出其中的一天\n"
     )
+    # Without --roster, an English schedule's print speaks English.
+    english = edited(schedule, "english.json", lambda data: data.update(language="en"))
+    assert run("print", english, "--day", "2020-03-01", "--format", "html").output == (
+        f"Error: {english}: --day 2020-03-01 is outside the roster's period (2020-02-03 to "
+        "2020-02-09); give a day in it\n"
+    )
     other = write_folder(tmp_path / "幸福社区", SMALL_YAML.replace("测试社区", "幸福社区"))
     wrong = run("print", schedule, "--day", "2020-02-03", "--roster", other, "--format", "html")
     assert wrong.output == (
