@@ -772,7 +772,7 @@ def check_command(
         )
     else:
         for rule, text, _border in violations:
-            click.echo(f"{rule}: {text}")
+            click.echo(pgettext("list", ": ").join((rule, text)))
         state = (
             _("{count} violation(s)").format(count=len(violations))
             if violations

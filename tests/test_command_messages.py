@@ -166,7 +166,7 @@ def test_check_lists_violations_in_chinese(week: tuple[Path, Path]) -> None:
     path = edited(schedule, "crowded.json", crowded)
     result = run("check", folder, path)
     assert result.exit_code == 1
-    assert "unavailable: duty/2020-02-05T08:00：李明 (p02) 病假\n" in result.output
+    assert "unavailable：duty/2020-02-05T08:00：李明 (p02) 病假\n" in result.output
     english = run("--lang", "en", "check", folder, path)
     assert "unavailable: duty/2020-02-05T08:00: 李明 (p02) on leave (病假)\n" in english.output
 

@@ -51,7 +51,7 @@ def test_check_names_the_border_and_solve_refuses_the_pin(tmp_path: Path) -> Non
     checked = run("check", folder, week7 / "schedule.json", "--history", week6 / "schedule.json")
     assert checked.exit_code == 1
     assert checked.stdout.splitlines()[0] == (
-        "rest: 杨金花 (p01)：duty/2020-02-09T08:00（已发布）与 gate-temp/2020-02-10T12:00 之间只隔 "
+        "rest：杨金花 (p01)：duty/2020-02-09T08:00（已发布）与 gate-temp/2020-02-10T12:00 之间只隔 "
         "4 小时，需要 24 小时（跨越与已发布的 2020-W06 的衔接）"
     )
     english = run(
