@@ -31,7 +31,16 @@ from roster.diff import ScheduleDiff, diff_schedules, shift_names
 from roster.errors import InfeasibleError, PrintError, RosterError, SolveInterrupted
 from roster.folder_edit import add_leave, parse_leave_spec
 from roster.history import History, history_weeks
-from roster.i18n import LOCALES, _, choosing, current, speaking_for
+from roster.i18n import (
+    LOCALES,
+    _,
+    choosing,
+    current,
+    pgettext,
+    pgettext_in,
+    speaking_for,
+    translator,
+)
 from roster.inputs import inputs_digest
 from roster.load import Roster, load_roster, peek_language
 from roster.models import Leave, parse_moment
@@ -197,7 +206,10 @@ def _history(
         published = ", ".join(
             f"{period_label(v.period_start, v.period_end)} v{v.number}" for v in versions
         )
-        click.echo(f"history: {published} (from {location})", err=True)
+        click.echo(
+            _("history: {versions} (from {store})").format(versions=published, store=location),
+            err=True,
+        )
     for warning in history.warnings:
         click.echo(warning, err=True)
     return history
@@ -760,7 +772,7 @@ def check_command(
         )
     else:
         for rule, text, _border in violations:
-            click.echo(f"{rule}: {text}")
+            click.echo(pgettext("list", ": ").join((rule, text)))
         state = (
             _("{count} violation(s)").format(count=len(violations))
             if violations
@@ -831,6 +843,9 @@ def print_command(
     if day is not None and whole:
         raise click.UsageError("give --day or --week, not both")
     schedule = read_schedule(schedule_path)
+    if folder is None:
+        # Without a roster folder, messages go by the schedule's language (as `show`).
+        speak(schedule.language)
     chosen = day.date() if day is not None else None
     if chosen is not None:
         check_day(schedule, chosen, str(schedule_path))
@@ -841,8 +856,12 @@ def print_command(
         roster = load_roster(folder)
         if roster.name != schedule.roster:
             raise PrintError(
-                f"{folder}: this is the roster folder of {roster.name}, but {schedule_path} is "
-                f"the roster of {schedule.roster}; give the folder it was solved from"
+                _(
+                    "{folder}: this is the roster folder of {roster}, but {file} is the roster "
+                    "of {other}; give the folder it was solved from"
+                ).format(
+                    folder=folder, roster=roster.name, file=schedule_path, other=schedule.roster
+                )
             )
         contacts = contacts_of(roster)
     target = out_file or schedule_path.parent / default_name(schedule, chosen, fmt)
@@ -964,7 +983,9 @@ def _publishing_time() -> datetime | None:
         return datetime.fromtimestamp(int(epoch), UTC)
     except (ValueError, OverflowError):
         raise RosterError(
-            f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970; unset it"
+            _("SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970; unset it").format(
+                epoch=epoch
+            )
         ) from None
 
 
@@ -1093,8 +1114,15 @@ def publish(
                 index = publish_feeds(roster, store, target, base_url)
             except RosterError as exc:
                 raise RosterError(
-                    f"{schedule.roster} {period_label(start, end)} version {version.number} is "
-                    f"published, but its feeds are not written: {exc}"
+                    _(
+                        "{roster} {period} version {number} is published, but its feeds are not "
+                        "written: {error}"
+                    ).format(
+                        roster=schedule.roster,
+                        period=period_label(start, end),
+                        number=version.number,
+                        error=exc,
+                    )
                 ) from None
         location = store.location
     label = period_label(start, end)
@@ -1104,34 +1132,62 @@ def publish(
         data["feeds"] = str(target) if index else None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    fill = {"roster": schedule.roster, "period": label, "number": version.number}
     if unchanged:
         click.echo(
-            f"{schedule.roster} {label}: no duty differs from version {version.number} "
-            f"(by {version.author}); nothing new recorded in {location}"
+            _(
+                "{roster} {period}: no duty differs from version {number} (by {author}); nothing "
+                "new recorded in {store}"
+            ).format(**fill, author=version.author, store=location)
         )
     else:
-        after = f" after version {version.parent}" if version.parent else ""
+        published = (
+            _("Published {roster} {period} version {number} after version {parent} by {author}")
+            if version.parent
+            else _("Published {roster} {period} version {number} by {author}")
+        )
         click.echo(
-            f"Published {schedule.roster} {label} version {version.number}{after} "
-            f"by {version.author} → {location}"
+            published.format(**fill, parent=version.parent, author=version.author)
+            + f" → {location}"
         )
         if diff is not None:
-            people = len(diff.people)
             click.echo(
-                f"Duties changed for {people} {'person' if people == 1 else 'people'} "
-                f"({diff.assignments_changed} "
-                f"{'assignment' if diff.assignments_changed == 1 else 'assignments'}): "
-                f"roster diff {folder} {version.parent} {version.number} "
-                f"{_period_args(start, end, roster.config.timezone)}"
+                _("Duties changed for {people} ({assignments}): {command}").format(
+                    people=_people(len(diff.people)),
+                    assignments=_assignments(diff.assignments_changed),
+                    command=f"roster diff {folder} {version.parent} {version.number} "
+                    f"{_period_args(start, end, roster.config.timezone)}",
+                )
             )
     if report.penalty != schedule.solver.objective:
         click.echo(
-            f"Note: {schedule_path} says its penalty is {schedule.solver.objective}, the rules of "
-            f"{folder} give {report.penalty} (edited by hand, or the folder changed since?)",
+            _(
+                "Note: {file} says its penalty is {stated}, the rules of {folder} give {penalty} "
+                "(edited by hand, or the folder changed since?)"
+            ).format(
+                file=schedule_path,
+                stated=schedule.solver.objective,
+                folder=folder,
+                penalty=report.penalty,
+            ),
             err=True,
         )
     if index is not None:
-        click.echo(f"Feeds of {len(index.people)} people → {target}/")
+        click.echo(
+            _("Feeds of {people} → {folder}/").format(
+                people=_people(len(index.people)), folder=target
+            )
+        )
+
+
+def _people(count: int) -> str:
+    """``1 person``, ``3 people`` (``3 人``)."""
+    return (_("{count} person") if count == 1 else _("{count} people")).format(count=count)
+
+
+def _assignments(count: int) -> str:
+    """``1 assignment``, ``3 assignments`` (``3 处``)."""
+    return (_("{count} assignment") if count == 1 else _("{count} assignments")).format(count=count)
 
 
 @main.command()
@@ -1169,10 +1225,16 @@ def history(
         click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
-        days = f" for {period_label(start, end)}" if start and end else ""
-        click.echo(f"{roster.name}: nothing published{days} yet")
+        if start and end:
+            click.echo(
+                _("{roster}: nothing published for {period} yet").format(
+                    roster=roster.name, period=period_label(start, end)
+                )
+            )
+        else:
+            click.echo(_("{roster}: nothing published yet").format(roster=roster.name))
         return
-    click.echo(render_history(rows, roster.config.language, roster.config.timezone), nl=False)
+    click.echo(render_history(rows, current(), roster.config.timezone), nl=False)
 
 
 @main.command(name="diff")
@@ -1205,7 +1267,8 @@ def diff_command(
       roster diff examples/xingwang 2 out/xingwang/schedule.json --db out/xingwang/roster.db
     """
     roster = load_roster(folder)
-    zh = roster.config.language == "zh"
+    # The two sides are named in the roster's words: they head the text for the chat group.
+    t = translator(roster.config.language)
     sides: list[tuple[Schedule, str] | int] = []
     for text in (old, new):
         if re.fullmatch(r"\d+", text):
@@ -1225,14 +1288,16 @@ def diff_command(
             start, end = files[0][0].period.start, files[0][0].period.end
         else:
             raise RosterError(
-                f"say which period versions {old} and {new} are of: --week 2020-W06 "
-                "(or --from and --to)"
+                _(
+                    "say which period versions {old} and {new} are of: --week 2020-W06 (or --from "
+                    "and --to)"
+                ).format(old=old, new=new)
             )
         with _open(folder, db, create=False) as store:
             for side in sides:
                 if isinstance(side, int):
                     version = store.get(roster.name, start, end, side)
-                    resolved.append((version.schedule, f"第{side}版" if zh else f"version {side}"))
+                    resolved.append((version.schedule, t("version {number}").format(number=side)))
                 else:
                     resolved.append(side)
     else:
@@ -1294,7 +1359,7 @@ def _moment(roster: Roster, text: str | None) -> datetime:
     try:
         value = parse_moment(text.strip().replace(" ", "T"))
     except ValueError as exc:
-        raise RosterError(f"--now: {exc}") from None
+        raise RosterError(_("--now: {error}").format(error=exc)) from None
     if not isinstance(value, datetime):
         value = datetime.combine(value, datetime.min.time())
     return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
@@ -1304,8 +1369,14 @@ def _published(store: Store, roster: Roster, period: Period) -> Version:
     latest = store.latest(roster.name, period.start, period.end)
     if latest is None:
         raise RosterError(
-            f"{roster.name} {period_label(period.start, period.end)} has no published version in "
-            f"{store.location}; solve it and `roster publish` it first"
+            _(
+                "{roster} {period} has no published version in {store}; solve it and `roster "
+                "publish` it first"
+            ).format(
+                roster=roster.name,
+                period=period_label(period.start, period.end),
+                store=store.location,
+            )
         )
     return latest
 
@@ -1391,16 +1462,21 @@ def repair(
     period = _period(roster.config.timezone, week, first, last)
     now = _moment(roster, now_text)
     known = {p.id for p in roster.people}
+    # What goes into roster.yaml, the version's message, the diff and the notices is the
+    # roster's words; what the command reports is in the message language.
+    t = translator(roster.config.language)
     new_leave = []
     for spec in leave_specs:
         entry = parse_leave_spec(spec)
         if entry.person not in known:
-            raise RosterError(f"--leave {spec}: unknown person {entry.person!r}")
+            raise RosterError(
+                _("--leave {spec}: unknown person {id!r}").format(spec=spec, id=entry.person)
+            )
         new_leave.append(entry)
     for pid in drops:
         if pid not in known:
-            raise RosterError(f"--drop {pid}: unknown person {pid!r}")
-        reason = "停止排班" if roster.config.language == "zh" else "off the roster"
+            raise RosterError(_("--drop {id}: unknown person {id!r}").format(id=pid))
+        reason = t("off the roster")
         new_leave.append(
             Leave(
                 person=pid,
@@ -1420,14 +1496,7 @@ def repair(
         result = repair_roster(roster, period, base.schedule, now, options, absent=absent)
         target = out_dir or Path("out") / folder.resolve().name
         write_outputs(result.schedule, target)
-        names = (
-            (f"第{base.number}版", "修复后")
-            if roster.config.language == "zh"
-            else (
-                f"version {base.number}",
-                "repaired",
-            )
-        )
+        names = (t("version {number}").format(number=base.number), t("repaired"))
         diff = diff_schedules(
             base.schedule, result.schedule, shifts=shift_names(roster, result.schedule)
         )
@@ -1466,37 +1535,42 @@ def repair(
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    zh = roster.config.language == "zh"
     proof = (
-        ("（已证明最少）" if zh else " (proven minimal)")
+        _("proven minimal")
         if result.proven_minimal
-        else (f"（下界 {result.change_bound}）" if zh else f" (lower bound {result.change_bound})")
+        else _("lower bound {bound}").format(bound=result.change_bound)
     )
-    if zh:
-        click.echo(
-            f"保留 --now 之前的 {result.frozen_slots} 个班次；改动 {len(result.added)} 个班次，"
-            f"涉及 {len(result.people_touched)} 人，改动代价 {result.change_cost}{proof}"
+    click.echo(
+        _(
+            "Kept the {frozen} shifts before --now; changed {changed} shifts for {people}, change "
+            "cost {cost} ({proof})"
+        ).format(
+            frozen=result.frozen_slots,
+            changed=len(result.added),
+            people=_people(len(result.people_touched)),
+            cost=result.change_cost,
+            proof=proof,
         )
-    else:
-        click.echo(
-            f"Kept the {result.frozen_slots} shifts before --now; changed {len(result.added)} "
-            f"shifts for {len(result.people_touched)} people, change cost "
-            f"{result.change_cost}{proof}"
-        )
+    )
+    # The diff and the messages are for the chat group: the roster's words.
     click.echo(diff.render(*names), nl=False)
     if told:
-        click.echo("需要通知：" if zh else "To tell:")
+        click.echo(_("To tell:"))
         for notice in told:
             phone = f" {notice.phone}" if notice.phone else ""
             click.echo(
-                f"  {notice.name}{phone}：{notice.message}"
-                if zh
-                else f"  {notice.name}{phone}: {notice.message}"
+                _("  {name}{phone}: {message}").format(
+                    name=notice.name, phone=phone, message=notice.message
+                )
             )
-    click.echo(render_summary(result.schedule), nl=False)
+    click.echo(render_summary(result.schedule, current()), nl=False)
     click.echo(f"→ {target / 'schedule.json'}")
     if published is not None:
-        click.echo(f"Published version {published.number} → {store.location}")
+        click.echo(
+            _("Published version {number} → {store}").format(
+                number=published.number, store=store.location
+            )
+        )
 
 
 def _from_now(entry: Leave, now: datetime) -> Leave:
@@ -1513,17 +1587,20 @@ def _from_now(entry: Leave, now: datetime) -> Leave:
 
 
 def _event_words(roster: Roster, leave: list[Leave]) -> str:
-    """A default message for a repair: who is away and why."""
-    zh = roster.config.language == "zh"
+    """A default message for a repair: who is away and why (the version's message, in the
+    roster's words)."""
+    t = translator(roster.config.language)
     parts = [
-        f"{roster.person(e.person).name}{('（' + e.reason + '）') if e.reason else ''}"
-        if zh
-        else f"{roster.person(e.person).name}{(' (' + e.reason + ')') if e.reason else ''}"
+        t("{name} ({reason})").format(name=roster.person(e.person).name, reason=e.reason)
+        if e.reason
+        else roster.person(e.person).name
         for e in leave
     ]
     if not parts:
-        return "修复" if zh else "repair"
-    return ("修复：" if zh else "repair: ") + ("、" if zh else ", ").join(parts)
+        return t("repair")
+    return t("repair: {who}").format(
+        who=pgettext_in(roster.config.language, "feeds", ", ").join(parts)
+    )
 
 
 @main.command()
@@ -1568,7 +1645,7 @@ def cover_command(
     now = _moment(roster, now_text) if now_text else None
     with _open(folder, db, create=False) as store:
         base = _published(store, roster, period)
-    report = cover(roster, period, base.schedule, slot_id, now=now, limit=limit)
+    report = cover(roster, period, base.schedule, slot_id, now=now, limit=limit, language=current())
     if fmt == "json":
         data = {
             "slot": slot_id,
@@ -1580,47 +1657,42 @@ def cover_command(
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    zh = roster.config.language == "zh"
     names = {p.id: p.name for p in roster.people}
-    on = "、".join(names.get(p, p) for p in report.on_slot) or ("无" if zh else "nobody")
+    # Names of Chinese people read with 、 in either language (as the tables do).
+    on = "、".join(names.get(p, p) for p in report.on_slot) or _("nobody")
     click.echo(
-        f"{slot_id}（第{base.number}版）在岗：{on}"
-        if zh
-        else f"{slot_id} (version {base.number}) on it: {on}"
+        _("{slot} (version {number}) on it: {people}").format(
+            slot=slot_id, number=base.number, people=on
+        )
     )
     if report.dropped:
         gone = "、".join(names.get(p, p) for p in report.dropped)
-        click.echo(f"  已不能上岗：{gone}" if zh else f"  no longer able to: {gone}")
+        click.echo(_("  no longer able to: {people}").format(people=gone))
     full = len(report.on_slot) >= report.slot.max
     if full and not report.candidates:
         # Nobody is missing: a change of person is a swap, not a cover.
         click.echo(
-            f"本班已满（{len(report.on_slot)}/{report.slot.max}人），无需顶班；换人请用 roster swap"
-            if zh
-            else f"The shift is full ({len(report.on_slot)}/{report.slot.max}): nothing to "
-            "cover; to change who is on it, use roster swap"
+            _(
+                "The shift is full ({on}/{max}): nothing to cover; to change who is on it, use "
+                "roster swap"
+            ).format(on=len(report.on_slot), max=report.slot.max)
         )
     elif not report.candidates:
-        click.echo("没有人能顶班" if zh else "Nobody can take it")
+        click.echo(_("Nobody can take it"))
     for rank, c in enumerate(report.candidates, start=1):
-        knock = ""
-        if c.knock_on:
-            knock = (
-                f"，需先把 {c.knock_on[0]} 交给别人（{c.note}）"
-                if zh
-                else f"; first hand {c.knock_on[0]} to someone else ({c.note})"
-            )
-        click.echo(
-            f"  {rank}. {c.name} ({c.person})  {'罚分' if zh else 'penalty'} "
-            f"{c.penalty_change:+d}{knock}"
+        line = _("  {rank}. {name} ({id})  penalty {change}").format(
+            rank=rank, name=c.name, id=c.person, change=f"{c.penalty_change:+d}"
         )
+        if c.knock_on:
+            line += _("; first hand {slot} to someone else ({why})").format(
+                slot=c.knock_on[0], why=c.note
+            )
+        click.echo(line)
     if report.ruled_out:
-        click.echo("不能顶班：" if zh else "Ruled out:")
+        click.echo(_("Ruled out:"))
         for r in report.ruled_out:
             click.echo(
-                f"  {r.name} ({r.person})：{r.reason}"
-                if zh
-                else f"  {r.name} ({r.person}): {r.reason}"
+                _("  {name} ({id}): {reason}").format(name=r.name, id=r.person, reason=r.reason)
             )
 
 
@@ -1635,9 +1707,11 @@ def _slot_period(
         day = date.fromisoformat(stamp)
     except ValueError:
         raise RosterError(
-            f"{slot_id!r} is not a slot id; a slot id reads <post>/<YYYY-MM-DDTHH:MM>"
+            _("{slot!r} is not a slot id; a slot id reads <post>/<YYYY-MM-DDTHH:MM>").format(
+                slot=slot_id
+            )
         ) from None
-    year, number, _ = day.isocalendar()
+    year, number, _weekday = day.isocalendar()
     return _period(roster.config.timezone, f"{year}-W{number:02d}", None, None)
 
 
@@ -1682,16 +1756,19 @@ def swap_command(
     roster = load_roster(folder)
     period = _slot_period(roster, slot_a, None, None, None)
     now = _moment(roster, now_text)
-    zh = roster.config.language == "zh"
+    # The version's message and the diff are the roster's words; the verdict is a message.
+    t = translator(roster.config.language)
     with _open(folder, db, create=False) as store:
         base = _published(store, roster, period)
         report = swap(roster, period, base.schedule, person_a, person_b, slot_a, slot_b, now=now)
         if not report.accepted:
-            broken = "; ".join(f"{v.rule}: {v.text}" for v in report.broken)
+            broken = pgettext("list", "; ").join(
+                pgettext("list", ": ").join((v.rule, v.text)) for v in report.broken
+            )
             raise RosterError(
-                (f"换班不可行，第{base.number}版未改动：{broken}")
-                if zh
-                else f"swap refused, version {base.number} unchanged: {broken}"
+                _("swap refused, version {number} unchanged: {broken}").format(
+                    number=base.number, broken=broken
+                )
             )
         slots = expand(roster.config, period)
         schedule = build_schedule(
@@ -1702,7 +1779,7 @@ def swap_command(
             base.schedule.solver,
         )
         a, b = roster.person(person_a).name, roster.person(person_b).name
-        what = message or (f"换班：{a} ↔ {b}" if zh else f"swap: {a} and {b}")
+        what = message or t("swap: {a} and {b}").format(a=a, b=b)
         version = store.publish(
             schedule,
             inputs_digest=inputs_digest(roster),
@@ -1723,14 +1800,14 @@ def swap_command(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"换班已记录为第{version.number}版（罚分 {report.penalty_change:+d}）"
-        if zh
-        else f"Swap recorded as version {version.number} (penalty {report.penalty_change:+d})"
+        _("Swap recorded as version {number} (penalty {change})").format(
+            number=version.number, change=f"{report.penalty_change:+d}"
+        )
     )
     click.echo(
         diff.render(
-            f"第{base.number}版" if zh else f"version {base.number}",
-            f"第{version.number}版" if zh else f"version {version.number}",
+            t("version {number}").format(number=base.number),
+            t("version {number}").format(number=version.number),
         ),
         nl=False,
     )
@@ -1807,8 +1884,12 @@ def serve(
     load_password_hash(config.folder)
     shown = config.base_url or f"http://{host}:{port}"
     click.echo(
-        f"Serving {roster.name} ({len(roster.people)} people, store revision {revision}) "
-        f"at {shown}/"
+        _("Serving {roster} ({people}, store revision {revision}) at {address}/").format(
+            roster=roster.name,
+            people=_people(len(roster.people)),
+            revision=revision,
+            address=shown,
+        )
     )
     run(config, host, port, workers)
 
@@ -1835,12 +1916,20 @@ def serve_password(folder: Path, print_hash: bool) -> None:
     from server.auth import hash_password, write_password_hash
 
     if not folder.is_dir():
-        raise RosterError(f"{folder}: no such folder; give the roster folder")
+        raise RosterError(
+            _("{folder}: no such folder; give the roster folder").format(folder=folder)
+        )
     password = click.prompt(
-        "Password for the coordinator's pages", hide_input=True, confirmation_prompt=True
+        _("Password for the coordinator's pages"),
+        hide_input=True,
+        confirmation_prompt=_("Repeat for confirmation"),
     )
     if print_hash:
         click.echo(hash_password(password))
         return
     path = write_password_hash(folder, password)
-    click.echo(f"Password hash stored in {path}; open /coordinator and sign in with any name.")
+    click.echo(
+        _("Password hash stored in {file}; open /coordinator and sign in with any name.").format(
+            file=path
+        )
+    )

@@ -20,6 +20,7 @@ from .eligibility import (
     pool_work,
 )
 from .history import History, PastDuty, border_note, iso_week, rolling_windows, week_label
+from .i18n import _, speaking_for
 from .load import Roster
 from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
 from .shortfall import place_weights, round_prices, rounds_of
@@ -28,9 +29,10 @@ from .slots import Period, Shift, Slot, is_night
 
 @dataclass(frozen=True)
 class Violation:
-    """A hard rule the roster breaks, in words. ``border`` names the published period whose duties
-    take part (``2020-W05``) when the violation comes from the border with the history; the text
-    then says so in the roster's language."""
+    """A hard rule the roster breaks, in words (in the message language: ``check`` speaks the
+    roster's unless --lang or ROSTER_LANG chose another). ``border`` names the published period
+    whose duties take part (``2020-W05``) when the violation comes from the border with the
+    history; the text then says so."""
 
     rule: str
     text: str
@@ -77,7 +79,7 @@ class Ctx:
         """A violation; one from the border with the published ``border`` says so."""
         if not border:
             return Violation(rule, text)
-        return Violation(rule, text + border_note(self.roster.config.language, border), border)
+        return Violation(rule, text + border_note(border), border)
 
 
 def _count(ctx: Ctx, slot: Slot) -> int:
@@ -97,10 +99,20 @@ def headcount(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     for slot in ctx.slots:
         n = _count(ctx, slot)
         if n > slot.max:
-            violations.append(Violation("headcount", f"{slot.id}: {n} people, max is {slot.max}"))
+            violations.append(
+                Violation(
+                    "headcount",
+                    _("{slot}: {n} people, max is {max}").format(slot=slot.id, n=n, max=slot.max),
+                )
+            )
         short = max(0, slot.min - n)
         if short and ctx.strict:
-            violations.append(Violation("headcount", f"{slot.id}: {n} people, min is {slot.min}"))
+            violations.append(
+                Violation(
+                    "headcount",
+                    _("{slot}: {n} people, min is {min}").format(slot=slot.id, n=n, min=slot.min),
+                )
+            )
         terms["shortage"] += weights.shortage * short
         terms["under_target"] += slot.under_weight * max(0, slot.target - max(n, slot.min))
         terms["over_target"] += slot.over_weight * max(0, n - slot.target)
@@ -127,20 +139,38 @@ def eligibility(ctx: Ctx) -> list[Violation]:
     for slot in ctx.slots:
         assigned = ctx.assignment.get(slot.id, [])
         if len(set(assigned)) != len(assigned):
-            out.append(Violation("eligibility", f"{slot.id}: someone is listed twice"))
+            out.append(
+                Violation("eligibility", _("{slot}: someone is listed twice").format(slot=slot.id))
+            )
         for pid in assigned:
             try:
                 person = ctx.roster.person(pid)
             except KeyError:
-                out.append(Violation("eligibility", f"{slot.id}: unknown person {pid!r}"))
+                out.append(
+                    Violation(
+                        "eligibility",
+                        _("{slot}: unknown person {id!r}").format(slot=slot.id, id=pid),
+                    )
+                )
                 continue
             # Every reason, not only the first: a leave or no-nights breach must not hide
             # behind a missing skill.
             for reason in ineligibilities(ctx.roster, person, slot):
-                out.append(Violation(reason.id, f"{slot.id}: {ctx.who(pid)} {reason.text}"))
+                out.append(
+                    Violation(
+                        reason.id,
+                        _("{slot}: {who} {reason}").format(
+                            slot=slot.id, who=ctx.who(pid), reason=reason.text
+                        ),
+                    )
+                )
     for sid in ctx.assignment:
         if sid not in ctx.by_id:
-            out.append(Violation("eligibility", f"unknown slot {sid!r} in the schedule"))
+            out.append(
+                Violation(
+                    "eligibility", _("unknown slot {slot!r} in the schedule").format(slot=sid)
+                )
+            )
     return out
 
 
@@ -161,12 +191,22 @@ def quotas(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
             label = ctx.roster.config.tags.get(quota.tag, quota.tag)
             if quota.max is not None and n > quota.max:
                 violations.append(
-                    Violation("quotas", f"{slot.id}: {n} {label}, at most {quota.max} allowed")
+                    Violation(
+                        "quotas",
+                        _("{slot}: {n} {label}, at most {max} allowed").format(
+                            slot=slot.id, n=n, label=label, max=quota.max
+                        ),
+                    )
                 )
             if n < quota.min:
                 if ctx.strict:
                     violations.append(
-                        Violation("quotas", f"{slot.id}: {n} {label}, at least {quota.min} needed")
+                        Violation(
+                            "quotas",
+                            _("{slot}: {n} {label}, at least {min} needed").format(
+                                slot=slot.id, n=n, label=label, min=quota.min
+                            ),
+                        )
                     )
                 penalty += weight * (quota.min - n)
     return violations, {"quota": penalty}
@@ -205,7 +245,9 @@ def no_overlap(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "no_overlap",
-                        f"{ctx.who(pid)}: {past.slot} (published) overlaps {slot.id}",
+                        _("{who}: {first} (published) overlaps {second}").format(
+                            who=ctx.who(pid), first=past.slot, second=slot.id
+                        ),
                         past.source,
                     )
                 )
@@ -214,7 +256,12 @@ def no_overlap(ctx: Ctx) -> list[Violation]:
                 if second.start >= first.end:
                     break
                 out.append(
-                    Violation("no_overlap", f"{ctx.who(pid)}: {first.id} overlaps {second.id}")
+                    Violation(
+                        "no_overlap",
+                        _("{who}: {first} overlaps {second}").format(
+                            who=ctx.who(pid), first=first.id, second=second.id
+                        ),
+                    )
                 )
     return out
 
@@ -234,7 +281,9 @@ def max_shifts_per_day(ctx: Ctx) -> list[Violation]:
                 out.append(
                     Violation(
                         "max_shifts_per_day",
-                        f"{ctx.who(pid)}: {n} shifts on {day}, at most {limit}",
+                        _("{who}: {n} shifts on {day}, at most {limit}").format(
+                            who=ctx.who(pid), n=n, day=day, limit=limit
+                        ),
                     )
                 )
     return out
@@ -266,8 +315,16 @@ def rest(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "rest",
-                        f"{ctx.who(pid)}: {gap / 60:g} h between {past.slot} (published) "
-                        f"and {second.id}, needs {need / 60:g} h",
+                        _(
+                            "{who}: {gap} h between {first} (published) and {second}, needs "
+                            "{need} h"
+                        ).format(
+                            who=ctx.who(pid),
+                            gap=f"{gap / 60:g}",
+                            first=past.slot,
+                            second=second.id,
+                            need=f"{need / 60:g}",
+                        ),
                         past.source,
                     )
                 )
@@ -282,8 +339,13 @@ def rest(ctx: Ctx) -> list[Violation]:
                 out.append(
                     Violation(
                         "rest",
-                        f"{ctx.who(pid)}: {gap / 60:g} h between {first.id} "
-                        f"and {second.id}, needs {need / 60:g} h",
+                        _("{who}: {gap} h between {first} and {second}, needs {need} h").format(
+                            who=ctx.who(pid),
+                            gap=f"{gap / 60:g}",
+                            first=first.id,
+                            second=second.id,
+                            need=f"{need / 60:g}",
+                        ),
                     )
                 )
     return out
@@ -320,8 +382,12 @@ def hours(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "hours",
-                        f"{ctx.who(pid)}: {minutes / 60:g} h in {year}-W"
-                        f"{week:02d}, at most {rules.max_hours_per_week:g}",
+                        _("{who}: {hours} h in {week}, at most {limit}").format(
+                            who=ctx.who(pid),
+                            hours=f"{minutes / 60:g}",
+                            week=f"{year}-W{week:02d}",
+                            limit=f"{rules.max_hours_per_week:g}",
+                        ),
                         before[1],
                     )
                 )
@@ -333,22 +399,30 @@ def hours(ctx: Ctx) -> list[Violation]:
                 out.append(
                     Violation(
                         "hours",
-                        f"{ctx.who(pid)}: {minutes / 60:g} h in {year}-W"
-                        f"{week:02d}, at least {rules.min_hours_per_week:g}",
+                        _("{who}: {hours} h in {week}, at least {limit}").format(
+                            who=ctx.who(pid),
+                            hours=f"{minutes / 60:g}",
+                            week=f"{year}-W{week:02d}",
+                            limit=f"{rules.min_hours_per_week:g}",
+                        ),
                     )
                 )
         if rules.max_hours is not None and total > rules.max_hours * 60:
             out.append(
                 Violation(
                     "hours",
-                    f"{ctx.who(pid)}: {total / 60:g} h in the period, at most {rules.max_hours:g}",
+                    _("{who}: {hours} h in the period, at most {limit}").format(
+                        who=ctx.who(pid), hours=f"{total / 60:g}", limit=f"{rules.max_hours:g}"
+                    ),
                 )
             )
         if rules.min_hours is not None and total < rules.min_hours * 60:
             out.append(
                 Violation(
                     "hours",
-                    f"{ctx.who(pid)}: {total / 60:g} h in the period, at least {rules.min_hours:g}",
+                    _("{who}: {hours} h in the period, at least {limit}").format(
+                        who=ctx.who(pid), hours=f"{total / 60:g}", limit=f"{rules.min_hours:g}"
+                    ),
                 )
             )
         if rules.max_hours_per_window is not None:
@@ -358,8 +432,12 @@ def hours(ctx: Ctx) -> list[Violation]:
                     out.append(
                         ctx.violation(
                             "hours",
-                            f"{ctx.who(pid)}: {amount / 60:g} h in {_weeks_text(weeks)}, "
-                            f"at most {cap:g}",
+                            _("{who}: {hours} h in {weeks}, at most {limit}").format(
+                                who=ctx.who(pid),
+                                hours=f"{amount / 60:g}",
+                                weeks=_weeks_text(weeks),
+                                limit=f"{cap:g}",
+                            ),
                             border,
                         )
                     )
@@ -451,8 +529,10 @@ def successions(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
                         violations.append(
                             ctx.violation(
                                 "successions",
-                                f"{ctx.who(pid)}: {second.id} follows {past.slot} (published), "
-                                f"a forbidden succession",
+                                _(
+                                    "{who}: {second} follows {first} (published), a forbidden "
+                                    "succession"
+                                ).format(who=ctx.who(pid), second=second.id, first=past.slot),
                                 past.source,
                             )
                         )
@@ -470,8 +550,9 @@ def successions(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
                         violations.append(
                             Violation(
                                 "successions",
-                                f"{ctx.who(pid)}: {second.id} follows {first.id}, "
-                                f"a forbidden succession",
+                                _("{who}: {second} follows {first}, a forbidden succession").format(
+                                    who=ctx.who(pid), second=second.id, first=first.id
+                                ),
                             )
                         )
                     else:
@@ -546,8 +627,12 @@ def max_consecutive_days(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "max_consecutive_days",
-                        f"{ctx.who(pid)}: works {length} days in a row "
-                        f"({_span(ctx, first, length, days)}), at most {limit}",
+                        _("{who}: works {n} days in a row ({days}), at most {limit}").format(
+                            who=ctx.who(pid),
+                            n=length,
+                            days=_span(ctx, first, length, days),
+                            limit=limit,
+                        ),
                         _source(ctx, days, first, published),
                     )
                 )
@@ -570,8 +655,14 @@ def min_consecutive_days(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "min_consecutive_days",
-                        f"{ctx.who(pid)}: works only {length} day(s) in a row "
-                        f"({_span(ctx, first, length, days)}), at least {limit}",
+                        _(
+                            "{who}: works only {n} day(s) in a row ({days}), at least {limit}"
+                        ).format(
+                            who=ctx.who(pid),
+                            n=length,
+                            days=_span(ctx, first, length, days),
+                            limit=limit,
+                        ),
                         _source(ctx, days, first - 1, published),
                     )
                 )
@@ -593,8 +684,12 @@ def min_consecutive_days_off(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "min_consecutive_days_off",
-                        f"{ctx.who(pid)}: only {length} day(s) off in a row "
-                        f"({_span(ctx, first, length, days)}), at least {limit}",
+                        _("{who}: only {n} day(s) off in a row ({days}), at least {limit}").format(
+                            who=ctx.who(pid),
+                            n=length,
+                            days=_span(ctx, first, length, days),
+                            limit=limit,
+                        ),
                         _source(ctx, days, first - 1, published),
                     )
                 )
@@ -628,7 +723,9 @@ def max_weekends(ctx: Ctx) -> list[Violation]:
                 out.append(
                     Violation(
                         "max_weekends",
-                        f"{ctx.who(pid)}: works {len(worked)} weekends, at most {limit}",
+                        _("{who}: works {n} weekends, at most {limit}").format(
+                            who=ctx.who(pid), n=len(worked), limit=limit
+                        ),
                     )
                 )
         cap = rules.max_weekends_per_window
@@ -643,8 +740,9 @@ def max_weekends(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "max_weekends",
-                        f"{ctx.who(pid)}: works {n} weekends in {_weeks_text(weeks)}, "
-                        f"at most {cap}",
+                        _("{who}: works {n} weekends in {weeks}, at most {limit}").format(
+                            who=ctx.who(pid), n=n, weeks=_weeks_text(weeks), limit=cap
+                        ),
                         next((past[w] for w in weeks if w in past), ""),
                     )
                 )
@@ -662,7 +760,9 @@ def max_shifts_per_post(ctx: Ctx) -> list[Violation]:
                 out.append(
                     Violation(
                         "max_shifts_per_post",
-                        f"{ctx.who(pid)}: {n} shifts of {post}, at most {limit}",
+                        _("{who}: {n} shifts of {post}, at most {limit}").format(
+                            who=ctx.who(pid), n=n, post=post, limit=limit
+                        ),
                     )
                 )
     return out
@@ -728,7 +828,9 @@ def nights(ctx: Ctx) -> list[Violation]:
                 out.append(
                     ctx.violation(
                         "nights",
-                        f"{ctx.who(pid)}: {n} night shifts in {year}-W{week:02d}, at most {cap}",
+                        _("{who}: {n} night shifts in {weeks}, at most {limit}").format(
+                            who=ctx.who(pid), n=n, weeks=f"{year}-W{week:02d}", limit=cap
+                        ),
                         before[1],
                     )
                 )
@@ -736,8 +838,9 @@ def nights(ctx: Ctx) -> list[Violation]:
             out.append(
                 Violation(
                     "nights",
-                    f"{ctx.who(pid)}: {len(night)} night shifts in the "
-                    f"period, at most {rules.max_nights}",
+                    _("{who}: {n} night shifts in the period, at most {limit}").format(
+                        who=ctx.who(pid), n=len(night), limit=rules.max_nights
+                    ),
                 )
             )
         if rules.max_nights_per_window is not None:
@@ -747,8 +850,9 @@ def nights(ctx: Ctx) -> list[Violation]:
                     out.append(
                         ctx.violation(
                             "nights",
-                            f"{ctx.who(pid)}: {n} night shifts in {_weeks_text(weeks)}, "
-                            f"at most {limit}",
+                            _("{who}: {n} night shifts in {weeks}, at most {limit}").format(
+                                who=ctx.who(pid), n=n, weeks=_weeks_text(weeks), limit=limit
+                            ),
                             border,
                         )
                     )
@@ -761,10 +865,22 @@ def pins(ctx: Ctx) -> list[Violation]:
     for index, person, slot in pinned(ctx.roster, ctx.slots):
         pin = ctx.roster.config.pins[index]
         if slot is None:
-            out.append(Violation("pins", f"pins[{index}]: no slot {pin.slot} in the period"))
+            out.append(
+                Violation(
+                    "pins",
+                    _("pins[{index}]: no slot {slot} in the period").format(
+                        index=index, slot=pin.slot
+                    ),
+                )
+            )
         elif person.id not in ctx.assignment.get(slot.id, []):
             out.append(
-                Violation("pins", f"pins[{index}]: {ctx.who(person.id)} is not on {slot.id}")
+                Violation(
+                    "pins",
+                    _("pins[{index}]: {who} is not on {slot}").format(
+                        index=index, who=ctx.who(person.id), slot=slot.id
+                    ),
+                )
             )
     return out
 
@@ -887,7 +1003,22 @@ def check(
 ) -> CheckReport:
     """Check a roster against every rule, without the solver. With ``history`` (the duties
     published before the period, built for this period), the rules count across the border and
-    the violations that come from it name the published period (``Violation.border``)."""
+    the violations that come from it name the published period (``Violation.border``).
+
+    The violations are in the message language of the roster (``speaking_for``), so a library
+    caller gets the roster's language unless ROSTER_LANG or --lang chose another."""
+    with speaking_for(roster.config.language):
+        return _check(roster, period, slots, assignment, strict, history)
+
+
+def _check(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    assignment: dict[str, list[str]],
+    strict: bool,
+    history: History | None,
+) -> CheckReport:
     if history is not None:
         history.check_period(period)
     ctx = Ctx(roster, period, slots, assignment, strict, history)

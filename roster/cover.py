@@ -12,6 +12,7 @@ from .check import check
 from .eligibility import ineligibilities
 from .errors import RosterError
 from .explain import FREE, PersonalChecker, ShortageExplainer, reason_phrase, team_violations
+from .i18n import _, current
 from .load import Roster
 from .schedule import Schedule
 from .slots import Period, Slot, expand
@@ -31,7 +32,7 @@ class Candidate:
     name: str
     penalty_change: int
     knock_on: tuple[str, ...] = ()
-    #: Why the knock-on is needed, in the roster's language (empty without one).
+    #: Why the knock-on is needed, in the report's language (empty without one).
     note: str = ""
 
 
@@ -72,9 +73,17 @@ def _slot(slots: dict[str, Slot], slot_id: str) -> Slot:
     slot = slots.get(slot_id)
     if slot is None:
         near = sorted(s for s in slots if s.split("/")[0] == slot_id.split("/")[0])[:3]
-        hint = f" (e.g. {', '.join(near)})" if near else ""
+        if near:
+            raise CoverError(
+                _(
+                    "no slot {slot!r} in the period; a slot id reads <post>/<YYYY-MM-DDTHH:MM> "
+                    "(e.g. {examples})"
+                ).format(slot=slot_id, examples=", ".join(near))
+            )
         raise CoverError(
-            f"no slot {slot_id!r} in the period; a slot id reads <post>/<YYYY-MM-DDTHH:MM>{hint}"
+            _("no slot {slot!r} in the period; a slot id reads <post>/<YYYY-MM-DDTHH:MM>").format(
+                slot=slot_id
+            )
         )
     return slot
 
@@ -83,7 +92,9 @@ def _person(roster: Roster, person_id: str) -> str:
     try:
         return roster.person(person_id).name
     except KeyError:
-        raise CoverError(f"unknown person {person_id!r}; give an id from the people file") from None
+        raise CoverError(
+            _("unknown person {id!r}; give an id from the people file").format(id=person_id)
+        ) from None
 
 
 def current_assignment(
@@ -119,17 +130,22 @@ def cover(
     *,
     now: datetime | None = None,
     limit: int | None = None,
+    language: str | None = None,
 ) -> CoverReport:
     """Who can take ``slot_id`` now without breaking a hard rule, cheapest first (fewest
-    knock-on changes, then the smallest change in penalty), and why each other person cannot."""
+    knock-on changes, then the smallest change in penalty), and why each other person cannot.
+
+    The reasons are a report to the coordinator: in ``language``, by default the message
+    language of the moment (``roster.i18n.current``)."""
+    language = language or current()
     slots = expand(roster.config, period)
     by_id = {s.id: s for s in slots}
     slot = _slot(by_id, slot_id)
     if now is not None and slot.start < now:
-        raise CoverError(f"{slot_id} started before --now; the past is not changed")
+        raise CoverError(_started(slot_id))
     assignment, dropped_pairs = current_assignment(roster, slots, schedule)
     base_penalty = check(roster, period, slots, assignment).penalty
-    explainer = ShortageExplainer(roster, period, slots, assignment)
+    explainer = ShortageExplainer(roster, period, slots, assignment, language=language)
     personal = PersonalChecker(roster, period)
     on_slot = assignment.get(slot.id, [])
     report = CoverReport(slot, list(on_slot), [p for s, p in dropped_pairs if s == slot.id])
@@ -156,7 +172,7 @@ def cover(
             found = team_violations(roster, period, slot, [*on_slot, person.id])
             if not found:
                 change = check(roster, period, slots, with_them).penalty - base_penalty
-                note = reason_phrase(roster, person, slot, blocker.reason, blocker.detail)
+                note = reason_phrase(roster, person, slot, blocker.reason, blocker.detail, language)
                 report.candidates.append(
                     Candidate(person.id, person.name, change, (freed.id,), note)
                 )
@@ -166,6 +182,10 @@ def cover(
     if limit is not None:
         report.candidates = report.candidates[:limit]
     return report
+
+
+def _started(slot_id: str) -> str:
+    return _("{slot} started before --now; the past is not changed").format(slot=slot_id)
 
 
 def _free_by_moving_one(
@@ -211,19 +231,19 @@ def swap(
             continue
         slot = _slot(by_id, sid)
         if now is not None and slot.start < now:
-            raise CoverError(f"{sid} started before --now; the past is not changed")
+            raise CoverError(_started(sid))
     assignment = {s.id: list(s.assigned) for s in schedule.slots}
     if person_a not in assignment.get(slot_a, []):
-        raise CoverError(f"{person_a} is not on {slot_a} in the published roster")
+        raise CoverError(_not_on(person_a, slot_a))
     if person_b in assignment.get(slot_a, []):
-        raise CoverError(f"{person_b} is already on {slot_a}")
+        raise CoverError(_already_on(person_b, slot_a))
     after = {sid: list(people) for sid, people in assignment.items()}
     after[slot_a] = [person_b if p == person_a else p for p in after[slot_a]]
     if slot_b is not None:
         if person_b not in assignment.get(slot_b, []):
-            raise CoverError(f"{person_b} is not on {slot_b} in the published roster")
+            raise CoverError(_not_on(person_b, slot_b))
         if person_a in assignment.get(slot_b, []):
-            raise CoverError(f"{person_a} is already on {slot_b}")
+            raise CoverError(_already_on(person_a, slot_b))
         after[slot_b] = [person_a if p == person_b else p for p in after[slot_b]]
     before_report = check(roster, period, slots, assignment)
     after_report = check(roster, period, slots, after)
@@ -240,3 +260,11 @@ def swap(
         broken=broken,
         penalty_change=after_report.penalty - before_report.penalty,
     )
+
+
+def _not_on(person: str, slot: str) -> str:
+    return _("{person} is not on {slot} in the published roster").format(person=person, slot=slot)
+
+
+def _already_on(person: str, slot: str) -> str:
+    return _("{person} is already on {slot}").format(person=person, slot=slot)

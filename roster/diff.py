@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from .errors import ScheduleFileError
+from .i18n import MONTHS, NP_, WEEKDAYS, _, pgettext_in
 from .load import Roster
 from .schedule import Schedule, SlotOut
 from .slots import expand, period_label
@@ -14,30 +15,34 @@ from .verify import schedule_period
 
 Kind = Literal["added", "removed", "moved"]
 
+#: The words of a diff, by key: msgids in the context "diff". A diff is the roster's words (it is
+#: pasted into the community's chat group), so it is in the roster's language whoever runs the
+#: command (docs/i18n.md).
 _WORDS = {
-    "zh": {
-        "sep": "：",
-        "join": "；",
-        "removed": "{before} → 取消",
-        "added": "新增 {after}",
-        "moved": "{before} → {after}",
-        "header": "{roster} {period} {old} → {new}：{n} 人的班次有变动",
-        "none": "{roster} {period} {old} → {new}：没有变动",
-    },
-    "en": {
-        "sep": ": ",
-        "join": "; ",
-        "removed": "{before} → cancelled",
-        "added": "new: {after}",
-        "moved": "{before} → {after}",
-        "header": "{roster} {period} {old} → {new}: changes for {n} {who}",
-        "none": "{roster} {period} {old} → {new}: no changes",
-    },
+    "sep": NP_("diff", ": "),
+    "join": NP_("diff", "; "),
+    "removed": NP_("diff", "{before} → cancelled"),
+    "added": NP_("diff", "new: {after}"),
+    "moved": NP_("diff", "{before} → {after}"),
+    "header_one": NP_("diff", "{roster} {period} {old} → {new}: changes for {n} person"),
+    "header": NP_("diff", "{roster} {period} {old} → {new}: changes for {n} people"),
+    "none": NP_("diff", "{roster} {period} {old} → {new}: no changes"),
+    # A day as a duty names it: Thu 6 Feb, 2月6日 (the weekday left out in Chinese).
+    "day": NP_("diff", "{weekday} {day} {month}"),
 }
 
 
-def _words(language: str) -> dict[str, str]:
-    return _WORDS.get(language, _WORDS["en"])
+def _word(language: str, key: str) -> str:
+    return pgettext_in(language, *_WORDS[key])
+
+
+def day_words(language: str, day: date) -> str:
+    """A day as a diff and its notices name it: ``2月6日`` / ``Thu 6 Feb``."""
+    return _word(language, "day").format(
+        weekday=pgettext_in(language, *WEEKDAYS[day.weekday()]),
+        day=day.day,
+        month=pgettext_in(language, *MONTHS[day.month - 1]),
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class Duty:
         The shift's name when it has one, else its hours; a shift named as its post (the 24-hour
         turn ``24小时值班``) is named once."""
         day = self.start.date()
-        when = f"{day.month}月{day.day}日" if language == "zh" else f"{day:%a} {day.day} {day:%b}"
+        when = day_words(language, day)
         if self.shift == self.post_name:
             return f"{when} {self.post_name}"
         days = (self.end.date() - day).days
@@ -93,7 +98,7 @@ class Change:
         """The change in words, without the person's name."""
         before = self.before.text(language) if self.before else ""
         after = self.after.text(language) if self.after else ""
-        return _words(language)[self.kind].format(before=before, after=after)
+        return _word(language, self.kind).format(before=before, after=after)
 
     def to_dict(self) -> dict[str, Any]:
         """The change for JSON."""
@@ -114,8 +119,8 @@ class PersonChanges:
 
     def text(self, language: str) -> str:
         """One line for the chat group: ``张海燕：2月6日 早班 体温检测岗 → 取消``."""
-        words = _words(language)
-        return self.name + words["sep"] + words["join"].join(c.text(language) for c in self.changes)
+        changes = _word(language, "join").join(c.text(language) for c in self.changes)
+        return self.name + _word(language, "sep") + changes
 
 
 @dataclass(frozen=True)
@@ -145,12 +150,12 @@ class ScheduleDiff:
     def render(self, old: str, new: str) -> str:
         """The whole diff as text to paste: a header naming the two sides (``old``, ``new``,
         e.g. 第1版 and 第2版), then one line per person."""
-        words = _words(self.language)
         fill = {"roster": self.roster, "period": self.period, "old": old, "new": new}
         if not self.people:
-            return words["none"].format(**fill) + "\n"
+            return _word(self.language, "none").format(**fill) + "\n"
         n = len(self.people)
-        lines = [words["header"].format(n=n, who="person" if n == 1 else "people", **fill)]
+        header = _word(self.language, "header_one" if n == 1 else "header")
+        lines = [header.format(n=n, **fill)]
         lines.extend(p.text(self.language) for p in self.people)
         return "\n".join(lines) + "\n"
 
@@ -219,7 +224,7 @@ def _pair(removed: list[Duty], added: list[Duty]) -> list[Change]:
     used_old: set[int] = set()
     used_new: set[int] = set()
     changes = []
-    for *_, i, j in candidates:
+    for *_keys, i, j in candidates:
         if i in used_old or j in used_new:
             continue
         used_old.add(i)
@@ -235,7 +240,7 @@ def diff_schedules(
     new: Schedule,
     *,
     shifts: dict[str, str] | None = None,
-    names: tuple[str, str] = ("the old schedule", "the new schedule"),
+    names: tuple[str, str] | None = None,
 ) -> ScheduleDiff:
     """Per person, the duties ``new`` adds, removes and moves compared with ``old``.
 
@@ -243,16 +248,24 @@ def diff_schedules(
     names (see ``shift_names``); ``names`` name the two schedules in errors.
     Raises ScheduleFileError when they are of different communities or periods.
     """
+    first, second = names or (_("the old schedule"), _("the new schedule"))
     if old.roster != new.roster:
         raise ScheduleFileError(
-            f"{names[0]} is for {old.roster} and {names[1]} for {new.roster}; "
-            "compare two schedules of one community"
+            _(
+                "{first} is for {old} and {second} for {new}; compare two schedules of one "
+                "community"
+            ).format(first=first, old=old.roster, second=second, new=new.roster)
         )
     if (old.period.start, old.period.end) != (new.period.start, new.period.end):
         raise ScheduleFileError(
-            f"{names[0]} is for {period_label(old.period.start, old.period.end)} and {names[1]} "
-            f"for {period_label(new.period.start, new.period.end)}; "
-            "compare two schedules of one period"
+            _(
+                "{first} is for {old} and {second} for {new}; compare two schedules of one period"
+            ).format(
+                first=first,
+                old=period_label(old.period.start, old.period.end),
+                second=second,
+                new=period_label(new.period.start, new.period.end),
+            )
         )
     shifts = shifts or {}
     before = _duties(old, shifts)

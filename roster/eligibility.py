@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
 from .history import History
+from .i18n import _
 from .load import Roster
 from .models import Person, Post
 from .slots import Period, Shift, Slot
@@ -15,7 +16,8 @@ from .slots import Period, Shift, Slot
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a person cannot take a slot: a stable id for counting and a sentence for people."""
+    """Why a person cannot take a slot: a stable id for counting and a sentence for people (in
+    the message language of the moment)."""
 
     id: str
     text: str
@@ -50,16 +52,18 @@ def _reasons(roster: Roster, person: Person, slot: Slot) -> Iterator[Reason]:
     missing = [s for s in post.skills if s not in person.skills]
     if missing:
         labels = "、".join(roster.config.skills.get(s, s) for s in missing)
-        yield Reason("skill", f"lacks skill {labels}")
+        yield Reason("skill", _("lacks skill {skills}").format(skills=labels))
     if post.tags and not any(t in person.tags for t in post.tags):
         labels = "、".join(roster.config.tags.get(t, t) for t in post.tags)
-        yield Reason("tag", f"is not {labels}")
+        yield Reason("tag", _("is not {tags}").format(tags=labels))
     for start, end, why in roster.away(person.id):
         if start < slot.end and slot.start < end:
-            yield Reason("unavailable", f"on leave ({why})" if why else "on leave")
+            yield Reason(
+                "unavailable", _("on leave ({reason})").format(reason=why) if why else _("on leave")
+            )
             break
     if slot.night and roster.rules_for(person).no_nights:
-        yield Reason("no_nights", "does no night shifts")
+        yield Reason("no_nights", _("does no night shifts"))
 
 
 def eligible(roster: Roster, person: Person, slot: Slot) -> bool:
@@ -138,7 +142,7 @@ def fairness_pools(roster: Roster, period: Period, history: History | None = Non
             post = parent[post]
         return post
 
-    for _, _, posts in able:
+    for _person, _slot, posts in able:
         first, *rest = sorted(posts)
         for other in rest:
             parent[root(other)] = root(first)

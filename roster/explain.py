@@ -16,7 +16,7 @@ from . import check as checker
 from .check import Ctx
 from .eligibility import ineligibility
 from .history import History
-from .i18n import N_, pgettext_in, translator
+from .i18n import N_, _, pgettext_in, speaking, translator
 from .load import Roster
 from .models import Person
 from .schedule import ShortageOut
@@ -61,32 +61,41 @@ class Blocker:
     detail: str
 
 
-def _zh(roster: Roster) -> bool:
-    return roster.config.language.lower().startswith("zh")
+def _zh(language: str) -> bool:
+    return language.lower().startswith("zh")
 
 
-def _labels(roster: Roster, table: dict[str, str], ids: Iterable[str]) -> list[str]:
-    """Skill or tag labels in a Chinese roster; in English the ids, since the labels of
-    roster.yaml are written in Chinese and may be long descriptions."""
-    return [table.get(i, i) for i in ids] if _zh(roster) else list(ids)
+def _labels(language: str, table: dict[str, str], ids: Iterable[str]) -> list[str]:
+    """Skill or tag labels in Chinese; in English the ids, since the labels of roster.yaml are
+    written in Chinese and may be long descriptions."""
+    return [table.get(i, i) for i in ids] if _zh(language) else list(ids)
 
 
-def reason_phrase(roster: Roster, person: Person, slot: Slot, reason: str, detail: str) -> str:
-    """The phrase of one reason for one person, in the roster's language."""
-    t = translator(roster.config.language)
+def reason_phrase(
+    roster: Roster,
+    person: Person,
+    slot: Slot,
+    reason: str,
+    detail: str,
+    language: str | None = None,
+) -> str:
+    """The phrase of one reason for one person, in ``language``: the roster's by default (the
+    sentences of schedule.json), the message language where a command reports it (``cover``)."""
+    language = language or roster.config.language
+    t = translator(language)
     post = roster.post(slot.post)
     config = roster.config
     if reason == "skill":
         missing = [s for s in post.skills if s not in person.skills]
         return t("without skill {skills}").format(
-            skills=pgettext_in(config.language, "skills", ", ").join(
-                _labels(roster, config.skills, missing)
+            skills=pgettext_in(language, "skills", ", ").join(
+                _labels(language, config.skills, missing)
             )
         )
     if reason == "tag":
         return t("not {tags}").format(
-            tags=pgettext_in(config.language, "tags", " or ").join(
-                _labels(roster, config.tags, post.tags)
+            tags=pgettext_in(language, "tags", " or ").join(
+                _labels(language, config.tags, post.tags)
             )
         )
     if reason == "unavailable":
@@ -165,7 +174,11 @@ def team_violations(
 
 class ShortageExplainer:
     """Finds the blockers of short slots in one solved roster; caches each person's own violations,
-    so a roster with many short slots is explained in one pass over people per slot."""
+    so a roster with many short slots is explained in one pass over people per slot.
+
+    Its phrases and details are in ``language``: the roster's by default, since the shortage
+    sentences are stored in schedule.json as the roster's words; ``cover`` asks for the message
+    language, since its list of who is ruled out is a report to the coordinator."""
 
     def __init__(
         self,
@@ -174,8 +187,10 @@ class ShortageExplainer:
         slots: list[Slot],
         assignment: dict[str, list[str]],
         history: History | None = None,
+        language: str | None = None,
     ) -> None:
         self.roster = roster
+        self.language = language or roster.config.language
         self.period = period
         self.by_id = {s.id: s for s in slots}
         self.assignment = assignment
@@ -194,9 +209,14 @@ class ShortageExplainer:
     def blocker(self, person: Person, slot: Slot) -> Blocker:
         """Why ``person`` is not on ``slot``: the first reason found (eligibility first, then the
         hard rules in the checker's order, then the team rules of the shift)."""
+        # The checker's sentences (the detail) in the explainer's language, as its phrases.
+        with speaking(self.language):
+            return self._blocker(person, slot)
+
+    def _blocker(self, person: Person, slot: Slot) -> Blocker:
         reason = ineligibility(self.roster, person, slot)
         if reason is not None:
-            phrase = reason_phrase(self.roster, person, slot, reason.id, reason.text)
+            phrase = self._phrase(person, slot, reason.id, reason.text)
             return Blocker(person.id, reason.id, phrase, reason.text)
         own = self._own.get(person.id)
         if own is None:
@@ -213,10 +233,13 @@ class ShortageExplainer:
             after = team_violations(self.roster, self.period, slot, [*on_slot, person.id])
             broken = self._new(before, after)
         if broken is None:
-            phrase = reason_phrase(self.roster, person, slot, FREE, "")
-            return Blocker(person.id, FREE, phrase, "breaks no hard rule")
-        phrase = reason_phrase(self.roster, person, slot, broken.rule, broken.text)
+            phrase = self._phrase(person, slot, FREE, "")
+            return Blocker(person.id, FREE, phrase, _("breaks no hard rule"))
+        phrase = self._phrase(person, slot, broken.rule, broken.text)
         return Blocker(person.id, broken.rule, phrase, broken.text)
+
+    def _phrase(self, person: Person, slot: Slot, reason: str, detail: str) -> str:
+        return reason_phrase(self.roster, person, slot, reason, detail, self.language)
 
     @staticmethod
     def _new(before: Counter[str], after: list[checker.Violation]) -> checker.Violation | None:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .errors import LoadError
+from .i18n import _
 from .load import ROSTER_FILE, read_yaml
 from .models import Leave, parse_moment
 from .schedule import atomic_write
@@ -45,7 +46,7 @@ def add_leave(folder: Path, entries: list[Leave]) -> Path:
     path = folder / ROSTER_FILE
     before = read_yaml(path)
     if not isinstance(before, dict):
-        raise LoadError(str(path), "", "should be a mapping of keys (name:, posts:, …)")
+        raise LoadError(str(path), "", _("should be a mapping of keys (name:, posts:, …)"))
     old_leave = before.get("leave") or []
     text = path.read_text(encoding="utf-8-sig")
     lines = text.splitlines()
@@ -76,8 +77,10 @@ def add_leave(folder: Path, entries: list[Leave]) -> Path:
         raise LoadError(
             str(path),
             "leave",
-            "is written on one line; write it as a list, one '- {person: …}' per line, "
-            "so new leave can be added",
+            _(
+                "is written on one line; write it as a list, one '- {{person: …}}' per line, so "
+                "new leave can be added"
+            ).format(),
         )
     new_text = "\n".join(lines) + "\n"
     # Read the edited text back: every other key as before, the old leave first, then the new.
@@ -99,7 +102,7 @@ def add_leave(folder: Path, entries: list[Leave]) -> Path:
         raise LoadError(
             str(path),
             "leave",
-            "could not add the new leave without changing other keys; add it by hand",
+            _("could not add the new leave without changing other keys; add it by hand"),
         )
     atomic_write(path, new_text)
     return path
@@ -120,7 +123,9 @@ def parse_leave_spec(text: str, option: str = "--leave") -> Leave:
         raise LoadError(
             option,
             "",
-            f"{text!r} is not PERSON:FROM[..TO][:REASON]; e.g. p07:2020-02-06..2020-02-08:发热",
+            _(
+                "{text!r} is not PERSON:FROM[..TO][:REASON]; e.g. p07:2020-02-06..2020-02-08:发热"
+            ).format(text=text),
         )
     start = parse_moment(match["from"].replace(" ", "T"))
     end = parse_moment((match["to"] or match["from"]).replace(" ", "T"))
@@ -132,4 +137,4 @@ def parse_leave_spec(text: str, option: str = "--leave") -> Leave:
             reason=(match["reason"] or "").strip(),
         )
     except ValueError as exc:
-        raise LoadError(option, "", f"{text!r}: {exc}") from None
+        raise LoadError(option, "", _("{text!r}: {error}").format(text=text, error=exc)) from None

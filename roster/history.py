@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from .errors import HistoryError
+from .i18n import _, speaking_for
 from .load import Roster
 from .schedule import Schedule
 from .slots import Period, is_night
@@ -111,11 +112,10 @@ def rolling_windows(period: Period, window_weeks: int) -> list[list[Week]]:
     return out
 
 
-def border_note(language: str, source: str) -> str:
-    """The words that mark a violation coming from the border with the published ``source``."""
-    if language.lower().startswith("zh"):
-        return f"（跨越与已发布的 {source} 的衔接）"
-    return f" (across the border with {source})"
+def border_note(source: str) -> str:
+    """The words that mark a violation coming from the border with the published ``source``, in
+    the message language (a violation's text is a message)."""
+    return _(" (across the border with {period})").format(period=source)
 
 
 def reach_days(roster: Roster) -> int:
@@ -205,7 +205,6 @@ class History:
         zone = roster.zone
         people = {p.id for p in roster.people}
         posts = {p.id for p in roster.config.posts}
-        zh = roster.config.language.lower().startswith("zh")
         by_day: dict[date, list[PastDuty]] = {}
         listed: dict[date, frozenset[str]] = {}
         sources: list[tuple[date, date, str]] = []
@@ -251,20 +250,22 @@ class History:
                             source=label,
                         )
                     )
-            for pid in sorted(gone_people):
-                warnings.append(
-                    f"{label}：{pid} 已不在名单中，其已发布的班次不计入历史"
-                    if zh
-                    else f"{label}: {pid} is no longer in the roster; their published duties "
-                    "are left out of the history"
-                )
-            for post in sorted(gone_posts):
-                warnings.append(
-                    f"{label}：岗位 {post} 已不存在，其已发布的班次不计入历史"
-                    if zh
-                    else f"{label}: post {post} is no longer in the roster; its published duties "
-                    "are left out of the history"
-                )
+            # Warnings are messages: in the message language of this roster.
+            with speaking_for(roster.config.language):
+                for pid in sorted(gone_people):
+                    warnings.append(
+                        _(
+                            "{period}: {id} is no longer in the roster; their published duties are "
+                            "left out of the history"
+                        ).format(period=label, id=pid)
+                    )
+                for post in sorted(gone_posts):
+                    warnings.append(
+                        _(
+                            "{period}: post {post} is no longer in the roster; its published "
+                            "duties are left out of the history"
+                        ).format(period=label, post=post)
+                    )
         duties = sorted(
             (d for day in by_day.values() for d in day), key=lambda d: (d.start, d.slot, d.person)
         )

@@ -164,3 +164,45 @@ def pgettext_in(language: str, context: str, message: str) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` of ``context`` in the message language of the moment."""
     return catalogue(current()).pgettext(context, message)
+
+
+#: The days of the week, Monday first, and the months, short and in full: msgids in the contexts
+#: "weekday" and "month" (a diff, a print and the server's pages name days with them; in Chinese a
+#: month is named with its number, 2月).
+WEEKDAYS = [
+    NP_("weekday", "Mon"),
+    NP_("weekday", "Tue"),
+    NP_("weekday", "Wed"),
+    NP_("weekday", "Thu"),
+    NP_("weekday", "Fri"),
+    NP_("weekday", "Sat"),
+    NP_("weekday", "Sun"),
+]
+MONTHS = [
+    NP_("month", "Jan"),
+    NP_("month", "Feb"),
+    NP_("month", "Mar"),
+    NP_("month", "Apr"),
+    NP_("month", "May"),
+    NP_("month", "Jun"),
+    NP_("month", "Jul"),
+    NP_("month", "Aug"),
+    NP_("month", "Sep"),
+    NP_("month", "Oct"),
+    NP_("month", "Nov"),
+    NP_("month", "Dec"),
+]
+MONTH_NAMES = [
+    NP_("month", "January"),
+    NP_("month", "February"),
+    NP_("month", "March"),
+    NP_("month", "April"),
+    NP_("month", "May"),
+    NP_("month", "June"),
+    NP_("month", "July"),
+    NP_("month", "August"),
+    NP_("month", "September"),
+    NP_("month", "October"),
+    NP_("month", "November"),
+    NP_("month", "December"),
+]

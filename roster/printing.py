@@ -19,6 +19,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from .errors import PrintError
+from .i18n import WEEKDAYS, _, pgettext_in
 from .load import Roster
 from .models import Contact
 from .render import day_label, labels
@@ -93,8 +94,15 @@ def check_day(schedule: Schedule, day: date, source: str) -> None:
     days = period_days(schedule)
     if day not in days:
         raise PrintError(
-            f"{source}: --day {day.isoformat()} is outside the roster's period "
-            f"({days[0].isoformat()} to {days[-1].isoformat()}); give a day in it"
+            _(
+                "{file}: --day {day} is outside the roster's period ({first} to {last}); give a "
+                "day in it"
+            ).format(
+                file=source,
+                day=day.isoformat(),
+                first=days[0].isoformat(),
+                last=days[-1].isoformat(),
+            )
         )
 
 
@@ -105,8 +113,10 @@ def format_of(path: Path) -> str:
         return "html"
     if suffix not in FORMATS:
         raise PrintError(
-            f"{path}: cannot tell the format from the extension {path.suffix or '(none)'!s}; "
-            f"name the file .png, .pdf or .html, or give --format"
+            _(
+                "{file}: cannot tell the format from the extension {extension}; name the file "
+                ".png, .pdf or .html, or give --format"
+            ).format(file=path, extension=path.suffix or _("(none)"))
         )
     return suffix
 
@@ -435,10 +445,8 @@ def _week_body(sheet: _Sheet, days: list[date]) -> list[str]:
         table.setdefault(slot.post, {}).setdefault(sheet.shift_of(slot), {})[sheet.day_of(slot)] = (
             slot
         )
-    weekday = words["weekday"]
     head = "".join(
-        f"<th>{_e(('周' if language == 'zh' else '') + weekday[d.weekday()])}<br>{d:%m-%d}</th>"
-        for d in days
+        f"<th>{_e(pgettext_in(language, *WEEKDAYS[d.weekday()]))}<br>{d:%m-%d}</th>" for d in days
     )
     body = []
     for post in sheet.order:
@@ -521,8 +529,10 @@ def _layout(text: str) -> object:
     """The WeasyPrint document of an HTML page, after checking a font can show its characters."""
     if _needs_cjk(text) and _has_cjk_font() is False:
         raise PrintError(
-            "no Chinese font is installed, so names would print as empty boxes; install one "
-            "(Debian or Ubuntu: apt-get install fonts-noto-cjk) and print again"
+            _(
+                "no Chinese font is installed, so names would print as empty boxes; install one "
+                "(Debian or Ubuntu: apt-get install fonts-noto-cjk) and print again"
+            )
         )
     # Imported here: WeasyPrint takes a while to load, and only printing needs it.
     from weasyprint import HTML
@@ -550,8 +560,10 @@ def render_png(
     pages = document.pages  # type: ignore[attr-defined]
     if len(pages) > 1:
         raise PrintError(
-            f"the roster of {len(period_days(schedule))} days is too long for one picture; "
-            "print it as a PDF (--format pdf) or a day at a time (--day)"
+            _(
+                "the roster of {days} days is too long for one picture; print it as a PDF "
+                "(--format pdf) or a day at a time (--day)"
+            ).format(days=len(period_days(schedule)))
         )
     # The page is taller than any roster; cut it at the empty block closing the body, whose box
     # WeasyPrint reports as the anchor "end" (x1, y1, x2, y2 in CSS pixels from the top left).
@@ -581,4 +593,4 @@ def render(
         return render_pdf(schedule, day, contacts)
     if fmt == "html":
         return render_html(schedule, day, contacts, "a4").encode("utf-8")
-    raise PrintError(f"unknown format {fmt!r}; use png, pdf or html")
+    raise PrintError(_("unknown format {format!r}; use png, pdf or html").format(format=fmt))

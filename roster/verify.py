@@ -8,6 +8,7 @@ from datetime import date, time
 from .check import CheckReport, Violation, check
 from .errors import RosterError, ScheduleFileError
 from .history import History
+from .i18n import _
 from .load import Roster
 from .report import assignment_of
 from .schedule import Schedule
@@ -39,8 +40,10 @@ def require_offsets(schedule: Schedule, where: str) -> None:
     ScheduleFileError naming ``where`` otherwise."""
     if schedule.period.start.tzinfo is None or schedule.period.end.tzinfo is None:
         raise ScheduleFileError(
-            f"{where}: period: the times have no UTC offset (such as +08:00); "
-            "solve the roster again"
+            _(
+                "{file}: period: the times have no UTC offset (such as +08:00); solve the roster "
+                "again"
+            ).format(file=where)
         )
 
 
@@ -53,22 +56,36 @@ def belongs(roster: Roster, schedule: Schedule, where: str) -> tuple[Period, lis
     folder = roster.folder
     if schedule.roster != roster.name:
         raise ScheduleFileError(
-            f"{where}: the schedule is for {schedule.roster}, but {folder} is {roster.name}; "
-            "give the roster folder it was solved from"
+            _(
+                "{file}: the schedule is for {other}, but {folder} is {roster}; give the roster "
+                "folder it was solved from"
+            ).format(file=where, other=schedule.roster, folder=folder, roster=roster.name)
         )
     if schedule.timezone != roster.config.timezone:
         raise ScheduleFileError(
-            f"{where}: time zone {schedule.timezone} is not {folder}'s "
-            f"{roster.config.timezone}; solve the roster again"
+            _(
+                "{file}: time zone {zone} is not {folder}'s {roster_zone}; solve the roster again"
+            ).format(
+                file=where,
+                zone=schedule.timezone,
+                folder=folder,
+                roster_zone=roster.config.timezone,
+            )
         )
     require_offsets(schedule, where)
     start = schedule.period.start.astimezone(roster.zone)
     end = schedule.period.end.astimezone(roster.zone)
     if start.time() != time() or end.time() != time() or end <= start:
         raise ScheduleFileError(
-            f"{where}: period {schedule.period.start.isoformat()} to "
-            f"{schedule.period.end.isoformat()} is not whole days in {roster.config.timezone}; "
-            "solve the roster again"
+            _(
+                "{file}: period {start} to {end} is not whole days in {zone}; solve the roster "
+                "again"
+            ).format(
+                file=where,
+                start=schedule.period.start.isoformat(),
+                end=schedule.period.end.isoformat(),
+                zone=roster.config.timezone,
+            )
         )
     period = schedule_period(schedule, roster.config.timezone)
     slots = expand(roster.config, period)
@@ -78,21 +95,34 @@ def belongs(roster: Roster, schedule: Schedule, where: str) -> tuple[Period, lis
     for i, slot in enumerate(schedule.slots):
         if slot.id not in expected:
             raise ScheduleFileError(
-                f"{where}: slots[{i}]: {slot.id} is not a slot of {folder} in {label}; "
-                "solve the roster again"
+                _(
+                    "{file}: slots[{i}]: {slot} is not a slot of {folder} in {period}; solve the "
+                    "roster again"
+                ).format(file=where, i=i, slot=slot.id, folder=folder, period=label)
             )
         for j, pid in enumerate(slot.assigned):
             if pid not in people:
                 raise ScheduleFileError(
-                    f"{where}: slots[{i}].assigned[{j}]: {pid!r} is not a person of {folder}; "
-                    "solve the roster again"
+                    _(
+                        "{file}: slots[{i}].assigned[{j}]: {id!r} is not a person of {folder}; "
+                        "solve the roster again"
+                    ).format(file=where, i=i, j=j, id=pid, folder=folder)
                 )
     missing = sorted(expected - {s.id for s in schedule.slots})
     if missing:
+        fill = {"file": where, "slot": missing[0], "folder": folder, "more": len(missing) - 1}
         raise ScheduleFileError(
-            f"{where}: slot {missing[0]} of {folder} is missing from the schedule"
-            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
-            + "; solve the roster again"
+            (
+                _(
+                    "{file}: slot {slot} of {folder} is missing from the schedule (and {more} "
+                    "more); solve the roster again"
+                )
+                if len(missing) > 1
+                else _(
+                    "{file}: slot {slot} of {folder} is missing from the schedule; solve the "
+                    "roster again"
+                )
+            ).format(**fill)
         )
     return period, slots
 
@@ -111,10 +141,20 @@ def check_publishable(
     if report.violations:
         first = report.violations[0]
         more = len(report.violations) - 1
-        also = f" (and {more} more; `roster check` lists them)" if more else ""
-        raise ScheduleRefused(
-            f"{where} breaks a hard rule of {roster.folder}: {first.rule}: {first.text}{also}; "
-            "nothing was published",
-            report.violations,
+        fill = {
+            "file": where,
+            "folder": roster.folder,
+            "rule": first.rule,
+            "text": first.text,
+            "more": more,
+        }
+        refused = (
+            _(
+                "{file} breaks a hard rule of {folder}: {rule}: {text} (and {more} more; `roster "
+                "check` lists them); nothing was published"
+            )
+            if more
+            else _("{file} breaks a hard rule of {folder}: {rule}: {text}; nothing was published")
         )
+        raise ScheduleRefused(refused.format(**fill), report.violations)
     return report

@@ -1,11 +1,18 @@
-"""The words of the server's pages, in Chinese and English, and which of them a browser gets."""
+"""The words of the server's pages, in Chinese and English, and which of them a browser gets.
+
+The phrases are msgids of the message catalogue in the context "pages" (docs/i18n.md): a page
+follows the browser's ``Accept-Language``, else the roster's language, and takes its words from
+the catalogue of that language.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from calendars.words import Words as FeedWords
 from calendars.words import words_for
+from roster.i18n import MONTH_NAMES, NP_, WEEKDAYS, pgettext_in
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,7 @@ class PageWords:
     lang: str
     feed: FeedWords
     weekdays: tuple[str, ...]
+    months: tuple[str, ...]
     day_format: str
     next_day: str
     person_title: str
@@ -67,139 +75,90 @@ class PageWords:
     not_found: str
 
 
-ZH = PageWords(
-    lang="zh",
-    feed=words_for("zh"),
-    weekdays=("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-    day_format="{month}月{day}日 {weekday}",
-    next_day="次日",
-    person_title="{name}的值班",
-    next_duty="下一班",
-    no_next="本周和下周没有你的班。",
-    this_week="本周",
-    next_week="下周",
-    no_duties="没有班。",
-    place="地点",
-    instructions="须知",
-    crew="同班",
-    alone="本班由你一人值守",
-    cancelled="已取消",
-    subscribe="订阅到手机日历",
-    subscribe_help=(
-        "订阅一次，排班有变化时手机日历会自动更新。也可以用另一部手机扫描下面的二维码。"
+#: A day as a page shows it: ``Wed 5 February``, ``2月5日 周三`` (the month's name is ``2月``).
+_DAY = NP_("pages", "{weekday} {day} {month}")
+#: Every phrase by field, as its msgid in the context "pages".
+_MSGIDS: dict[str, tuple[str, str]] = {
+    "next_day": NP_("pages", "next day"),
+    "person_title": NP_("pages", "Duties of {name}"),
+    "next_duty": NP_("pages", "Next duty"),
+    "no_next": NP_("pages", "You have no duty this week or next."),
+    "this_week": NP_("pages", "This week"),
+    "next_week": NP_("pages", "Next week"),
+    "no_duties": NP_("pages", "No duties."),
+    "place": NP_("pages", "Place"),
+    "instructions": NP_("pages", "Instructions"),
+    "crew": NP_("pages", "On shift with"),
+    "alone": NP_("pages", "nobody else: you hold this shift alone"),
+    "cancelled": NP_("pages", "Cancelled"),
+    "subscribe": NP_("pages", "Subscribe on your phone"),
+    "subscribe_help": NP_(
+        "pages",
+        "Subscribe once and your phone's calendar follows every change of the roster. "
+        "Another phone can scan the QR code below.",
     ),
-    button_webcal="订阅（iPhone、Mac、安卓日历）",
-    button_google="添加到 Google 日历",
-    button_outlook="添加到 Outlook",
-    feed_url="日历网址",
-    qr_label="日历网址的二维码",
-    print_view="打印版",
-    back="返回",
-    version_line="{first} 至 {last}：第 {number} 版，{when} 发布",
-    private_note="这是你的私人链接，请勿转发到群里。",
-    coordinator_title="{roster} · 值班总览",
-    today="{day} 值班表",
-    post="岗位",
-    shift="班次",
-    on_duty="在岗",
-    nobody="暂无人员",
-    short="缺 {n} 人",
-    shortages="缺员",
-    no_shortages="已发布的排班中今天起没有缺员。",
-    versions="已发布的排班",
-    col_period="日期",
-    col_version="版本",
-    col_published="发布时间",
-    col_by="发布人",
-    col_message="说明",
-    nothing_published="还没有发布任何排班：先运行 roster publish。",
-    links_title="{roster} · 订阅链接和二维码",
-    links_intro="每人一格：剪下来交给本人，扫码即可订阅自己的值班日历。链接是私人的，请勿张贴。",
-    links_page="打印全部订阅二维码",
-    people="个人日历",
-    posts="岗位日历",
-    whole_roster="全部值班",
-    no_password=(
-        "负责人页面还没有设置密码：在服务器上运行 roster serve-password 目录，然后重新打开本页。"
+    "button_webcal": NP_("pages", "Subscribe (iPhone, Mac, Android calendars)"),
+    "button_google": NP_("pages", "Add to Google Calendar"),
+    "button_outlook": NP_("pages", "Add to Outlook"),
+    "feed_url": NP_("pages", "Calendar address"),
+    "qr_label": NP_("pages", "QR code of the calendar address"),
+    "print_view": NP_("pages", "Printable view"),
+    "back": NP_("pages", "Back"),
+    "version_line": NP_("pages", "{first} to {last}: version {number}, published {when}"),
+    "private_note": NP_("pages", "This is your private link: do not post it in a group chat."),
+    "coordinator_title": NP_("pages", "{roster} · overview"),
+    "today": NP_("pages", "Roster of {day}"),
+    "post": NP_("pages", "Post"),
+    "shift": NP_("pages", "Shift"),
+    "on_duty": NP_("pages", "On duty"),
+    "nobody": NP_("pages", "nobody yet"),
+    "short": NP_("pages", "short of {n}"),
+    "shortages": NP_("pages", "Shortages"),
+    "no_shortages": NP_("pages", "No shortages from today on in the published rosters."),
+    "versions": NP_("pages", "Published rosters"),
+    "col_period": NP_("pages", "Days"),
+    "col_version": NP_("pages", "Version"),
+    "col_published": NP_("pages", "Published"),
+    "col_by": NP_("pages", "By"),
+    "col_message": NP_("pages", "Message"),
+    "nothing_published": NP_("pages", "Nothing is published yet: run roster publish first."),
+    "links_title": NP_("pages", "{roster} · subscribe links and QR codes"),
+    "links_intro": NP_(
+        "pages",
+        "One box per person: cut it out and hand it to them; scanning the code subscribes"
+        " to their duties. The links are private: do not put this sheet on a wall.",
     ),
-    too_many="请求错误的链接太多，请稍后再试。",
-    not_found="没有这个页面。",
-)
+    "links_page": NP_("pages", "Print every subscribe QR code"),
+    "people": NP_("pages", "People"),
+    "posts": NP_("pages", "Posts"),
+    "whole_roster": NP_("pages", "Whole roster"),
+    "no_password": NP_(
+        "pages",
+        "The coordinator's pages have no password yet: run roster serve-password DIR on "
+        "the server, then open this page again.",
+    ),
+    "too_many": NP_("pages", "Too many requests for wrong links: try again later."),
+    "not_found": NP_("pages", "No such page."),
+}
 
-EN = PageWords(
-    lang="en",
-    feed=words_for("en"),
-    weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    day_format="{weekday} {day} {month_name}",
-    next_day="next day",
-    person_title="Duties of {name}",
-    next_duty="Next duty",
-    no_next="You have no duty this week or next.",
-    this_week="This week",
-    next_week="Next week",
-    no_duties="No duties.",
-    place="Place",
-    instructions="Instructions",
-    crew="On shift with",
-    alone="nobody else: you hold this shift alone",
-    cancelled="Cancelled",
-    subscribe="Subscribe on your phone",
-    subscribe_help=(
-        "Subscribe once and your phone's calendar follows every change of the roster. Another "
-        "phone can scan the QR code below."
-    ),
-    button_webcal="Subscribe (iPhone, Mac, Android calendars)",
-    button_google="Add to Google Calendar",
-    button_outlook="Add to Outlook",
-    feed_url="Calendar address",
-    qr_label="QR code of the calendar address",
-    print_view="Printable view",
-    back="Back",
-    version_line="{first} to {last}: version {number}, published {when}",
-    private_note="This is your private link: do not post it in a group chat.",
-    coordinator_title="{roster} · overview",
-    today="Roster of {day}",
-    post="Post",
-    shift="Shift",
-    on_duty="On duty",
-    nobody="nobody yet",
-    short="short of {n}",
-    shortages="Shortages",
-    no_shortages="No shortages from today on in the published rosters.",
-    versions="Published rosters",
-    col_period="Days",
-    col_version="Version",
-    col_published="Published",
-    col_by="By",
-    col_message="Message",
-    nothing_published="Nothing is published yet: run roster publish first.",
-    links_title="{roster} · subscribe links and QR codes",
-    links_intro=(
-        "One box per person: cut it out and hand it to them; scanning the code subscribes to "
-        "their duties. The links are private: do not put this sheet on a wall."
-    ),
-    links_page="Print every subscribe QR code",
-    people="People",
-    posts="Posts",
-    whole_roster="Whole roster",
-    no_password=(
-        "The coordinator's pages have no password yet: run roster serve-password DIR on the "
-        "server, then open this page again."
-    ),
-    too_many="Too many requests for wrong links: try again later.",
-    not_found="No such page.",
-)
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+@cache
+def page_words(lang: str) -> PageWords:
+    """The phrases of the pages in ``lang`` (zh or en), from the catalogue."""
+    return PageWords(
+        lang=lang,
+        feed=words_for(lang),
+        weekdays=tuple(pgettext_in(lang, *w) for w in WEEKDAYS),
+        months=tuple(pgettext_in(lang, *m) for m in MONTH_NAMES),
+        day_format=pgettext_in(lang, *_DAY),
+        **{key: pgettext_in(lang, *msg) for key, msg in _MSGIDS.items()},
+    )
 
 
 def format_day(words: PageWords, weekday: int, month: int, day: int) -> str:
     """A day as the page shows it: 2月5日 周三, or Wed 5 February."""
     return words.day_format.format(
-        weekday=words.weekdays[weekday], month=month, day=day, month_name=_MONTHS[month - 1]
+        weekday=words.weekdays[weekday], month=words.months[month - 1], day=day
     )
 
 
@@ -218,11 +177,11 @@ def choose(roster_language: str, accept_language: str | None) -> PageWords:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        words = ZH if tag.startswith("zh") else EN if tag.startswith("en") else None
-        if words is None or quality <= 0:
+        lang = "zh" if tag.startswith("zh") else "en" if tag.startswith("en") else None
+        if lang is None or quality <= 0:
             continue
         if best is None or quality > best[0]:
-            best = (quality, position, words)
+            best = (quality, position, page_words(lang))
     if best is not None:
         return best[2]
-    return ZH if roster_language.lower().startswith("zh") else EN
+    return page_words("zh" if roster_language.lower().startswith("zh") else "en")

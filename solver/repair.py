@@ -16,6 +16,7 @@ from datetime import datetime
 from ortools.sat.python import cp_model
 
 from roster.errors import RosterError
+from roster.i18n import _
 from roster.load import Roster
 from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
@@ -108,16 +109,20 @@ def repair(
     options = options or SolveOptions()
     started = time.monotonic()
     if now.tzinfo is None:
-        raise RepairError(f"--now {now.isoformat()} has no time zone")
+        raise RepairError(_("--now {now} has no time zone").format(now=now.isoformat()))
     if not period.start <= now < period.end:
         raise RepairError(
-            f"--now {now:%Y-%m-%d %H:%M} is outside the period "
-            f"{period.first:%Y-%m-%d} – {period.last:%Y-%m-%d}; give a moment inside it"
+            _("--now {now} is outside the period {first} – {last}; give a moment inside it").format(
+                now=f"{now:%Y-%m-%d %H:%M}",
+                first=f"{period.first:%Y-%m-%d}",
+                last=f"{period.last:%Y-%m-%d}",
+            )
         )
     if base.period.start != period.start or base.period.end != period.end:
         raise RepairError(
-            f"the base schedule is for {base.period.start:%Y-%m-%d} – "
-            f"{base.period.end:%Y-%m-%d}, not the period being repaired"
+            _("the base schedule is for {first} – {last}, not the period being repaired").format(
+                first=f"{base.period.start:%Y-%m-%d}", last=f"{base.period.end:%Y-%m-%d}"
+            )
         )
     slots = expand(roster.config, period)
     by_id = {s.id: s for s in slots}
@@ -125,8 +130,10 @@ def repair(
     for sid, people in before.items():
         if people and sid not in by_id:
             raise RepairError(
-                f"slot {sid} of the base schedule is not in the folder's posts any more; "
-                "restore the post's shifts, or solve the period again"
+                _(
+                    "slot {slot} of the base schedule is not in the folder's posts any more; "
+                    "restore the post's shifts, or solve the period again"
+                ).format(slot=sid)
             )
     frozen = [s for s in slots if s.start < now]
     m, penalties = build_model(
@@ -147,8 +154,10 @@ def repair(
                 continue
             who = roster.person(pid).name if pid in known else pid
             raise RepairError(
-                f"{who} ({pid}) worked {slot.id} before --now, but the folder no longer "
-                "allows it (leave or rules given for the past); leave starts at --now or later"
+                _(
+                    "{name} ({id}) worked {slot} before --now, but the folder no longer allows it "
+                    "(leave or rules given for the past); leave starts at --now or later"
+                ).format(name=who, id=pid, slot=slot.id)
             )
         for person, var in m.on_slot(slot):
             if person.id in kept:
@@ -184,8 +193,10 @@ def repair(
     solver, status = run(m, first, workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RepairError(
-            "no repaired roster found: the frozen past and the hard rules leave no way to go on; "
-            "check the new leave against the rules (`roster validate`), or give more time"
+            _(
+                "no repaired roster found: the frozen past and the hard rules leave no way to go "
+                "on; check the new leave against the rules (`roster validate`), or give more time"
+            )
         )
     phase_one = round(solver.objective_value)
     phase_one_bound = round(solver.best_objective_bound)

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from roster.i18n import _
+
 from .errors import StoreError
 
 #: The environment variable naming the store when ``--db`` is not given.
@@ -28,7 +30,9 @@ def store_location(db: str | Path | None, folder: Path | None = None) -> str:
     if env:
         return env
     if folder is None:
-        raise StoreError(f"say which store to use: --db PATH_OR_URL, or set {ENV}")
+        raise StoreError(
+            _("say which store to use: --db PATH_OR_URL, or set {env}").format(env=ENV)
+        )
     return str(folder / DEFAULT_FILE)
 
 
@@ -41,14 +45,17 @@ def to_url(location: str | Path) -> URL:
     try:
         url = make_url(text)
     except ArgumentError:
-        raise StoreError(f"{text!r} is neither a path nor a database URL") from None
+        raise StoreError(
+            _("{text!r} is neither a path nor a database URL").format(text=text)
+        ) from None
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return url.set(drivername="postgresql+psycopg")
     if url.drivername in ("sqlite", "sqlite+pysqlite"):
         return url.set(drivername="sqlite+pysqlite")
     raise StoreError(
-        f"{shown(url)}: a roster store is a SQLite file or a postgresql:// URL, "
-        f"not {url.drivername}"
+        _("{store}: a roster store is a SQLite file or a postgresql:// URL, not {driver}").format(
+            store=shown(url), driver=url.drivername
+        )
     )
 
 

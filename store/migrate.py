@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from roster.i18n import _
+
 from .db import make_engine, shown, to_url
 from .errors import StoreError
 
@@ -64,8 +66,10 @@ def upgrade(engine: Engine) -> None:
                 return
             if revision is not None and revision not in known:
                 raise StoreError(
-                    f"{shown(engine.url)}: the store is at schema revision {revision}, newer than "
-                    "this dutyroster knows; install the newer dutyroster that wrote it"
+                    _(
+                        "{store}: the store is at schema revision {revision}, newer than this "
+                        "dutyroster knows; install the newer dutyroster that wrote it"
+                    ).format(store=shown(engine.url), revision=revision)
                 )
             command.upgrade(alembic_config(connection), "head")
 

@@ -1,4 +1,4 @@
-"""The history of published versions for people (a table in the roster's language) and scripts."""
+"""The history of published versions for people (a table in the message language) and scripts."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from roster.diff import diff_schedules
+from roster.i18n import NP_, pgettext_in
 from roster.render import table
 from roster.slots import period_label
 from roster.versions import Version
 
-_HEADERS = {
-    "zh": ["周期", "版本", "上一版", "发布时间", "发布人", "罚分", "缺员", "变动", "说明"],
-    "en": [
-        "Period",
-        "Version",
-        "Parent",
-        "Published",
-        "By",
-        "Penalty",
-        "Short",
-        "Changes",
-        "Message",
-    ],
-}
-_CHANGES = {"zh": "{people} 人 / {assignments} 处", "en": "{people} people / {assignments}"}
+#: The table's headings, as msgids in the context "history".
+_HEADERS = [
+    NP_("history", "Period"),
+    NP_("history", "Version"),
+    NP_("history", "Parent"),
+    NP_("history", "Published"),
+    NP_("history", "By"),
+    NP_("history", "Penalty"),
+    NP_("history", "Short"),
+    NP_("history", "Changes"),
+    NP_("history", "Message"),
+]
+_CHANGES = NP_("history", "{people} people / {assignments}")
 
 
 @dataclass(frozen=True)
@@ -88,9 +87,10 @@ def history_rows(versions: list[Version]) -> list[HistoryRow]:
 
 
 def render_history(rows: list[HistoryRow], language: str, timezone: str) -> str:
-    """The history as an aligned table, times in the community's zone."""
+    """The history as an aligned table in ``language`` (the headings; each version's message is
+    shown as it was recorded), times in the community's zone."""
     zone = ZoneInfo(timezone)
-    words = _CHANGES.get(language, _CHANGES["en"])
+    words = pgettext_in(language, *_CHANGES)
     body = []
     for row in rows:
         v = row.version
@@ -112,4 +112,4 @@ def render_history(rows: list[HistoryRow], language: str, timezone: str) -> str:
                 v.message,
             ]
         )
-    return table(_HEADERS.get(language, _HEADERS["en"]), body)
+    return table([pgettext_in(language, *heading) for heading in _HEADERS], body)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, and_, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from roster.i18n import N_, _
 from roster.schedule import Schedule
 from roster.slots import period_label
 from roster.versions import Version
@@ -43,8 +44,10 @@ def open_store(url_or_path: str | Path, *, create: bool = True, cache: int = 0) 
         if not path.exists():
             if not create:
                 raise StoreError(
-                    f"{url_or_path}: no roster store here yet; `roster publish` creates it "
-                    "(or give the store with --db or ROSTER_DB)"
+                    _(
+                        "{store}: no roster store here yet; `roster publish` creates it (or give "
+                        "the store with --db or ROSTER_DB)"
+                    ).format(store=url_or_path)
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
@@ -97,17 +100,15 @@ class Store:
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
-        """Database failures (a server gone, a locked or broken file) as one StoreError."""
+        """Database failures (a server gone, a locked or broken file) as one StoreError;
+        ``doing`` is one of ``_DOING``'s keys."""
         try:
             yield
         except IntegrityError:
             raise
         except DBAPIError as exc:
             cause = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise StoreError(
-                f"{self.location}: cannot {doing} the roster store ({cause}); "
-                "check --db or ROSTER_DB"
-            ) from None
+            raise StoreError(_(_DOING[doing]).format(store=self.location, cause=cause)) from None
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -132,8 +133,10 @@ class Store:
         """
         if schedule.period.start.tzinfo is None or schedule.period.end.tzinfo is None:
             raise StoreError(
-                f"{schedule.roster}: the schedule's period has no UTC offset, so its instants are "
-                "unknown; solve the roster again"
+                _(
+                    "{roster}: the schedule's period has no UTC offset, so its instants are "
+                    "unknown; solve the roster again"
+                ).format(roster=schedule.roster)
             )
         when = (published_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         text = schedule.to_json()
@@ -183,21 +186,31 @@ class Store:
         period = f"{schedule.roster} {period_label(schedule.period.start, schedule.period.end)}"
         if latest is None:
             return StoreConflict(
-                f"{period} has no version {parent}: nothing is published for it yet; "
-                "publish it as the first version",
+                _(
+                    "{period} has no version {parent}: nothing is published for it yet; publish "
+                    "it as the first version"
+                ).format(period=period, parent=parent),
                 None,
             )
         if parent is not None and parent > latest.number:
             return StoreConflict(
-                f"{period} has no version {parent}: its latest is version {latest.number}; "
-                f"rebase on version {latest.number}",
+                _(
+                    "{period} has no version {parent}: its latest is version {latest}; rebase on "
+                    "version {latest}"
+                ).format(period=period, parent=parent, latest=latest.number),
                 latest,
             )
         local = latest.published_at.astimezone(latest.schedule.period.start.tzinfo)
         return StoreConflict(
-            f"{period} is already at version {latest.number} (by {latest.author}, "
-            f"{local:%Y-%m-%d %H:%M}), which this schedule does not build on: "
-            f"rebase on version {latest.number}",
+            _(
+                "{period} is already at version {latest} (by {author}, {when}), which this "
+                "schedule does not build on: rebase on version {latest}"
+            ).format(
+                period=period,
+                latest=latest.number,
+                author=latest.author,
+                when=f"{local:%Y-%m-%d %H:%M}",
+            ),
             latest,
         )
 
@@ -264,9 +277,11 @@ class Store:
             latest = self.latest(community, start, end)
             period = f"{community} {period_label(start, end)}"
             if latest is None:
-                raise VersionNotFound(f"{period} has never been published")
+                raise VersionNotFound(_("{period} has never been published").format(period=period))
             raise VersionNotFound(
-                f"{period} has no version {number}: its versions are 1 to {latest.number}"
+                _("{period} has no version {number}: its versions are 1 to {latest}").format(
+                    period=period, number=number, latest=latest.number
+                )
             )
         return self._version(rows[0])
 
@@ -343,6 +358,16 @@ class Store:
             .order_by(table.c.period_start, table.c.period_end, table.c.number)
         )
         return [self._version(row) for row in self._rows(query)]
+
+
+#: What the store was doing when the database failed, by the key ``Store._errors`` is given.
+_DOING = {
+    "open": N_("{store}: cannot open the roster store ({cause}); check --db or ROSTER_DB"),
+    "read": N_("{store}: cannot read the roster store ({cause}); check --db or ROSTER_DB"),
+    "publish to": N_(
+        "{store}: cannot publish to the roster store ({cause}); check --db or ROSTER_DB"
+    ),
+}
 
 
 def _key(community: str, start: datetime, end: datetime) -> Any:

@@ -144,7 +144,9 @@ def test_check_accepts_a_solved_schedule_and_agrees_on_the_penalty(
     assert result.output.endswith(f"no violations; penalty {penalty} (schedule says {penalty})\n")
 
 
-def test_check_finds_a_hand_edit_that_breaks_a_rule(small: Path, tmp_path: Path) -> None:
+def test_check_finds_a_hand_edit_that_breaks_a_rule(
+    small: Path, tmp_path: Path, english: None
+) -> None:
     solved(small, tmp_path / "out")
     path = tmp_path / "out" / "schedule.json"
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -72,7 +72,7 @@ def test_cover_lists_who_can_take_the_place_of_someone_who_fell_ill(tmp_path: Pa
     assert named == {p.id for p in sick.people}
 
 
-def test_cover_refuses_a_past_slot_and_an_unknown_one(tmp_path: Path) -> None:
+def test_cover_refuses_a_past_slot_and_an_unknown_one(tmp_path: Path, english: None) -> None:
     roster, period, base = _base(tmp_path)
     with pytest.raises(CoverError, match="started before --now"):
         cover(
@@ -111,7 +111,7 @@ def test_a_swap_between_two_gate_workers_is_accepted(tmp_path: Path) -> None:
     assert tried and accepted, (tried, accepted)
 
 
-def test_a_swap_that_breaks_a_rule_is_refused_naming_it(tmp_path: Path) -> None:
+def test_a_swap_that_breaks_a_rule_is_refused_naming_it(tmp_path: Path, english: None) -> None:
     roster, period, base = _base(tmp_path)
     before = assignment_of(base)
     gate = next(sid for sid, people in before.items() if sid.startswith("gate-temp") and people)

@@ -121,7 +121,7 @@ def test_the_same_schedule_has_no_changes() -> None:
     assert diff.to_dict()["people"] == []
 
 
-def test_schedules_of_two_periods_are_not_compared() -> None:
+def test_schedules_of_two_periods_are_not_compared(english: None) -> None:
     with pytest.raises(ScheduleFileError) as raised:
         diff_schedules(schedule({}), schedule({}, week_offset=1), names=("a.json", "b.json"))
     assert str(raised.value) == (

@@ -44,8 +44,9 @@ def test_shortage_lists_each_reason_counted_in_chinese(tmp_path: Path) -> None:
     assert (first.slot, first.missing) == ("gate-temp/2020-02-03T08:00", 2)
     assert first.reasons == {"skill": 1, "unavailable": 1, "hours": 2}
     assert first.text == "缺2人：1人无测温技能，1人病假，2人本周工时已满"
-    assert first.people["p3"] == "lacks skill 测温"
-    assert first.people["p1"] == "甲 (p1): 18 h in 2020-W06, at most 12"
+    # What kept each person away is stored in schedule.json: the roster's words, as the sentence.
+    assert first.people["p3"] == "缺少技能 测温"
+    assert first.people["p1"] == "甲 (p1)：2020-W06 18 小时，最多 12 小时"
 
 
 def test_staffing_hint_counts_the_people_of_each_kind_a_re_solve_uses(tmp_path: Path) -> None:

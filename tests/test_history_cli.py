@@ -51,8 +51,16 @@ def test_check_names_the_border_and_solve_refuses_the_pin(tmp_path: Path) -> Non
     checked = run("check", folder, week7 / "schedule.json", "--history", week6 / "schedule.json")
     assert checked.exit_code == 1
     assert checked.stdout.splitlines()[0] == (
+        "rest：杨金花 (p01)：duty/2020-02-09T08:00（已发布）与 gate-temp/2020-02-10T12:00 之间只隔 "
+        "4 小时，需要 24 小时（跨越与已发布的 2020-W06 的衔接）"
+    )
+    english = run(
+        "--lang", "en", "check", folder, week7 / "schedule.json", "--history",
+        week6 / "schedule.json",
+    )  # fmt: skip
+    assert english.stdout.splitlines()[0] == (
         "rest: 杨金花 (p01): 4 h between duty/2020-02-09T08:00 (published) and "
-        "gate-temp/2020-02-10T12:00, needs 24 h（跨越与已发布的 2020-W06 的衔接）"
+        "gate-temp/2020-02-10T12:00, needs 24 h (across the border with 2020-W06)"
     )
     as_json = run(
         "check",
@@ -66,7 +74,7 @@ def test_check_names_the_border_and_solve_refuses_the_pin(tmp_path: Path) -> Non
     violations = json.loads(as_json.stdout)["violations"]
     # The week alone also put someone from Sunday's evening gate on Monday's 06:00 gate.
     assert {v.get("border") for v in violations} == {"2020-W06"}
-    assert violations[0]["text"].startswith("杨金花 (p01): 4 h between")
+    assert violations[0]["text"].startswith("杨金花 (p01)：duty/2020-02-09T08:00（已发布）")
     # Without the history the week alone keeps every rule.
     assert run("check", folder, week7 / "schedule.json").exit_code == 0
     refused = solve(folder, "2020-W07", tmp_path / "again", "--history", week6 / "schedule.json")

@@ -17,7 +17,8 @@ from conftest import SMALL_YAML, write_folder
 from cli import main
 from store import open_store
 
-# These commands' messages are not in the catalogue yet: their English wording is tested.
+# Messages in English (ROSTER_LANG=en), to test their wording; tests/test_command_messages.py has
+# them in Chinese. A diff's text stays in the roster's language (zh) either way.
 pytestmark = pytest.mark.usefixtures("english")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +166,15 @@ def test_publish_history_and_diff_of_a_second_version(
     ]
     assert (rows[1]["changed_people"], rows[1]["changed_assignments"]) == (2, 2 * moved)
     assert (rows[1]["penalty"], rows[1]["shortages"]) == (0, 0)
-    table = run("history", folder, "--week", "2020-W06", "--db", store_url)
+    # The table is a message: English here (ROSTER_LANG=en), Chinese with --lang zh; each
+    # version's own message is shown as it was recorded.
+    english = run("history", folder, "--week", "2020-W06", "--db", store_url)
+    assert english.exit_code == 0, english.output
+    assert english.output.splitlines()[0].split() == [
+        "Period", "Version", "Parent", "Published", "By", "Penalty", "Short", "Changes", "Message",
+    ]  # fmt: skip
+    assert english.output.splitlines()[3].endswith(f"2 people / {2 * moved}  赵强与吴敏对调")
+    table = run("--lang", "zh", "history", folder, "--week", "2020-W06", "--db", store_url)
     assert table.exit_code == 0, table.output
     lines = table.output.splitlines()
     assert lines[0].split() == [
@@ -377,7 +386,7 @@ def test_history_of_the_periods_that_overlap_some_days(
     run("publish", folder, schedule, "--db", db, "--no-feeds", "-m", "第一版")
     overlapping = run("history", folder, "--from", "2020-02-01", "--to", "2020-02-03", "--db", db)
     assert overlapping.exit_code == 0, overlapping.output
-    assert overlapping.output.splitlines()[2].startswith("2020-W06  1     —")
+    assert overlapping.output.splitlines()[2].split()[:3] == ["2020-W06", "1", "—"]
     later = run("history", folder, "--from", "2020-02-10", "--to", "2020-02-16", "--db", db)
     assert later.output == "测试社区: nothing published for 2020-W07 yet\n"
 

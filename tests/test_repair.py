@@ -97,7 +97,9 @@ def test_an_event_at_the_very_start_of_the_week_may_change_the_whole_week(tmp_pa
     assert all(ill not in people for people in assignment_of(result.schedule).values())
 
 
-def test_a_moment_outside_the_period_or_a_past_leave_is_refused(tmp_path: Path) -> None:
+def test_a_moment_outside_the_period_or_a_past_leave_is_refused(
+    tmp_path: Path, english: None
+) -> None:
     roster, period, base = _base(tmp_path)
     with pytest.raises(RepairError, match="outside the period"):
         repair(roster, period, base, datetime(2020, 2, 10, 1, 0, tzinfo=ZONE), OPTIONS)

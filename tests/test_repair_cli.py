@@ -14,7 +14,9 @@ from cli import main
 from roster.load import load_roster
 from store import open_store
 
-# These commands' messages are not in the catalogue yet: their English wording is tested.
+# Messages in English (ROSTER_LANG=en), to test their wording; the diffs, the notices and the
+# versions' messages stay in the roster's language (zh). The tests marked ``chinese`` run with no
+# ROSTER_LANG: messages then follow the Chinese roster too.
 pytestmark = pytest.mark.usefixtures("english")
 
 NOW = "2020-02-06T07:00"
@@ -156,8 +158,9 @@ def test_cover_lists_candidates_and_who_is_ruled_out(published: Path, store_url:
     assert ruled["p02"] == "skill" and ruled[ill] == "unavailable"
     text = run("cover", published, "gate-temp/2020-02-06T12:00", "--now", NOW, "--db", store_url)
     assert text.exit_code == 0
-    assert text.output.startswith("gate-temp/2020-02-06T12:00（第1版）在岗：")
-    assert "不能顶班：" in text.output
+    assert text.output.startswith("gate-temp/2020-02-06T12:00 (version 1) on it: ")
+    assert "\nRuled out:\n" in text.output
+    assert "  李明 (p02): without skill thermometer\n" in text.output
 
 
 def test_a_refused_swap_names_the_rule_and_records_nothing(published: Path, store_url: str) -> None:
@@ -168,7 +171,8 @@ def test_a_refused_swap_names_the_rule_and_records_nothing(published: Path, stor
         "swap", published, gate.assigned[0], "p02", gate.id, "--now", NOW, "--db", store_url
     )
     assert result.exit_code == 1
-    assert "换班不可行，第1版未改动：skill: " in result.output
+    assert "Error: swap refused, version 1 unchanged: skill: gate-temp/2020-02-07T" in result.output
+    assert "李明 (p02) lacks skill 测温" in result.output
     with open_store(store_url) as store:
         assert len(store.versions("测试社区")) == 1
 
@@ -177,5 +181,89 @@ def test_cover_of_a_full_shift_says_nothing_is_missing(published: Path, store_ur
     # Regression: a full shift read "没有人能顶班" above everyone ruled out "超出本班人数上限".
     result = run("cover", published, "gate-temp/2020-02-06T12:00", "--now", NOW, "--db", store_url)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1] == "本班已满（2/2人），无需顶班；换人请用 roster swap"
-    assert "没有人能顶班" not in result.output
+    assert result.output.splitlines()[1] == (
+        "The shift is full (2/2): nothing to cover; to change who is on it, use roster swap"
+    )
+    assert "Nobody can take it" not in result.output
+
+
+# --- the same commands in Chinese, the roster's language -----------------------------------------
+
+
+@pytest.fixture
+def chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ROSTER_LANG (the module sets it to en): messages follow the Chinese roster."""
+    monkeypatch.delenv("ROSTER_LANG", raising=False)
+
+
+def test_repair_reports_in_chinese_and_its_diff_and_notices_stay_chinese_in_english(
+    published: Path, store_url: str, tmp_path: Path, chinese: None
+) -> None:
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    ill = _gate_worker_after(json.loads(v1.schedule.to_json()), "2020-02-06T08:00")
+    args = [
+        "repair", published, "--week", "2020-W06", "--now", NOW,
+        "--leave", f"{ill}:2020-02-06..2020-02-07:发热", "--out", tmp_path / "repaired",
+        "--workers", "2", "--repeatable", "--db", store_url,
+    ]  # fmt: skip
+    zh = run(*args)
+    assert zh.exit_code == 0, zh.output
+    lines = zh.output.splitlines()
+    assert lines[0].startswith("保留 --now 之前的 ")
+    assert lines[0].endswith("（已证明最少）")
+    assert lines[1].startswith("测试社区 2020-W06 第1版 → 修复后：")
+    assert "需要通知：" in lines
+    assert any(line.startswith("求解状态: OPTIMAL") for line in lines)
+    # --lang en: the coordinator's lines in English; the diff and the notices, which go to the
+    # chat group, stay in the roster's language.
+    en = run("--lang", "en", *args)
+    assert en.exit_code == 0, en.output
+    english = en.output.splitlines()
+    assert english[0].startswith("Kept the ") and english[0].endswith(" (proven minimal)")
+    assert english[1 : english.index("To tell:")] == lines[1 : lines.index("需要通知：")]
+    told_en = english[english.index("To tell:") + 1 :]
+    told_zh = lines[lines.index("需要通知：") + 1 :]
+    assert told_en and "您好，您的值班有调整" in told_en[0]
+    assert [t.partition(": ")[2] for t in told_en if t.startswith("  ") and ": " in t][:1] == [
+        t.partition("：")[2] for t in told_zh if t.startswith("  ")
+    ][:1]
+    assert any(line.startswith("Status: OPTIMAL") for line in english)
+
+
+def test_cover_speaks_chinese_and_lang_en_turns_its_reasons_english(
+    published: Path, store_url: str, chinese: None
+) -> None:
+    zh = run("cover", published, "gate-temp/2020-02-06T12:00", "--now", NOW, "--db", store_url)
+    assert zh.exit_code == 0, zh.output
+    assert zh.output.startswith("gate-temp/2020-02-06T12:00（第1版）在岗：")
+    assert zh.output.splitlines()[1] == "本班已满（2/2人），无需顶班；换人请用 roster swap"
+    assert "\n不能顶班：\n" in zh.output
+    assert "  李明 (p02)：无测温技能\n" in zh.output
+    en = run(
+        "--lang", "en", "cover", published, "gate-temp/2020-02-06T12:00", "--now", NOW,
+        "--db", store_url,
+    )  # fmt: skip
+    assert "\nRuled out:\n" in en.output
+    assert "  李明 (p02): without skill thermometer\n" in en.output
+
+
+def test_a_refused_swap_and_a_bad_slot_are_said_in_chinese(
+    published: Path, store_url: str, chinese: None
+) -> None:
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    gate = next(s for s in v1.schedule.slots if s.post == "gate-temp" and s.start.day == 7)
+    refused = run(
+        "swap", published, gate.assigned[0], "p02", gate.id, "--now", NOW, "--db", store_url
+    )
+    assert refused.exit_code == 1
+    assert refused.output.startswith(
+        f"错误：换班不可行，第1版未改动：skill：{gate.id}：李明 (p02) 缺少技能 测温"
+    )
+    bad = run("cover", published, "gate-temp/2020-02-06T13:00", "--db", store_url)
+    assert bad.exit_code == 1
+    assert bad.output.startswith(
+        "错误：这段时间里没有班次 'gate-temp/2020-02-06T13:00'；班次编号的写法是 "
+        "<岗位编号>/<YYYY-MM-DDTHH:MM>（例如 "
+    )

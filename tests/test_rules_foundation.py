@@ -12,6 +12,9 @@ from roster.check import check
 from roster.slots import expand
 from solver.solve import SolveOptions, build_model, run
 
+# The checker's sentences are messages; these tests read them in English (ROSTER_LANG=en).
+pytestmark = pytest.mark.usefixtures("english")
+
 NOBODY = {"min": 0, "target": 0, "max": 3}
 DAY = {"id": "day", "name": "白班", "shifts": [{"start": "08:00", "hours": 8}], "headcount": NOBODY}
 NIGHT = {

@@ -14,6 +14,9 @@ from rulekit import conflict, judge, make_roster, past, period
 
 from roster.history import History
 
+# The checker's sentences are messages; these tests read them in English (ROSTER_LANG=en).
+pytestmark = pytest.mark.usefixtures("english")
+
 BORDER = "2023-W52"
 
 
@@ -32,7 +35,7 @@ def outside(outcome: Any, rule: str, border: str = BORDER) -> None:
     assert broken, outcome.report.violations
     assert all(v.border == border for v in broken)
     # The rule test roster speaks Chinese (the default language).
-    assert all(v.text.endswith(f"（跨越与已发布的 {border} 的衔接）") for v in broken)
+    assert all(v.text.endswith(f" (across the border with {border})") for v in broken)
 
 
 def inside(outcome: Any) -> None:
@@ -406,8 +409,9 @@ def test_a_shortage_is_explained_by_the_published_turn() -> None:
     )
     (short,) = schedule.shortages
     assert short.reasons == {"no_overlap": 1}
-    assert short.people["p1"] == "Person 1 (p1): turn/2023-12-31T08:00 (published) overlaps " + (
-        "early/2024-01-01T06:00（跨越与已发布的 2023-W52 的衔接）"
+    # Stored in schedule.json: the roster's words (zh), whatever language messages are in.
+    assert short.people["p1"] == "Person 1 (p1)：turn/2023-12-31T08:00（已发布）与 " + (
+        "early/2024-01-01T06:00 时间重叠（跨越与已发布的 2023-W52 的衔接）"
     )
 
 

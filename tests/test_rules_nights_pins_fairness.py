@@ -13,6 +13,9 @@ from roster.slots import expand
 from solver.rules.fairness import achievable, least_gap
 from solver.solve import SolveOptions, build_model, run
 
+# The checker's sentences are messages; these tests read them in English (ROSTER_LANG=en).
+pytestmark = pytest.mark.usefixtures("english")
+
 NOBODY = {"min": 0, "target": 0, "max": 3}
 
 

@@ -493,7 +493,8 @@ def test_the_documented_command_serves_with_two_workers(folder: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             output = process.communicate()[0].decode()
-    assert "Serving 兴旺社区 (5 people, store revision 1) at http://127.0.0.1:" in output
+    # The startup line is a message: Chinese, the roster's language.
+    assert "正在提供 兴旺社区 的服务（5 人，排班库修订号 1），地址 http://127.0.0.1:" in output
 
 
 def test_an_update_renders_only_changed_feeds_and_equals_a_full_build(folder: Path) -> None:

@@ -19,6 +19,10 @@ from store.db import make_engine, to_url
 from store.migrate import head
 from store.schema import metadata
 
+# The store's errors are messages; their English wording is tested here (ROSTER_LANG=en),
+# tests/test_command_messages.py has them in Chinese.
+pytestmark = pytest.mark.usefixtures("english")
+
 ZONE = ZoneInfo("Asia/Shanghai")
 COMMUNITY = "兴旺社区"
 PEOPLE = {"p01": "张海燕", "p02": "王芳", "p03": "李明"}

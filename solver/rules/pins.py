@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from roster.eligibility import ineligibility, pinned
+from roster.i18n import speaking
 
 from ..model import Penalty, RosterModel
 
@@ -21,7 +22,10 @@ def pins(m: RosterModel) -> list[Penalty]:
         if slot is None:
             why = "no shift of the post starts then"
         else:
-            reason = ineligibility(m.roster, person, slot)
+            # The conflict's sentence is in the roster's language (solver/explain.py), so is
+            # the reason inside it.
+            with speaking(m.roster.config.language):
+                reason = ineligibility(m.roster, person, slot)
             why = reason.text if reason else "not eligible"
         m.model.add_bool_or([]).only_enforce_if(m.guard("pins", f"{text}, but {why}"))
     return []
