@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from roster.eligibility import may_take_post
 from roster.errors import InfeasibleError, SolveInterrupted
@@ -78,6 +79,19 @@ STAFFED_FIRST = True
 STAFFING_TERMS = ("shortage", "quota")
 
 SolveOne = Callable[[Roster, Period, SolveOptions], Schedule]
+
+
+class PartRunner(Protocol):
+    """Where the parts' searches run when not in threads of this process (a cluster's workers,
+    solver/cluster.py): ``solve`` runs ``solve_one`` (a top-level function, sent by name) on a
+    part's roster and returns its Schedule; ``lanes`` parts run at once."""
+
+    @property
+    def lanes(self) -> int: ...
+
+    def solve(
+        self, solve_one: SolveOne, roster: Roster, period: Period, options: SolveOptions
+    ) -> Schedule: ...
 
 
 # --- parts ---------------------------------------------------------------------------------------

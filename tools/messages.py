@@ -29,10 +29,12 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Catalogues and whether each must translate every message (en may leave a msgstr empty, which
 #: gettext reads as the msgid; `extract` fills it in anyway).
 LOCALES = {"zh_CN": True, "en": False}
-#: Where marked messages live; solver/ has none (its sentences are its own, in both languages).
+#: Where marked messages live; of solver/, only the cluster's errors (the rest of its sentences are
+#: its own, in both languages).
 METHOD_MAP = [
     ("roster/**.py", "python"),
     ("calendars/**.py", "python"),
+    ("solver/cluster.py", "python"),
     ("cli.py", "python"),
 ]
 #: gettext's keywords plus those of roster.i18n: N_(msg), NP_(context, msg), pgettext_in(language,
