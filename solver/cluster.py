@@ -35,7 +35,7 @@ from roster.load import Roster
 from roster.schedule import Schedule
 from roster.slots import Period
 
-from .components import SolveOne
+from .components import PartRunner, SolveOne
 from .search import SolveOptions, Stop
 from .solve import solve as solve_here
 
@@ -378,7 +378,7 @@ class Cluster:
         return result
 
 
-def solve(roster: Roster, period: Period, options: SolveOptions, cluster: Cluster) -> Schedule:
+def solve(roster: Roster, period: Period, options: SolveOptions, cluster: PartRunner) -> Schedule:
     """``solver.solve.solve`` with the parts solved on ``cluster``'s workers, each with
     ``options.workers`` CP-SAT workers (``PART_WORKERS`` when None). The same passes, shares and
     merge as in this process, so the repeatable mode gives the same roster."""
