@@ -86,7 +86,7 @@ def parse_cluster(text: str) -> ClusterSpec:
         return ClusterSpec()
     if value.startswith("local:"):
         count = value.removeprefix("local:")
-        if not count.isdigit() or int(count) < 1:
+        if re.fullmatch("[0-9]+", count) is None or int(count) < 1:
             raise ClusterError(
                 _(
                     "{value}: the number of local worker processes must be a whole number of "
@@ -148,7 +148,11 @@ def _event(name: str) -> Any:
 def _watch(event: Any, stop: Stop, done: threading.Event) -> None:
     """Interrupt ``stop`` when ``event`` is set, until ``done``."""
     while not done.is_set():
-        if event.wait(timeout=4 * POLL):
+        try:
+            told = event.wait(timeout=4 * POLL)
+        except Exception:  # the worker is closing: its task ends with it
+            return
+        if told:
             stop.interrupt()
             return
 
@@ -180,6 +184,8 @@ class Cluster:
         self.threads: dict[str, int] = {}
         #: Parts sent again after their worker died (a figure for the benchmark and the tests).
         self.retried = 0
+        #: Seconds that starting or reaching the cluster took (its workers checked).
+        self.ready_seconds = 0.0
         self._lock = threading.Lock()
 
     # -- opening and closing
@@ -199,6 +205,7 @@ class Cluster:
     def open(self) -> None:
         """Start the local cluster or reach the scheduler, wait for a worker and check that the
         workers run this version of dutyroster. Raises ClusterError."""
+        started = time.monotonic()
         try:
             import dask
             from distributed import Client, LocalCluster
@@ -239,6 +246,7 @@ class Cluster:
         except BaseException:
             self.close()
             raise
+        self.ready_seconds = time.monotonic() - started
 
     def _check_workers(self) -> None:
         try:
@@ -297,12 +305,13 @@ class Cluster:
         """One line for stderr: where parts go, how many at once, CP-SAT workers per part."""
         return _(
             "cluster {address}: {count} Dask workers, {lanes} parts at a time, "
-            "{workers} CP-SAT worker(s) per part"
+            "{workers} CP-SAT worker(s) per part; ready after {seconds:.1f} s"
         ).format(
             address=self,
             count=len(self.threads),
             lanes=self.lanes,
             workers=workers if workers is not None else PART_WORKERS,
+            seconds=self.ready_seconds,
         )
 
     def worker_memory(self) -> dict[str, float]:

@@ -197,7 +197,7 @@ def test_a_part_whose_worker_dies_is_sent_once_more(
 
 
 def test_a_part_whose_worker_dies_twice_is_reported(
-    local: Cluster, roster: Roster, period: Period
+    local: Cluster, roster: Roster, period: Period, english: None
 ) -> None:
     options = SolveOptions(repeatable=True, work_units=1, workers=1)
     part = first_part(roster)
@@ -250,6 +250,7 @@ def test_cluster_addresses(text: str, spec: ClusterSpec) -> None:
     [
         ("local:x", "local:x: the number of local worker processes must be a whole number"),
         ("local:0", "local:0: the number of local worker processes must be a whole number"),
+        ("local:²", "local:²: the number of local worker processes must be a whole number"),
         ("scheduler:8786", "scheduler:8786: give a Dask scheduler's address as tcp://HOST:PORT"),
         ("http://scheduler:8786", "http://scheduler:8786: give a Dask scheduler's address"),
         ("tcp://scheduler:port", "tcp://scheduler:port: give a Dask scheduler's address"),
@@ -260,6 +261,12 @@ def test_cli_rejects_a_malformed_address(folder: Path, value: str, expected: str
     assert result.exit_code == 2
     assert f"Invalid value for '--cluster': {expected}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_says_a_malformed_address_in_the_roster_language(folder: Path) -> None:
+    result = run("solve", folder, "--week", "2020-W06", "--cluster", "local:二")
+    assert result.exit_code == 2
+    assert "local:二：本机工作进程数须为不小于 1 的整数，例如 local:2" in result.output
 
 
 def free_port() -> int:
