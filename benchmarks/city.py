@@ -129,8 +129,8 @@ def part_seconds(calls: list[PartCall]) -> dict[str, float]:
 def project(times: list[float], lanes: int, overhead: float = 0.0) -> float:
     """Seconds to run parts of ``times`` (seconds each) on ``lanes`` lanes, each part started on
     the lane free first, in the given order (as ``solve_in_parts`` hands them out), each paying
-    ``overhead`` seconds of sending and gathering. Never below the largest part (the critical
-    path) nor below the sum over the lanes."""
+    ``overhead`` seconds more (sending and gathering, when ``times`` do not hold it). Never below
+    the largest part (the critical path) nor below the sum over the lanes."""
     free = [0.0] * max(1, lanes)
     for seconds in times:
         lane = min(range(len(free)), key=free.__getitem__)
@@ -255,36 +255,35 @@ def parts_markdown(f: CityFigures) -> list[str]:
     """The parts' measured times and what they say of more machines, as Markdown lines."""
     per_part = part_seconds(f.calls)
     times = list(per_part.values())
-    overheads = [c.seconds - c.solve_seconds for c in f.calls if c.solve_seconds > 0]
-    overhead = statistics.median(overheads) if overheads else 0.0
+    beyond = [c.seconds - c.solve_seconds for c in f.calls if c.solve_seconds > 0]
     lines = [
         "",
-        f"Parts: {len(per_part)} parts, {len(f.calls)} searches "
-        f"(a part is searched among the fully staffed rosters first, then with places soft).",
+        f"Parts: {len(per_part)} parts, {len(f.calls)} searches (a part is searched among the "
+        "fully staffed rosters first, then, when none is found, with places soft).",
         "",
         "| per part (seconds the solve waited for its searches) | value |",
         "| --- | --- |",
         f"| sum over parts | {sum(times):,.1f} s |",
         f"| largest part (the critical path) | {max(times):,.1f} s |",
         f"| median / smallest part | {statistics.median(times):,.2f} s / {min(times):,.2f} s |",
-        f"| waited for a search beyond its own time (median; sending, scheduling, gathering) "
-        f"| {overhead:,.3f} s |",
+        "| waited beyond the part's build and search (median: its report; on a cluster also "
+        f"sending, scheduling, gathering) | {statistics.median(beyond) if beyond else 0:,.3f} s |",
         f"| merging the parts into one schedule | {f.merge_seconds:,.1f} s |",
         "",
     ]
     serial = f.load_seconds[0] + f.parts_seconds[0] + f.merge_seconds
     lanes_each = max(1, f.lanes)
     lines += [
-        f"Projection (`project`: the parts handed out in order to the first free lane, "
-        f"{lanes_each} lane(s) a machine as here, each search paying the median overhead above; "
-        f"plus loading, splitting and merging in the client, {serial:,.1f} s here):",
+        f"Projection (`project`: these parts' times, handed out in order to the first free lane, "
+        f"{lanes_each} lane(s) a machine as here; plus loading, splitting and merging in the "
+        f"client, {serial:,.1f} s here):",
         "",
         "| machines | lanes | parts' time | whole solve |",
         "| --- | --- | --- | --- |",
     ]
     for machines in (1, 10, 100):
         lanes = machines * lanes_each
-        spent = project(times, lanes, overhead * len(f.calls) / max(1, len(times)))
+        spent = project(times, lanes)
         lines.append(f"| {machines} | {lanes} | {spent:,.1f} s | {spent + serial:,.1f} s |")
     return lines
 

@@ -33,8 +33,8 @@ def takers(roster: Roster) -> dict[str, list[Person]]:
     """For every post id, the people who may take the post (``may_take_post``), in the roster's
     order. Found through an index of the people by tag and by skill, so that it costs the pairs
     that match rather than every (person, post) pair: a city of 2,342 posts and 11,000 people,
-    each post open only to a tag of its own community, is 25.8 million pairs and about 100,000
-    matches (benchmarks/city.md)."""
+    each post open only to a tag of its own community, is 25.8 million pairs and 44,665 matches
+    (benchmarks/city.md)."""
     people = roster.people
     by_tag: dict[str, list[int]] = {}
     by_skill: dict[str, set[int]] = {}
