@@ -59,6 +59,8 @@ from roster.schedule import Schedule, atomic_write, read_schedule
 from roster.slots import Period, expand, make_period, period_label
 from roster.verify import check_publishable, require_offsets, schedule_period
 from roster.versions import Version
+from solver.cluster import Cluster, ClusterError, ClusterSpec, parse_cluster
+from solver.cluster import solve as solve_on_cluster
 from solver.repair import repair as repair_roster
 from solver.search import Stop, check_params
 from solver.solve import Progress, SolveOptions, solve
@@ -537,20 +539,27 @@ class SignalStop:
         self.stop.interrupt()
 
 
-def solve_interruptibly(roster: Any, period: Period, options: SolveOptions) -> Schedule:
+def solve_interruptibly(
+    roster: Any, period: Period, options: SolveOptions, cluster: Cluster | None = None
+) -> Schedule:
     """``solve()`` with progress on stderr, stoppable by Ctrl-C or SIGTERM: the first stops the
     search and returns the best roster found so far (marked interrupted); a second ends the
     process at once, writing nothing. The solve runs in a thread so that the signals, which
-    Python handles in the main thread only, are heard while CP-SAT searches."""
+    Python handles in the main thread only, are heard while CP-SAT searches. With a ``cluster``
+    the parts are solved on its workers; a Stop already in ``options`` (its deadline set before
+    the cluster started) is kept."""
     printer = ProgressPrinter(options)
-    stop = Stop()
+    stop = options.stop or Stop()
     options.on_progress = printer.report
     options.stop = stop
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            outcome["schedule"] = solve(roster, period, options)
+            if cluster is not None:
+                outcome["schedule"] = solve_on_cluster(roster, period, options, cluster)
+            else:
+                outcome["schedule"] = solve(roster, period, options)
         except BaseException as exc:  # re-raised in the main thread below
             outcome["error"] = exc
 
@@ -577,6 +586,16 @@ def solve_interruptibly(roster: Any, period: Period, options: SolveOptions) -> S
     return schedule
 
 
+def _cluster_spec(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``--cluster``'s value read (``solver.cluster.parse_cluster``)."""
+    if value is None:
+        return None
+    try:
+        return parse_cluster(value)
+    except ClusterError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @main.command(name="solve")
 @roster_dir
 @period_options
@@ -585,6 +604,16 @@ def solve_interruptibly(roster: Any, period: Period, options: SolveOptions) -> S
     "--strict",
     is_flag=True,
     help="Make headcount minimums hard: fail instead of listing shortages.",
+)
+@click.option(
+    "--cluster",
+    callback=_cluster_spec,
+    default=None,
+    metavar="ADDRESS",
+    help="Solve the roster's independent parts (its communities) on a Dask cluster: "
+    "tcp://HOST:8786 for a running scheduler (docs/cluster.md), local or local:N for N worker "
+    "processes on this machine for this command. Each part gets --workers CP-SAT workers "
+    "(default 1).",
 )
 @click.option(
     "--out",
@@ -608,6 +637,7 @@ def solve_command(
     seed: int,
     params: tuple[str, ...],
     strict: bool,
+    cluster: ClusterSpec | None,
     out_dir: Path | None,
     history_paths: tuple[Path, ...],
     db: str | None,
@@ -639,7 +669,10 @@ def solve_command(
     period = _period(roster.config.timezone, week, first, last)
     options.history = _history(roster, period, history_paths, db)
     try:
-        schedule = solve_interruptibly(roster, period, options)
+        if cluster is None:
+            schedule = solve_interruptibly(roster, period, options)
+        else:
+            schedule = _solve_on_cluster(cluster, roster, period, options)
     except SolveInterrupted as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(INTERRUPTED)
@@ -652,6 +685,32 @@ def solve_command(
         click.echo(f"→ {target / 'schedule.json'}, {target / 'roster.csv'}, {target / 'roster.md'}")
     if schedule.solver.interrupted:
         sys.exit(INTERRUPTED)
+
+
+#: Seconds kept from a wall-clock limit for closing a local cluster (its worker processes) after
+#: the solve, so that the command still ends within --time-limit plus writing.
+LOCAL_CLOSE = 1.0
+
+
+def _solve_on_cluster(
+    spec: ClusterSpec, roster: Roster, period: Period, options: SolveOptions
+) -> Schedule:
+    """``solve_interruptibly`` with the parts on the cluster of ``spec``: the time limit counts
+    from before the cluster is reached or started, and a local one is closed before returning."""
+    if not options.repeatable:
+        reserve = LOCAL_CLOSE if spec.address is None else 0.0
+        options.stop = Stop(time.monotonic() + max(0.1, options.time_limit - reserve))
+    with Cluster(spec) as cluster:
+        click.echo(cluster.describe(options.workers), err=True)
+        schedule = solve_interruptibly(roster, period, options, cluster)
+        if cluster.retried:
+            click.echo(
+                _("{count} part(s) sent again after their worker died").format(
+                    count=cluster.retried
+                ),
+                err=True,
+            )
+    return schedule
 
 
 def write_outputs(schedule: Schedule, target: Path) -> None:

@@ -4,24 +4,33 @@ default), made by the district's generator (``benchmarks.district``), as one ros
 
     python -m benchmarks.city generate OUT_DIR [--seed 0] [--communities 300] [--people 11000]
     python -m benchmarks.city run [--time-limit S] [--workers N] [--communities 300] [--results F]
+        [--repeatable] [--cluster local:2 | tcp://HOST:PORT]
 
 Every community shares nobody with another, so the engine solves the city as that many
-independent parts (``solver.components``) and merges their rosters.
+independent parts (``solver.components``) and merges their rosters, in threads of this process or,
+with ``--cluster``, on a Dask cluster's workers (``solver.cluster``). The run times every part's
+searches, and from them projects the time on more machines (``project``).
 """
 
 from __future__ import annotations
 
+import os
+import statistics
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from benchmarks.district import WEEK, _cores, peak_memory_mb, write_district
-from roster.load import load_roster
-from roster.slots import expand, make_period
+from roster.load import Roster, load_roster
+from roster.schedule import Schedule
+from roster.slots import Period, expand, make_period
+from solver.components import PartRunner, SolveOne
+from solver.search import SolveOptions
 
 #: The city of the reference case: Xining had about 300 communities under lockdown in 2020.
 COMMUNITIES = 300
@@ -61,6 +70,74 @@ class _Clock:
         return out
 
 
+@dataclass(frozen=True)
+class PartCall:
+    """One search of a part (a call of ``solve_one``): its first post (naming the part), the
+    seconds the caller waited for it, and the seconds ``solve_one`` itself took (its schedule's
+    wall time; 0 when it found no roster)."""
+
+    part: str
+    seconds: float
+    solve_seconds: float
+    started: float
+    ended: float
+
+
+class TimedRunner:
+    """A ``PartRunner`` that times every part's search: on ``inner`` (a cluster) when given, else
+    in the calling thread, which is what ``solve_in_parts`` does in this process."""
+
+    def __init__(self, inner: PartRunner | None, lanes: int) -> None:
+        self.inner = inner
+        self._lanes = lanes
+        self.calls: list[PartCall] = []
+        self._lock = threading.Lock()
+
+    @property
+    def lanes(self) -> int:
+        return self._lanes
+
+    def solve(
+        self, solve_one: SolveOne, roster: Roster, period: Period, options: SolveOptions
+    ) -> Schedule:
+        started = time.monotonic()
+        solved = 0.0
+        try:
+            if self.inner is None:
+                schedule = solve_one(roster, period, options)
+            else:
+                schedule = self.inner.solve(solve_one, roster, period, options)
+            solved = schedule.solver.wall_seconds
+            return schedule
+        finally:
+            ended = time.monotonic()
+            part = roster.config.posts[0].id
+            call = PartCall(part, ended - started, solved, started, ended)
+            with self._lock:
+                self.calls.append(call)
+
+
+def part_seconds(calls: list[PartCall]) -> dict[str, float]:
+    """Each part's searches added up (seconds waited for), by part, in the order the parts were
+    first handed out."""
+    out: dict[str, float] = {}
+    for call in sorted(calls, key=lambda c: c.started):
+        out[call.part] = out.get(call.part, 0.0) + call.seconds
+    return out
+
+
+def project(times: list[float], lanes: int, overhead: float = 0.0) -> float:
+    """Seconds to run parts of ``times`` (seconds each) on ``lanes`` lanes, each part started on
+    the lane free first, in the given order (as ``solve_in_parts`` hands them out), each paying
+    ``overhead`` seconds more (sending and gathering, when ``times`` do not hold it). Never below
+    the largest part (the critical path) nor below the sum over the lanes."""
+    free = [0.0] * max(1, lanes)
+    for seconds in times:
+        lane = min(range(len(free)), key=free.__getitem__)
+        free[lane] += seconds + overhead
+    return max(free)
+
+
 @dataclass
 class CityFigures:
     """What generating, loading and (when asked) solving a city measured."""
@@ -86,6 +163,16 @@ class CityFigures:
     bound: int | None = None
     violations: int | None = None
     peak_mb: float = 0.0
+    #: Where the parts were solved ("in this process" or the cluster), and how many at once.
+    where: str = "in this process"
+    lanes: int = 0
+    cluster_seconds: tuple[float, float] = (0.0, 0.0)
+    close_seconds: tuple[float, float] = (0.0, 0.0)
+    worker_peaks_mb: dict[str, float] = field(default_factory=dict)
+    calls: list[PartCall] = field(default_factory=list)
+    #: From the last part's return to the merged schedule (checked over the whole city).
+    merge_seconds: float = 0.0
+    load_average: tuple[float, float] = (0.0, 0.0)
 
 
 def measure_city(
@@ -96,15 +183,18 @@ def measure_city(
     time_limit: float | None = None,
     workers: int | None = None,
     repeatable: bool = False,
+    cluster: str | None = None,
 ) -> CityFigures:
     """Generate the city into ``folder``, load it as ``roster solve`` does and count its model;
-    with a ``time_limit``, also solve week WEEK in this process and re-check the roster (with
-    ``repeatable``, the limit is in work units of the repeatable search)."""
+    with a ``time_limit``, also solve week WEEK and re-check the roster (with ``repeatable``, the
+    limit is in work units of the repeatable search): in this process, or with ``cluster`` (an
+    address as ``--cluster`` takes it) on a Dask cluster's workers, every part's search timed."""
     from roster.check import check
     from roster.report import assignment_of
-    from solver.components import count_pairs, find_parts
+    from solver.components import PARALLEL, count_pairs, find_parts
 
     f = CityFigures(communities=communities)
+    f.load_average = (os.getloadavg()[0], 0.0)
     clock = _Clock()
     write_city(folder, seed, communities, people)
     f.generate_seconds = clock.lap()
@@ -120,25 +210,82 @@ def measure_city(
     f.count_seconds = clock.lap()
     if time_limit is not None:
         from benchmarks.curtois import engine_counts_seconds
+        from solver import cluster as on_cluster
         from solver.solve import SolveOptions, solve
 
         f.time_limit = time_limit
         repeat = repeatable or not engine_counts_seconds()
         f.limit_unit = "units of deterministic time" if repeat else "s"
-        clock.lap()
         options = (
             SolveOptions(repeatable=True, work_units=time_limit, workers=workers)
             if repeatable
             else SolveOptions(time_limit=time_limit, workers=workers)
         )
-        schedule = solve(roster, period, options)
-        f.solve_seconds = clock.lap()
+        clock.lap()
+        if cluster is None:
+            runner = TimedRunner(None, PARALLEL)
+            schedule = solve(roster, period, options, runner=runner)
+            solved = time.monotonic()
+            f.solve_seconds = clock.lap()
+        else:
+            with on_cluster.Cluster(on_cluster.parse_cluster(cluster)) as remote:
+                f.cluster_seconds = clock.lap()
+                f.where = str(remote)
+                runner = TimedRunner(remote, remote.lanes)
+                schedule = on_cluster.solve(roster, period, options, runner)
+                solved = time.monotonic()
+                f.solve_seconds = clock.lap()
+                f.worker_peaks_mb = remote.worker_memory()
+                clock.lap()
+            f.close_seconds = clock.lap()
+        f.lanes = runner.lanes
+        f.calls = sorted(runner.calls, key=lambda c: c.ended)
+        if f.calls:
+            f.merge_seconds = round(solved - f.calls[-1].ended, 2)
         info = schedule.solver
         f.status, f.objective, f.bound = info.status, info.objective, info.bound
         f.workers = f"{info.workers}" if workers is not None else f"auto (up to {info.workers})"
         f.violations = len(check(roster, period, slots, assignment_of(schedule)).violations)
     f.peak_mb = round(peak_memory_mb(), 1)
+    f.load_average = (f.load_average[0], os.getloadavg()[0])
     return f
+
+
+def parts_markdown(f: CityFigures) -> list[str]:
+    """The parts' measured times and what they say of more machines, as Markdown lines."""
+    per_part = part_seconds(f.calls)
+    times = list(per_part.values())
+    beyond = [c.seconds - c.solve_seconds for c in f.calls if c.solve_seconds > 0]
+    lines = [
+        "",
+        f"Parts: {len(per_part)} parts, {len(f.calls)} searches (a part is searched among the "
+        "fully staffed rosters first, then, when none is found, with places soft).",
+        "",
+        "| per part (seconds the solve waited for its searches) | value |",
+        "| --- | --- |",
+        f"| sum over parts | {sum(times):,.1f} s |",
+        f"| largest part (the critical path) | {max(times):,.1f} s |",
+        f"| median / smallest part | {statistics.median(times):,.2f} s / {min(times):,.2f} s |",
+        "| waited beyond the part's build and search (median: its report; on a cluster also "
+        f"sending, scheduling, gathering) | {statistics.median(beyond) if beyond else 0:,.3f} s |",
+        f"| merging the parts into one schedule | {f.merge_seconds:,.1f} s |",
+        "",
+    ]
+    serial = f.load_seconds[0] + f.parts_seconds[0] + f.merge_seconds
+    lanes_each = max(1, f.lanes)
+    lines += [
+        f"Projection (`project`: these parts' times, handed out in order to the first free lane, "
+        f"{lanes_each} lane(s) a machine as here; plus loading, splitting and merging in the "
+        f"client, {serial:,.1f} s here):",
+        "",
+        "| machines | lanes | parts' time | whole solve |",
+        "| --- | --- | --- | --- |",
+    ]
+    for machines in (1, 10, 100):
+        lanes = machines * lanes_each
+        spent = project(times, lanes)
+        lines.append(f"| {machines} | {lanes} | {spent:,.1f} s | {spent + serial:,.1f} s |")
+    return lines
 
 
 def figures_markdown(f: CityFigures, command: str) -> str:
@@ -163,15 +310,35 @@ def figures_markdown(f: CityFigures, command: str) -> str:
         if f.objective and f.bound is not None:
             gap = f" (gap {100 * (f.objective - f.bound) / f.objective:.2f} %)"
         rows += [
-            ("time limit / workers", f"{f.time_limit:g} {f.limit_unit} / {f.workers}"),
+            ("parts solved", f"{f.where}, {f.lanes} at a time"),
+            (
+                "time limit / CP-SAT workers a part",
+                f"{f.time_limit:g} {f.limit_unit} / {f.workers}",
+            ),
+        ]
+        if f.where != "in this process":
+            rows.append(("starting or reaching the cluster", sec(f.cluster_seconds)))
+        rows += [
             ("the solve", sec(f.solve_seconds or (0.0, 0.0))),
             ("status / objective / bound", f"{f.status} / {f.objective} / {f.bound}{gap}"),
             ("checker violations", str(f.violations)),
         ]
+    if f.where != "in this process" and f.time_limit is not None:
+        rows.append(("closing the cluster", sec(f.close_seconds)))
     rows.append(("peak memory of this process (maxrss)", f"{f.peak_mb:,.0f} MiB"))
+    for worker, mib in sorted(f.worker_peaks_mb.items()):
+        rows.append((f"peak memory of worker {worker} (maxrss)", f"{mib:,.0f} MiB"))
     lines = [f"`{command}`", "", "| measure | value |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in rows]
-    lines += ["", f"Machine: {_cores()} cores, Python {sys.version.split()[0]}.", ""]
+    if f.calls:
+        lines += parts_markdown(f)
+    before, after = f.load_average
+    lines += [
+        "",
+        f"Machine: {_cores()} cores, Python {sys.version.split()[0]}; 1-minute load average "
+        f"{before:.1f} at the start, {after:.1f} at the end.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -219,6 +386,12 @@ def generate(out_dir: Path, seed: int, communities: int, people: int) -> None:
     is_flag=True,
     help="The repeatable search, --time-limit then being its work units (as in the tests).",
 )
+@click.option(
+    "--cluster",
+    default=None,
+    metavar="ADDRESS",
+    help="Solve the parts on a Dask cluster (as roster solve --cluster: local:N or tcp://...).",
+)
 @_seed
 @_communities
 @_people
@@ -232,19 +405,23 @@ def run(
     time_limit: float,
     workers: int | None,
     repeatable: bool,
+    cluster: str | None,
     seed: int,
     communities: int,
     people: int,
     results: Path | None,
 ) -> None:
-    """Generate the city in a temporary folder, solve week 2020-W06 in this process and print
-    the wall times, the model's size and the peak memory.
+    """Generate the city in a temporary folder, solve week 2020-W06 (in this process, or on a
+    cluster's workers) and print the wall times, the model's size, the peak memory, every part's
+    time and the time projected on more machines.
 
-    Example: python -m benchmarks.city run --time-limit 60 --workers 2
+    Example: python -m benchmarks.city run --repeatable --time-limit 300 --cluster local:2
     """
     command = "python -m benchmarks.city run " + " ".join(sys.argv[2:])
     with tempfile.TemporaryDirectory(prefix="city-") as folder:
-        f = measure_city(Path(folder), seed, communities, people, time_limit, workers, repeatable)
+        f = measure_city(
+            Path(folder), seed, communities, people, time_limit, workers, repeatable, cluster
+        )
     block = figures_markdown(f, command.strip())
     click.echo(block)
     if results is not None:
@@ -256,4 +433,12 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["CityFigures", "figures_markdown", "measure_city", "write_city"]
+__all__ = [
+    "CityFigures",
+    "PartCall",
+    "TimedRunner",
+    "figures_markdown",
+    "measure_city",
+    "project",
+    "write_city",
+]

@@ -56,6 +56,10 @@ class InfeasibleError(RosterError):
         self.conflicts = conflicts
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[InfeasibleError], tuple[str, list[str]]]:
+        # Pickled with its conflicts: a part solved on a cluster's worker raises it there.
+        return type(self), (str(self), self.conflicts)
+
 
 class PrintError(RosterError):
     """Raised when a roster cannot be printed as asked: a day outside the schedule's period, an

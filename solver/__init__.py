@@ -16,6 +16,7 @@ against ``LAYERS``); a circle of imports means a piece belongs a floor lower. Fr
 8. ``explain``: conflicts between hard rules, and the people a short roster lacks; ``repair``:
    a published roster changed as little as possible, the past kept.
 9. ``solve``: the one door, ``solve()``.
+10. ``cluster``: the parts of a roster solved on a Dask cluster's workers, through ``solve()``.
 """
 
 #: The floors of solver/, lowest first: a module may import modules of its own floor (the rules
@@ -30,4 +31,5 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("components",),
     ("explain", "repair"),
     ("solve",),
+    ("cluster",),
 )

@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
-from roster.eligibility import may_take_post
+from roster.eligibility import takers
 from roster.errors import InfeasibleError, SolveInterrupted
 from roster.load import Roster
 from roster.report import assignment_of, build_schedule
@@ -80,6 +81,19 @@ STAFFING_TERMS = ("shortage", "quota")
 SolveOne = Callable[[Roster, Period, SolveOptions], Schedule]
 
 
+class PartRunner(Protocol):
+    """Where the parts' searches run when not in threads of this process (a cluster's workers,
+    solver/cluster.py): ``solve`` runs ``solve_one`` (a top-level function, sent by name) on a
+    part's roster and returns its Schedule; ``lanes`` parts run at once."""
+
+    @property
+    def lanes(self) -> int: ...
+
+    def solve(
+        self, solve_one: SolveOne, roster: Roster, period: Period, options: SolveOptions
+    ) -> Schedule: ...
+
+
 # --- parts ---------------------------------------------------------------------------------------
 
 
@@ -127,11 +141,11 @@ def find_parts(roster: Roster) -> list[Part]:
     post. People who may take no post, and posts nobody may take, join the first part: they add no
     variables, and their hard rules (a minimum of hours) still have to be met somewhere."""
     union = _Union()
+    able = takers(roster)
     for post in roster.config.posts:
         union.find(("post", post.id))
-        for person in roster.people:
-            if may_take_post(person, post):
-                union.join(("post", post.id), ("person", person.id))
+        for person in able[post.id]:
+            union.join(("post", post.id), ("person", person.id))
     for a, b in _rule_ties(roster):
         union.join(a, b)
     groups: dict[tuple[str, str], tuple[list[str], list[str]]] = {}

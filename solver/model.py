@@ -9,7 +9,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roster.eligibility import eligible, may_take_post
+from roster.eligibility import eligible, takers
 from roster.history import History, PastDuty
 from roster.load import Roster
 from roster.models import Person, RuleSet
@@ -24,10 +24,7 @@ def candidates(roster: Roster) -> dict[str, list[Person]]:
     A superset of who is eligible for each slot (leave and night limits are per slot): the model
     still asks ``eligible()`` for these pairs, and skips the rest, which at district scale is
     nearly all of them."""
-    return {
-        post.id: [p for p in roster.people if may_take_post(p, post)]
-        for post in roster.config.posts
-    }
+    return takers(roster)
 
 
 def count_pairs(roster: Roster, period: Period) -> int:

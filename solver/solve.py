@@ -9,6 +9,7 @@ too.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import replace
@@ -23,7 +24,7 @@ from roster.slots import Period, expand
 
 from . import lns
 from .build import build_model
-from .components import find_parts, solve_in_parts
+from .components import PartRunner, SolveOne, find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
 from .proof import PROOF_BUDGET, not_proven_sentences, proof_fields, prove_shortage
 from .search import (
@@ -62,7 +63,12 @@ __all__ = [
 ]
 
 
-def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -> Schedule:
+def solve(
+    roster: Roster,
+    period: Period,
+    options: SolveOptions | None = None,
+    runner: PartRunner | None = None,
+) -> Schedule:
     """Solve one planning period: build the model, search, and report the roster.
 
     By default the whole solve ends within ``options.time_limit`` wall-clock seconds; with
@@ -70,6 +76,9 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
     instead, and the same input, seed and workers give the same roster. When
     ``options.stop`` is interrupted the best roster found so far comes back, its solver info
     marked ``interrupted``.
+
+    With a ``runner`` (a cluster, solver/cluster.py) each part's search runs there, ``runner.lanes``
+    parts at a time, through the same passes and merge as in this process.
 
     Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them;
     InterruptedError (a RosterError) when interrupted before any roster was found."""
@@ -79,10 +88,12 @@ def solve(roster: Roster, period: Period, options: SolveOptions | None = None) -
         stop.deadline = time.monotonic() + options.time_limit
     options = replace(options, stop=stop)
     # Parts that share nobody (the communities of a district) are solved apart and merged.
+    one: SolveOne = solve_one if runner is None else functools.partial(runner.solve, solve_one)
     parts = find_parts(roster)
     if len(parts) > 1:
-        return solve_in_parts(roster, period, options, solve_one, parts)
-    return solve_one(roster, period, options)
+        lanes = None if runner is None else runner.lanes
+        return solve_in_parts(roster, period, options, one, parts, parallel=lanes)
+    return one(roster, period, options)
 
 
 def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from benchmarks.city import main, measure_city, write_city
+from benchmarks.city import main, measure_city, project, write_city
 from roster.load import load_roster
 from solver.components import find_parts
 
@@ -57,3 +57,12 @@ def test_run_solves_a_small_city_and_rechecks_it() -> None:
     assert "| checker violations | 0 |" in outcome.output
     status = next(line for line in outcome.output.splitlines() if "status / objective" in line)
     assert "OPTIMAL" in status or "FEASIBLE" in status
+
+
+def test_projection_is_bounded_by_the_largest_part_and_by_the_sum_over_lanes() -> None:
+    assert project([3.0, 1.0, 1.0, 1.0], 2) == 3.0  # the largest part alone on its lane
+    assert project([1.0, 1.0, 1.0, 1.0], 2) == 2.0  # the sum over the lanes
+    assert project([1.0, 1.0, 1.0, 1.0], 100) == 1.0  # no lane has more than one part
+    assert project([1.0, 1.0], 1, overhead=0.5) == 3.0  # every part pays its overhead
+    # Handed out in order: a large part last lands beside the others, not alone.
+    assert project([1.0, 1.0, 2.0], 2) == 3.0

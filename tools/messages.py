@@ -30,13 +30,15 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 #: gettext reads as the msgid; `extract` fills it in anyway).
 LOCALES = {"zh_CN": True, "en": False}
 #: Where marked messages live: every package that speaks to people. Of solver/, only the
-#: repair's errors (the model's own explanations are built from the checker's sentences).
+#: repair's and the cluster's errors (the model's own explanations are built from the checker's
+#: sentences).
 METHOD_MAP = [
     ("roster/**.py", "python"),
     ("calendars/**.py", "python"),
     ("store/**.py", "python"),
     ("server/**.py", "python"),
     ("solver/repair.py", "python"),
+    ("solver/cluster.py", "python"),
     ("cli.py", "python"),
 ]
 #: gettext's keywords plus those of roster.i18n: N_(msg), NP_(context, msg), pgettext_in(language,

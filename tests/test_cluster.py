@@ -1,0 +1,295 @@
+"""Parts of a roster solved on a real Dask cluster of worker processes (``roster solve --cluster``):
+the same roster as in this process, a worker's death, an interrupt, and the user's errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from benchmarks.district import write_district
+from cli import main
+from roster.errors import InfeasibleError, SolveInterrupted
+from roster.load import Roster, load_roster
+from roster.schedule import Schedule
+from roster.slots import Period, make_period
+from solver import cluster as cluster_module
+from solver.cluster import Cluster, ClusterError, ClusterSpec, parse_cluster, solve_part
+from solver.components import find_parts, sub_roster
+from solver.search import SolveOptions, Stop
+from solver.solve import solve_one
+
+DAY = "2020-02-03"
+#: The roster's solve as the tests run it: repeatable, one CP-SAT worker, a few work units.
+SOLVE = ("--from", DAY, "--to", DAY, "--repeatable", "--work-units", "2", "--workers", "1")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated district of two communities (two independent parts), Chinese names."""
+    return write_district(tmp_path_factory.mktemp("cluster") / "城区", 1, 2, 40)
+
+
+@pytest.fixture(scope="module")
+def roster(folder: Path) -> Roster:
+    return load_roster(folder)
+
+
+@pytest.fixture(scope="module")
+def period(roster: Roster) -> Period:
+    return make_period(roster.config.timezone, None, date(2020, 2, 3), date(2020, 2, 3))
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[Cluster]:
+    """One local cluster of two worker processes for the module (a start costs seconds)."""
+    with Cluster(ClusterSpec(processes=2)) as cluster:
+        yield cluster
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def schedule_without_clock(out: Path) -> dict[str, object]:
+    """schedule.json of ``out`` without what the clock says (when and how long)."""
+    data = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    data.pop("generated_at", None)
+    data["solver"].pop("wall_seconds")
+    return data  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def in_process(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The roster `roster solve` writes without a cluster."""
+    out = tmp_path_factory.mktemp("here")
+    result = run("--lang", "en", "solve", folder, *SOLVE, "--out", out)
+    assert result.exit_code == 0, result.output
+    return schedule_without_clock(out)
+
+
+# --- the same roster ---------------------------------------------------------------------------
+
+
+def test_the_district_has_parts_to_send(roster: Roster) -> None:
+    assert len(find_parts(roster)) == 2
+
+
+def test_local_cluster_of_processes_gives_the_in_process_roster(
+    folder: Path, in_process: dict[str, object], tmp_path: Path
+) -> None:
+    result = run("--lang", "en", "solve", folder, *SOLVE, "--cluster", "local:2", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "cluster local:2 (tcp://127.0.0.1:" in result.output
+    assert "2 Dask workers, 2 parts at a time, 1 CP-SAT worker(s) per part" in result.output
+    assert schedule_without_clock(tmp_path) == in_process
+
+
+def test_a_running_scheduler_gives_the_in_process_roster(
+    local: Cluster, folder: Path, in_process: dict[str, object], tmp_path: Path
+) -> None:
+    address = local.client.scheduler.address
+    result = run("--lang", "en", "solve", folder, *SOLVE, "--cluster", address, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"cluster {address}: 2 Dask workers" in result.output
+    assert schedule_without_clock(tmp_path) == in_process
+
+
+def test_the_workers_are_processes_of_their_own(local: Cluster) -> None:
+    pids = local.client.run(os.getpid)
+    assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
+    assert local.threads and set(local.threads.values()) == {1}
+    memory = local.worker_memory()
+    assert set(memory) == set(pids) and all(mib > 0 for mib in memory.values())
+
+
+def test_library_solve_on_the_cluster_counts_one_cp_sat_worker_per_part(
+    local: Cluster, roster: Roster, period: Period, in_process: dict[str, object]
+) -> None:
+    """``solver.cluster.solve`` without workers asked for: one per part, as `roster solve` in
+    this process gives its parts when they run side by side."""
+    options = SolveOptions(repeatable=True, work_units=2, seed=0)
+    schedule = cluster_module.solve(roster, period, options, local)
+    assert schedule.solver.workers == 1
+    data = json.loads(schedule.to_json())
+    data.pop("generated_at", None)
+    data["solver"].pop("wall_seconds")
+    assert data == in_process
+
+
+# --- errors that travel back, deaths and interrupts -------------------------------------------
+
+
+def first_part(roster: Roster) -> Roster:
+    return sub_roster(roster, find_parts(roster)[0])
+
+
+def solve_dying_once(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """``solve_one``, after the worker running it the first time dies (a marker in the folder)."""
+    marker = roster.folder / "worker-died"
+    if not marker.exists():
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        os._exit(1)
+    return solve_one(roster, period, options)
+
+
+def solve_dying(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """A worker that dies on every part."""
+    os._exit(1)
+
+
+def solve_infeasible(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    raise InfeasibleError("王建国 is pinned twice at once", ["pins[0]", "pins[1]"])
+
+
+def test_an_infeasible_part_raises_on_the_client_with_its_conflicts(
+    local: Cluster, roster: Roster, period: Period
+) -> None:
+    options = SolveOptions(repeatable=True, work_units=1, workers=1)
+    with pytest.raises(InfeasibleError) as caught:
+        local.solve(solve_infeasible, first_part(roster), period, options)
+    assert str(caught.value) == "王建国 is pinned twice at once"
+    assert caught.value.conflicts == ["pins[0]", "pins[1]"]
+
+
+def solve_until_interrupted(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """A search that only an interrupt ends (within a minute), as ``solve_one`` ends when
+    interrupted before its first roster."""
+    stop = options.stop
+    assert stop is not None
+    for _ in range(600):
+        if stop.interrupted:
+            raise SolveInterrupted(f"{roster.config.name}: interrupted on the worker")
+        time.sleep(0.1)
+    raise AssertionError("the interrupt never reached the worker")
+
+
+def test_an_interrupt_reaches_the_worker(local: Cluster, roster: Roster, period: Period) -> None:
+    stop = Stop()
+    options = SolveOptions(repeatable=True, work_units=1, workers=1, stop=stop)
+    timer = threading.Timer(1.0, stop.interrupt)
+    timer.start()
+    with pytest.raises(SolveInterrupted) as caught:
+        local.solve(solve_until_interrupted, first_part(roster), period, options)
+    timer.cancel()
+    assert str(caught.value) == "城中区（2个社区）: interrupted on the worker"
+
+
+def test_a_part_whose_worker_dies_is_sent_once_more(
+    local: Cluster, roster: Roster, period: Period, tmp_path: Path
+) -> None:
+    part = first_part(roster)
+    part = Roster(tmp_path, part.config, part.people, part.leave)
+    options = SolveOptions(repeatable=True, work_units=1, workers=1)
+    before = local.retried
+    schedule = local.solve(solve_dying_once, part, period, options)
+    assert (tmp_path / "worker-died").exists()
+    assert local.retried == before + 1
+    assert schedule.solver.status in ("OPTIMAL", "FEASIBLE")
+
+
+def test_a_part_whose_worker_dies_twice_is_reported(
+    local: Cluster, roster: Roster, period: Period, english: None
+) -> None:
+    options = SolveOptions(repeatable=True, work_units=1, workers=1)
+    part = first_part(roster)
+    with pytest.raises(ClusterError) as caught:
+        local.solve(solve_dying, part, period, options)
+    message = str(caught.value)
+    assert message.startswith(f"--cluster {local}: the worker solving the part of posts ")
+    assert "died 2 times" in message
+    assert message.endswith("look at the workers' logs and memory, or solve without --cluster")
+
+
+def report_the_clock(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """Says how long the part's Stop gives it, as an error (the quickest way back)."""
+    assert options.stop is not None
+    raise InfeasibleError(
+        f"{options.stop.left():.0f} s left, interrupted: {options.stop.interrupted}", []
+    )
+
+
+def test_the_task_runs_in_this_process_too(roster: Roster, period: Period) -> None:
+    """solve_part is an ordinary function: off a worker it has no event to watch, and its Stop
+    has the seconds it was given."""
+    options = SolveOptions(time_limit=30, workers=1)
+    with pytest.raises(InfeasibleError) as caught:
+        solve_part(report_the_clock, first_part(roster), period, options, 30.0, "no-such-event")
+    assert str(caught.value) == "30 s left, interrupted: False"
+
+
+# --- what a user can get wrong -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
+        ("local", ClusterSpec()),
+        ("local:3", ClusterSpec(processes=3)),
+        ("tcp://scheduler:8786", ClusterSpec("tcp://scheduler:8786")),
+        ("tcp://10.0.0.5", ClusterSpec("tcp://10.0.0.5:8786")),
+        ("tls://调度.example:9000", ClusterSpec("tls://调度.example:9000")),
+        ("tcp://[::1]:8786", ClusterSpec("tcp://[::1]:8786")),
+    ],
+)
+def test_cluster_addresses(text: str, spec: ClusterSpec) -> None:
+    assert parse_cluster(text) == spec
+    assert str(spec) == (text if text != "tcp://10.0.0.5" else "tcp://10.0.0.5:8786")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("local:x", "local:x: the number of local worker processes must be a whole number"),
+        ("local:0", "local:0: the number of local worker processes must be a whole number"),
+        ("local:²", "local:²: the number of local worker processes must be a whole number"),
+        ("scheduler:8786", "scheduler:8786: give a Dask scheduler's address as tcp://HOST:PORT"),
+        ("http://scheduler:8786", "http://scheduler:8786: give a Dask scheduler's address"),
+        ("tcp://scheduler:port", "tcp://scheduler:port: give a Dask scheduler's address"),
+    ],
+)
+def test_cli_rejects_a_malformed_address(folder: Path, value: str, expected: str) -> None:
+    result = run("--lang", "en", "solve", folder, "--week", "2020-W06", "--cluster", value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--cluster': {expected}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_says_a_malformed_address_in_the_roster_language(folder: Path) -> None:
+    result = run("solve", folder, "--week", "2020-W06", "--cluster", "local:二")
+    assert result.exit_code == 2
+    assert "local:二：本机工作进程数须为不小于 1 的整数，例如 local:2" in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_cli_names_an_unreachable_scheduler_and_the_fix(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 1.0)
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = run("--lang", "en", "solve", folder, *SOLVE, "--cluster", address, "--out", tmp_path)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith(
+        f"Error: --cluster {address}: no Dask scheduler answered within 1 s"
+    )
+    assert lines[-1].endswith(
+        f"start one there with `dask scheduler` and workers with `dask worker {address}`, "
+        "or give --cluster local"
+    )
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "schedule.json").exists()
