@@ -13,9 +13,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from calendars.feeds import INDEX_HTML, INDEX_JSON, FeedIndex, FeedOptions, build_feeds
+from calendars.feeds import (
+    INDEX_HTML,
+    INDEX_JSON,
+    EventMemo,
+    FeedIndex,
+    FeedOptions,
+    build_feeds,
+)
 from calendars.history import Entry, Published, published
-from calendars.tokens import FeedKey
+from calendars.tokens import FeedKey, load_secret
 from roster.load import Roster, load_roster
 from roster.versions import Version
 from store import Store
@@ -80,6 +87,9 @@ class Snapshot:
     #: Renders what an update deferred (the whole roster's feed) into a new snapshot; None when
     #: nothing was deferred.
     finish: Callable[[Snapshot], Snapshot] | None = field(default=None, compare=False, repr=False)
+    #: The rendered events the next snapshot of the same roster folder starts from (only the
+    #: watcher's thread builds snapshots, one after the other).
+    memo: EventMemo = field(default_factory=EventMemo, compare=False, repr=False)
     _gzipped: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -144,10 +154,14 @@ def build_snapshot(
     Last-Modified included, and ``finish`` on the snapshot renders it from the same versions.
     """
     started = time.perf_counter()
+    # The feeds secret is made (on a folder published without feeds) before the folder is
+    # stamped: else the next look would take the new file for an edit and build everything again.
+    load_secret(folder)
     stamp = folder_stamp(folder)
     if previous is not None and previous.key[1] != stamp:
         previous = None
     roster = previous.roster if previous is not None else load_roster(folder)
+    memo = previous.memo if previous is not None else EventMemo()
     revision = store.revision(roster.name)
     versions = store.feed_versions(roster.name)
     shown = published(versions)
@@ -159,7 +173,7 @@ def build_snapshot(
         assert select is not None
         select = select - {everything}
     options = FeedOptions(base_url=base_url)
-    files, index = build_feeds(roster, versions, options, select=select)
+    files, index = build_feeds(roster, versions, options, select=select, shown=shown, memo=memo)
     # Every feed's Last-Modified: the newest publishing time, or the newest edit of the roster
     # folder (a renamed post changes the text of every event). One instant for every feed, so
     # If-Modified-Since can never answer 304 for bytes that changed; calendar clients that send
@@ -189,7 +203,9 @@ def build_snapshot(
     def finish(snapshot: Snapshot) -> Snapshot:
         """The snapshot with the whole roster's feed rendered from the same versions."""
         begun = time.perf_counter()
-        rest, _ = build_feeds(roster, versions, options, select={everything})
+        rest, _ = build_feeds(
+            roster, versions, options, select={everything}, shown=shown, memo=memo
+        )
         body = rest[index.all]
         feeds = dict(snapshot.feeds)
         feeds[index.all] = Feed(
@@ -219,6 +235,7 @@ def build_snapshot(
         build_seconds=time.perf_counter() - started,
         built_at=datetime.now(UTC),
         finish=finish if deferred else None,
+        memo=memo,
     )
 
 
@@ -278,6 +295,16 @@ def _recorded(versions: list[Version]) -> tuple[dict[str, str], dict[str, str]]:
         names.update((p.id, p.name) for p in version.schedule.people)
         posts.update((p.id, p.name) for p in version.schedule.posts)
     return names, posts
+
+
+def check_sources(roster: Roster, store: Store, base_url: str | None) -> int:
+    """Check, without rendering, what a snapshot is built from: the published versions the feeds
+    show (their time zone against the roster's, their numbering) and the feeds secret. Raises
+    the RosterError a build would, so `roster serve` can say it before starting any worker.
+    Returns how many versions the feeds show."""
+    versions = store.feed_versions(roster.name)
+    build_feeds(roster, versions, FeedOptions(base_url=base_url), select=())
+    return len(versions)
 
 
 def current_key(
