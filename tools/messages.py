@@ -33,6 +33,7 @@ LOCALES = {"zh_CN": True, "en": False}
 METHOD_MAP = [
     ("roster/**.py", "python"),
     ("calendars/**.py", "python"),
+    ("server/**.py", "python"),
     ("cli.py", "python"),
 ]
 #: gettext's keywords plus those of roster.i18n: N_(msg), NP_(context, msg), pgettext_in(language,
