@@ -170,7 +170,19 @@ def test_security_headers_on_feeds_pages_and_errors(server: Running, folder: Pat
             assert headers["x-content-type-options"] == "nosniff"
             assert headers["referrer-policy"] == "no-referrer"
             assert headers["x-frame-options"] == "DENY"
+            assert headers["cross-origin-resource-policy"] == "same-origin"
+            assert "camera=()" in headers["permissions-policy"]
             assert "server" not in headers
+        # Answers without a body carry them too: 304, HEAD, 405.
+        etag = client.get(feed).headers["etag"]
+        for response in (
+            client.get(feed, headers={"if-none-match": etag}),
+            client.head(feed.removesuffix(".ics")),
+            client.request("DELETE", feed),
+        ):
+            assert response.headers["x-content-type-options"] == "nosniff", response
+            assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert client.head(feed.removesuffix(".ics")).status_code == 200
 
 
 # A new version while serving
@@ -727,3 +739,90 @@ def test_serve_with_nothing_published_serves_empty_feeds_until_the_first_version
         "that people can subscribe to now, and they fill in as soon as `roster publish` "
         "records a version." in output
     )
+
+
+# Consistency while versions come and go
+
+
+def test_answers_during_publishes_are_whole_versions(server: Running, folder: Path) -> None:
+    """Clients fetching while versions 2 and 3 are published get, each time, the bytes of one
+    version (as publishing writes them) with that version's ETag: never a mixture."""
+    import hashlib
+    import threading
+
+    names = paths(folder)
+    watched = ["/" + names["p03"], "/" + names["p04"], "/" + names["all"]]
+    expected: dict[str, set[bytes]] = {path: set() for path in watched}
+
+    def remember() -> None:
+        files = static_feeds(folder, server.config.db, BASE)
+        for path in watched:
+            expected[path].add(files[path[1:]])
+
+    remember()
+    answers: list[tuple[str, bytes, str]] = []
+    stop = threading.Event()
+
+    def fetch() -> None:
+        with server.client() as client:
+            while not stop.is_set():
+                for path in watched:
+                    response = client.get(path, headers={"accept-encoding": "identity"})
+                    answers.append((path, response.content, response.headers["etag"]))
+
+    fetcher = threading.Thread(target=fetch)
+    fetcher.start()
+    try:
+        with open_store(server.config.db, create=False) as store:
+            publish(store, 2, SECOND)
+            server.wait_for_revision(store.revision("兴旺社区"))
+            remember()
+            publish(store, 3)
+            server.wait_for_revision(store.revision("兴旺社区"))
+            remember()
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        fetcher.join()
+    assert len(answers) > 3 * len(watched)
+    for path, body, etag in answers:
+        assert body in expected[path], path
+        assert etag == '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # Version 3 put 王芳 back: her feed went through three different bodies, all seen whole.
+    assert len(expected["/" + names["p03"]]) == 3
+
+
+def test_the_next_period_published_rebuilds_from_remembered_events(folder: Path) -> None:
+    """Publishing the next period changes every feed's time zone block: every feed is built
+    again, from the events the previous build rendered, and equals a build from scratch."""
+    from datetime import UTC, date, timedelta
+
+    from test_calendars_factory import ASSIGNMENT, make_version
+
+    from server.snapshot import build_snapshot
+
+    location = roster_with_store(folder)
+    later = {}
+    for slot_id, people in ASSIGNMENT.items():
+        post, when = slot_id.split("/")
+        moved = datetime.fromisoformat(when) + timedelta(days=2)
+        later[f"{post}/{moved:%Y-%m-%dT%H:%M}"] = people
+    next_period = make_version(
+        1, datetime(2020, 2, 4, 2, tzinfo=UTC), later, (date(2020, 2, 5), date(2020, 2, 6))
+    )
+    with open_store(location, create=False) as store:
+        first = build_snapshot(folder, store, BASE)
+        store.publish(
+            next_period.schedule,
+            inputs_digest="0" * 64,
+            author="张海燕",
+            parent=None,
+            published_at=next_period.published_at,
+        )
+        updated = build_snapshot(folder, store, BASE, previous=first)
+        full = build_snapshot(folder, store, BASE)
+    assert updated.rendered == len(full.feeds)
+    assert updated.memo.reused > 0 and updated.memo.rendered > 0
+    assert {p: f.body for p, f in updated.feeds.items()} == {
+        p: f.body for p, f in full.feeds.items()
+    }
