@@ -514,12 +514,17 @@ def test_an_update_renders_only_changed_feeds_and_equals_a_full_build(folder: Pa
     location = roster_with_store(folder)
     with open_store(location, create=False) as store:
         first = build_snapshot(folder, store, BASE)
+        kept_gzip = first.gzipped(first.feeds[paths(folder)["p01"]])
         publish(store, 2, SECOND)
         updated = build_snapshot(folder, store, BASE, previous=first)
         full = build_snapshot(folder, store, BASE)
     assert {p: f.body for p, f in updated.feeds.items()} == {
         p: f.body for p, f in full.feeds.items()
     }
+    # An unchanged feed keeps its gzip coding; a changed one gets its own.
+    assert updated.gzipped(updated.feeds[paths(folder)["p01"]]) is kept_gzip
+    for feed in updated.feeds.values():
+        assert gzip.decompress(updated.gzipped(feed)) == feed.body
     kept = {p for p, f in updated.feeds.items() if f.body is first.feeds[p].body}
     # 王芳 and Zhao Lei changed, and the night post and the whole roster; the rest kept theirs.
     names = paths(folder)
