@@ -106,6 +106,9 @@ class Figures:
     new_seen: int = 0
     #: The side-by-side comparison (``--before``): one row per publish and code.
     side: list[Served] = field(default_factory=list)
+    #: The 1-minute load average before the first load run and after the last one.
+    load_before: float = 0.0
+    load_after: float = 0.0
     before: str = ""
 
 
@@ -527,6 +530,7 @@ def measure(
                 client.get(p, headers={"accept-encoding": "gzip"}).headers["etag"] for p in people
             ]
         runner = wrk_load if shutil.which("wrk") else python_load
+        figures.load_before = os.getloadavg()[0]
         figures.loads.append(runner("feeds", url, people, etags, False, duration, connections))
         figures.loads.append(
             runner("feeds, If-None-Match", url, people, etags, True, duration, connections)
@@ -585,6 +589,7 @@ def measure(
             figures.side = side_by_side(
                 work, folder, db, before, repeats, duration, connections, people
             )
+        figures.load_after = os.getloadavg()[0]
 
         with open_store(str(db), create=False) as store:
             started = time.perf_counter()
@@ -616,7 +621,10 @@ def report(f: Figures, command: str) -> str:
             f"{load.rate:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.errors} |"
         )
     lines = [
-        f"`{command}` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}",
+        f"`{command}` on {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
+        f"1-minute load average {f.load_before:.1f} before the load runs and "
+        f"{f.load_after:.1f} after",
         "",
         f"- district: {f.people} people, {f.feeds} feeds, {f.megabytes:.1f} MB; "
         f"`roster publish --no-feeds` {f.publish_seconds:.1f} s",
