@@ -21,7 +21,7 @@ from calendars.feeds import (
     FeedOptions,
     build_feeds,
 )
-from calendars.history import Entry, Published, published
+from calendars.history import Entry, HistoryMemo, Published, published
 from calendars.tokens import FeedKey, load_secret
 from roster.load import Roster, load_roster
 from roster.versions import Version
@@ -94,6 +94,8 @@ class Snapshot:
     #: The rendered events the next snapshot of the same roster folder starts from (only the
     #: watcher's thread builds snapshots, one after the other).
     memo: EventMemo = field(default_factory=EventMemo, compare=False, repr=False)
+    #: Each shown period's event histories so far, for ``published`` (same thread, same rule).
+    history: HistoryMemo = field(default_factory=dict, compare=False, repr=False)
     _gzipped: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -184,9 +186,10 @@ def build_snapshot(
         previous = None
     roster = previous.roster if previous is not None else load_roster(folder)
     memo = previous.memo if previous is not None else EventMemo()
+    history: HistoryMemo = previous.history if previous is not None else {}
     revision = store.revision(roster.name)
     versions = store.feed_versions(roster.name)
-    shown = published(versions)
+    shown = published(versions, memo=history)
     names, posts = _recorded(versions)
     select = None if previous is None else _changed(roster, previous, shown, names, posts)
     everything = FeedKey("all")
@@ -260,6 +263,7 @@ def build_snapshot(
         built_at=datetime.now(UTC),
         finish=finish if deferred else None,
         memo=memo,
+        history=history,
         _gzipped=coded,
     )
 

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 
 from calendars.errors import FeedError
 from calendars.feeds import EventMemo, FeedIndex, FeedOptions, build_feeds, write_feeds
-from calendars.history import published
+from calendars.history import HistoryMemo, published
 from calendars.tokens import FeedKey
 from roster.load import Roster
 from roster.schedule import PersonOut, PostOut
@@ -477,6 +477,28 @@ def test_a_memo_of_rendered_events_changes_no_byte(roster: Roster) -> None:
     selected, index = build_feeds(roster, [A1, A2], options, select=keys, memo=memo)
     fresh, _ = build_feeds(roster, [A1, A2], options)
     assert selected == {path: fresh[path] for path in (index.all, index.people["p03"])}
+
+
+def test_a_history_memo_gives_what_published_gives_without_it() -> None:
+    """Asked again as versions are added, in any order of periods, with and without new
+    versions, and with a period leaving the window: the memo changes nothing."""
+    memo: HistoryMemo = {}
+    steps = [
+        [A1],
+        [A1, A2],
+        [A1, A2],
+        [A1, A2, A3, B1],
+        [A1, A2, A3, B1, B2],
+        [A1, A2, A3, B1, B2],
+    ]
+    for versions in steps:
+        assert published(versions, memo=memo) == published(versions)
+    # A window of one period drops A: its histories leave the memo.
+    assert published([A1, A2, A3, B1, B2], 1, memo=memo) == published([A1, A2, A3, B1, B2], 1)
+    assert {key[1] for key in memo} == {B1.period_start}
+    # Versions that are not a continuation of what was followed (another A2) start afresh.
+    other = dataclasses.replace(A2, published_at=utc(2, 5))
+    assert published([A1, other], memo=memo) == published([A1, other])
 
 
 # People and posts that left, and mistakes
