@@ -1897,7 +1897,7 @@ def swap_command(
 @click.option(
     "--poll",
     type=click.FloatRange(min=0.05),
-    default=1.0,
+    default=0.25,
     show_default=True,
     help="Seconds between looks at the store for a new version.",
 )
@@ -1928,6 +1928,7 @@ def serve(
     from calendars.feeds import check_base_url
     from server import ServeConfig, run
     from server.auth import load_password_hash
+    from server.snapshot import check_sources
 
     config = ServeConfig(
         folder=folder.resolve(),
@@ -1935,11 +1936,14 @@ def serve(
         base_url=check_base_url(base_url),
         poll=poll,
     )
-    # What a user can get wrong (folder, store, password hash) is said here, once, before any
-    # worker starts; each worker then renders the feeds itself.
+    # What a user can get wrong (folder, store, published versions, password hash) is said
+    # here, once, before any worker starts; each worker then renders the feeds itself (and
+    # `run` says it in one sentence should a worker's first build still fail).
     roster = load_roster(folder)
     with _open(folder, db, create=False) as store:
         revision = store.revision(roster.name)
+        check_sources(roster, store, config.base_url)
+        location = store.location
     load_password_hash(config.folder)
     shown = config.base_url or f"http://{host}:{port}"
     click.echo(
@@ -1950,6 +1954,14 @@ def serve(
             address=shown,
         )
     )
+    if revision == 0:
+        click.echo(
+            _(
+                "Nothing of {roster} is published in {store} yet: the feeds are empty calendars "
+                "that people can subscribe to now, and they fill in as soon as `roster publish` "
+                "records a version."
+            ).format(roster=roster.name, store=location)
+        )
     run(config, host, port, workers)
 
 

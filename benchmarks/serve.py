@@ -3,12 +3,17 @@ command, feed requests with and without If-None-Match, a version published in th
 run, and how long a new version takes to be served.
 
     python -m benchmarks.serve [--work out/bench-serve] [--time-limit 5] [--duration 10]
-        [--connections 32] [--results FILE]
+        [--connections 32] [--before REF] [--repeats 5] [--results FILE]
 
 The district (``benchmarks.district generate``) is solved once with a short limit and 2 CP-SAT
 workers and published with ``roster publish``; both are kept in ``--work`` for the next run.
 Load comes from wrk (Debian's ``wrk``) when it is installed, else from a Python asyncio client
 with a fixed number of requests; both are bounded in time.
+
+With ``--before REF``, the code of that git commit (unpacked with ``git archive`` into
+``--work``) serves a copy of the same store beside this checkout's code, and both are given the
+same new versions in turn, idle and under load, ``--repeats`` times: the time from each
+publish's commit to the first answer with the new version compares the two side by side.
 """
 
 from __future__ import annotations
@@ -22,22 +27,25 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 import httpx
 
-from calendars.feeds import FeedOptions, build_feeds
+from calendars.feeds import EventMemo, FeedOptions, build_feeds
 from calendars.tokens import FeedKey, Tokens
 from roster.load import load_roster
-from roster.schedule import read_schedule
+from roster.schedule import Schedule, read_schedule
 from server.snapshot import build_snapshot
 from store import open_store
 
@@ -63,6 +71,22 @@ class Load:
 
 
 @dataclass
+class Served:
+    """How long after one publish committed a server answered with the new version."""
+
+    code: str
+    loaded: bool
+    version: int
+    person: float
+    whole: float
+    #: The 1-minute load average when the publish committed.
+    load_average: float
+    #: Of the load run around the publish (under load only).
+    p99_ms: float = 0.0
+    errors: int = 0
+
+
+@dataclass
 class Figures:
     people: int = 0
     feeds: int = 0
@@ -80,6 +104,12 @@ class Figures:
     verifier_errors: int = 0
     old_seen: int = 0
     new_seen: int = 0
+    #: The side-by-side comparison (``--before``): one row per publish and code.
+    side: list[Served] = field(default_factory=list)
+    #: The 1-minute load average before the first load run and after the last one.
+    load_before: float = 0.0
+    load_after: float = 0.0
+    before: str = ""
 
 
 def _run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -272,7 +302,189 @@ def verify(
                     figures.torn += 1
 
 
-def measure(work: Path, time_limit: float, duration: float, connections: int) -> Figures:
+def start_server(
+    source: Path, folder: Path, db: Path, port: int, log: Path
+) -> subprocess.Popen[bytes]:
+    """`roster serve` as documented, from the code in ``source``, until ``/healthz`` answers."""
+    command = [*ROSTER, "serve", str(folder.resolve()), "--db", str(db.resolve()),
+               "--port", str(port)]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "ROSTER_DB"}
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            command, cwd=source, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz").status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        if server.poll() is not None:
+            raise click.ClickException(f"roster serve stopped; see {log}")
+        time.sleep(0.2)
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def unpack(ref: str, target: Path) -> Path:
+    """The code of git commit ``ref``, unpacked (no checkout is touched)."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def swapped(data: dict[str, Any], k: int) -> tuple[dict[str, Any], str]:
+    """The next version: the duties of the first two busy people of the k-th community swapped
+    (a repair's size). Returns it and one of the two."""
+    busy = sorted({pid for slot in data["slots"] for pid in slot["assigned"]})
+    communities = sorted({pid.split("-")[0] for pid in busy})
+    prefix = communities[k % len(communities)]
+    first, second = [pid for pid in busy if pid.split("-")[0] == prefix][:2]
+    swap = {first: second, second: first}
+    out = json.loads(json.dumps(data))
+    for slot in out["slots"]:
+        slot["assigned"] = [swap.get(p, p) for p in slot["assigned"]]
+    return out, first
+
+
+def await_version(url: str, paths: list[str], tags: list[str], started: float) -> list[float]:
+    """Seconds from ``started`` until each path answers 304 to its new version's tag."""
+    found: list[float | None] = [None] * len(paths)
+    deadline = started + 300
+    with httpx.Client(base_url=url, timeout=10) as client:
+        while None in found and time.perf_counter() < deadline:
+            for i, (path, tag) in enumerate(zip(paths, tags, strict=True)):
+                if found[i] is None:
+                    headers = {"if-none-match": tag, "accept-encoding": "identity"}
+                    # HEAD: the answer says 304 or not without sending a whole feed each time.
+                    if client.head(path, headers=headers).status_code == 304:
+                        found[i] = time.perf_counter() - started
+            time.sleep(0.01)
+    if None in found:
+        raise click.ClickException(f"{url}: the new version was not served within 300 s")
+    return [t for t in found if t is not None]
+
+
+def _load_into(holder: dict[str, Load], runner: Any, args: tuple[Any, ...]) -> None:
+    holder["load"] = runner(*args)
+
+
+def side_by_side(
+    work: Path,
+    folder: Path,
+    db: Path,
+    before: str,
+    repeats: int,
+    duration: float,
+    connections: int,
+    people: list[str],
+) -> list[Served]:
+    """The code of ``before`` and this checkout each serve a copy of ``db``; each new version
+    (a two-person swap) is published to both in turn, alternating which goes first, once idle
+    and once in the middle of a load run, ``repeats`` times."""
+    roster = load_roster(folder)
+    codes = [(f"before ({before})", unpack(before, work / "before-src")), ("after", ROOT)]
+    servers: dict[str, tuple[subprocess.Popen[bytes], str, Path]] = {}
+    runner = wrk_load if shutil.which("wrk") else python_load
+    rows: list[Served] = []
+
+    def copied(target: Path) -> Path:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        with sqlite3.connect(db) as original, sqlite3.connect(target) as copy:
+            original.backup(copy)
+        return target
+
+    # The expected bytes of each new version come from a third copy, before the servers see it.
+    reference = copied(work / "side-reference.db")
+    try:
+        for i, (name, source) in enumerate(codes):
+            copy = copied(work / f"side-{i}.db")
+            port = free_port()
+            log = work / f"side-{i}.log"
+            servers[name] = (
+                start_server(source, folder, copy, port, log),
+                f"http://127.0.0.1:{port}",
+                copy,
+            )
+        with open_store(str(db), create=False) as store:
+            latest = store.feed_versions(roster.name)[-1]
+        data = json.loads(latest.schedule.to_json())
+        number = latest.number
+        when = datetime.now(UTC).replace(microsecond=0)
+        memo = EventMemo()
+        tokens = Tokens(folder)
+        whole = f"/all-{tokens.token(FeedKey('all'))}.ics"
+        for k in range(2 * repeats):
+            loaded = k % 2 == 1
+            data, moved = swapped(data, k)
+            number += 1
+            schedule = Schedule.model_validate(data)
+            published_at = when + timedelta(minutes=number)
+            person = f"/people/{tokens.token(FeedKey('person', moved))}.ics"
+            with open_store(str(reference), create=False) as store:
+                store.publish(schedule, inputs_digest="0" * 64, author="基准",
+                              message=f"第{number}版", parent=number - 1,
+                              published_at=published_at)  # fmt: skip
+                versions = store.feed_versions(roster.name)
+            keys = {FeedKey("all"), FeedKey("person", moved)}
+            files, _ = build_feeds(roster, versions, FeedOptions(), select=keys, memo=memo)
+            tags = [_tag(files[person[1:]]), _tag(files[whole[1:]])]
+            order = codes if (k // 2) % 2 == 0 else codes[::-1]
+            for name, _source in order:
+                server, url, copy = servers[name]
+                holder: dict[str, Load] = {}
+                load_thread = None
+                if loaded:
+                    args = ("publish", url, people, [""] * len(people), False, duration,
+                            connections)  # fmt: skip
+                    load_thread = threading.Thread(target=_load_into, args=(holder, runner, args))
+                    load_thread.start()
+                    time.sleep(duration / 3)
+                with open_store(str(copy), create=False) as store:
+                    store.publish(schedule, inputs_digest="0" * 64, author="基准",
+                                  message=f"第{number}版", parent=number - 1,
+                                  published_at=published_at)  # fmt: skip
+                    started = time.perf_counter()
+                average = os.getloadavg()[0]
+                seen_person, seen_whole = await_version(url, [person, whole], tags, started)
+                row = Served(name, loaded, number, seen_person, seen_whole, average)
+                if load_thread is not None:
+                    load_thread.join()
+                    row.p99_ms, row.errors = holder["load"].p99_ms, holder["load"].errors
+                rows.append(row)
+                click.echo(
+                    f"  {name}, version {number}{', under load' if loaded else ''}: people's "
+                    f"feed {seen_person:.2f} s, whole roster's {seen_whole:.2f} s "
+                    f"(load average {average:.1f})",
+                    err=True,
+                )
+    finally:
+        for server, _url, _copy in servers.values():
+            stop_server(server)
+    return rows
+
+
+def measure(
+    work: Path,
+    time_limit: float,
+    duration: float,
+    connections: int,
+    before: str | None = None,
+    repeats: int = 5,
+) -> Figures:
     figures = Figures()
     folder, schedule = prepare(work, time_limit)
     db = work / "roster.db"
@@ -318,6 +530,7 @@ def measure(work: Path, time_limit: float, duration: float, connections: int) ->
                 client.get(p, headers={"accept-encoding": "gzip"}).headers["etag"] for p in people
             ]
         runner = wrk_load if shutil.which("wrk") else python_load
+        figures.load_before = os.getloadavg()[0]
         figures.loads.append(runner("feeds", url, people, etags, False, duration, connections))
         figures.loads.append(
             runner("feeds, If-None-Match", url, people, etags, True, duration, connections)
@@ -369,6 +582,14 @@ def measure(work: Path, time_limit: float, duration: float, connections: int) ->
         verifier.join()
         figures.loads.append(holder["load"])
         assert version.number == 2
+        # Nothing else runs while the side-by-side servers are measured.
+        stop_server(server)
+        if before is not None:
+            figures.before = before
+            figures.side = side_by_side(
+                work, folder, db, before, repeats, duration, connections, people
+            )
+        figures.load_after = os.getloadavg()[0]
 
         with open_store(str(db), create=False) as store:
             started = time.perf_counter()
@@ -400,7 +621,10 @@ def report(f: Figures, command: str) -> str:
             f"{load.rate:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.errors} |"
         )
     lines = [
-        f"`{command}` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}",
+        f"`{command}` on {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
+        f"1-minute load average {f.load_before:.1f} before the load runs and "
+        f"{f.load_after:.1f} after",
         "",
         f"- district: {f.people} people, {f.feeds} feeds, {f.megabytes:.1f} MB; "
         f"`roster publish --no-feeds` {f.publish_seconds:.1f} s",
@@ -409,14 +633,43 @@ def report(f: Figures, command: str) -> str:
         f"- version 2 (two people's duties swapped), in process: the {f.update_rendered} "
         f"changed person and post feeds in {f.update_build:.1f} s, then the whole roster's in "
         f"{f.finish_build:.1f} s; under the load run, served {f.servable:.1f} s after its "
-        "publish committed (the watcher polls every second)",
+        "publish committed",
         f"- from the mid-run publish on, {f.checked} verified fetches of 20 feeds: "
         f"{f.old_seen} old version, {f.new_seen} new, {f.torn} torn or mismatched, "
         f"{f.verifier_errors} errors",
         "",
         *rows,
     ]
+    if f.side:
+        lines += ["", *side_by_side_table(f.side)]
     return "\n".join(lines) + "\n"
+
+
+def side_by_side_table(rows: list[Served]) -> list[str]:
+    """Medians (and ranges) of the seconds from a publish's commit to the new version served."""
+
+    def span(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+    out = [
+        "| code | publishes | people's feed served after, s: median (range) | whole roster's "
+        "| load average (median) | p99 ms of the load run | errors |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    codes = list(dict.fromkeys(row.code for row in rows))
+    for loaded in (False, True):
+        for code in codes:
+            group = [r for r in rows if r.code == code and r.loaded == loaded]
+            if not group:
+                continue
+            p99 = f"{statistics.median(r.p99_ms for r in group):.0f}" if loaded else "–"
+            errors = str(sum(r.errors for r in group)) if loaded else "–"
+            out.append(
+                f"| {code} | {len(group)} {'under load' if loaded else 'idle'} | "
+                f"{span([r.person for r in group])} | {span([r.whole for r in group])} | "
+                f"{statistics.median(r.load_average for r in group):.1f} | {p99} | {errors} |"
+            )
+    return out
 
 
 @click.command()
@@ -426,14 +679,25 @@ def report(f: Figures, command: str) -> str:
 @click.option("--time-limit", type=float, default=5.0, show_default=True, help="Solve limit.")
 @click.option("--duration", type=float, default=10.0, show_default=True, help="Seconds per run.")
 @click.option("--connections", type=int, default=32, show_default=True, help="Open connections.")
+@click.option("--before", metavar="REF",
+              help="Also serve the code of this git commit beside this checkout and compare how "
+              "soon each serves a new version.")  # fmt: skip
+@click.option("--repeats", type=click.IntRange(min=1), default=5, show_default=True,
+              help="With --before: publishes of each kind (idle, under load).")  # fmt: skip
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
               help="Append the figures to this file.")  # fmt: skip
 def main(
-    work: Path, time_limit: float, duration: float, connections: int, results: Path | None
+    work: Path,
+    time_limit: float,
+    duration: float,
+    connections: int,
+    before: str | None,
+    repeats: int,
+    results: Path | None,
 ) -> None:
     """Measure `roster serve` on a district-sized store."""
     work.mkdir(parents=True, exist_ok=True)
-    figures = measure(work, time_limit, duration, connections)
+    figures = measure(work, time_limit, duration, connections, before, repeats)
     command = "python -m benchmarks.serve " + " ".join(sys.argv[1:])
     text = report(figures, command.strip())
     click.echo(text)

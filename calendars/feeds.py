@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +30,7 @@ from roster.versions import Version
 from .errors import FeedError
 from .history import DEFAULT_WINDOW, Entry, Published, period_label, published
 from .html import render_index
-from .ics import clean_text, serialize, vtimezone
+from .ics import CRLF, clean_text, serialize, vtimezone
 from .tokens import FeedKey, Tokens
 from .words import Words, words_for
 
@@ -51,6 +51,28 @@ class FeedOptions:
     base_url: str | None = None
     alarm_minutes: int | None = DEFAULT_ALARM_MINUTES
     refresh: timedelta = DEFAULT_REFRESH
+
+
+@dataclass
+class EventMemo:
+    """Rendered events kept from one build of a roster's feeds to the next (a server builds them
+    for every new version): an event whose feed, slot and history are the same is not built
+    again, so a version that moves two people renders a handful of events, not every one.
+
+    An event's bytes also depend on the roster folder, the options and the names the versions
+    recorded; the memo holds for one roster object and these, and ``build_feeds`` empties it
+    when any of them differ. Only the feeds of versions use it (a lone schedule's events look
+    back at the files they replace instead).
+    """
+
+    roster: Roster | None = None
+    options: FeedOptions | None = None
+    recorded: tuple[dict[str, str], dict[str, _PostText]] | None = None
+    events: dict[Hashable, bytes] = field(default_factory=dict)
+    #: Of the events the last build asked for, how many were rendered and how many taken from
+    #: the memo (for logs and benchmarks).
+    rendered: int = 0
+    reused: int = 0
 
 
 @dataclass(frozen=True)
@@ -212,6 +234,8 @@ def build_feeds(
     window: int = DEFAULT_WINDOW,
     now: datetime | None = None,
     select: Collection[FeedKey] | None = None,
+    shown: Published | None = None,
+    memo: EventMemo | None = None,
 ) -> tuple[dict[str, bytes], FeedIndex]:
     """Every file of the feeds folder as bytes by relative path, and the index describing them.
 
@@ -220,6 +244,9 @@ def build_feeds(
 
     With ``select``, only those feeds are rendered (and no index files); the index still names
     every feed's path. A server uses it to render again just the feeds a new version changed.
+    A server also passes ``shown`` (``published(versions, window, now)``, when it has it
+    already) and a ``memo`` it keeps between builds, so that unchanged events are not built
+    again (see EventMemo); neither changes a byte of the result.
     """
     words = words_for(roster.config.language)
     tokens = Tokens(roster.folder)
@@ -228,9 +255,10 @@ def build_feeds(
         shown_versions = None
     else:
         versions = tuple(source)
-        shown = published(versions, window, now)
+        if shown is None:
+            shown = published(versions, window, now)
         _check_versions(roster, shown)
-        builder = _Builder.of_versions(roster, versions, shown, options, words)
+        builder = _Builder.of_versions(roster, versions, shown, options, words, memo)
         # In the roster's zone and UTC whatever offsets the store hands back, so the bytes do
         # not depend on the database.
         shown_versions = [
@@ -256,33 +284,27 @@ def build_feeds(
         # Only a lone schedule's feeds look back at the files they replace (see _restamp).
         return _previous_events(out / path) if out is not None and builder.restamps else {}
 
-    def add(path: str, calendar: Calendar, events: int) -> str:
-        files[path] = serialize(calendar)
-        index.events[path] = events
+    def add(path: str, feed: _Feed) -> str:
+        files[path] = feed.assemble()
+        index.events[path] = len(feed.events)
         index.sizes[path] = len(files[path])
-        index.cancelled[path] = sum(
-            1 for item in calendar.subcomponents if item.get("STATUS") == "CANCELLED"
-        )
+        index.cancelled[path] = feed.cancelled
         return path
 
     for person in roster.people:
         key = FeedKey("person", person.id)
         path = index.people[person.id] = f"people/{tokens.token(key)}.ics"
         if select is None or key in select:
-            calendar, count = builder.person_feed(
-                person.id, person.name, index.url(path), previous(path)
-            )
-            add(path, calendar, count)
+            add(path, builder.person_feed(person.id, person.name, index.url(path), previous(path)))
     for post in roster.config.posts:
         key = FeedKey("post", post.id)
         path = index.posts[post.id] = f"posts/{post.id}-{tokens.token(key)}.ics"
         if select is None or key in select:
-            calendar, count = builder.post_feed(post, index.url(path), previous(path))
-            add(path, calendar, count)
+            add(path, builder.post_feed(post, index.url(path), previous(path)))
     path = index.all = f"all-{tokens.token(FeedKey('all'))}.ics"
     if select is None or FeedKey("all") in select:
-        calendar, count = builder.all_feed(index.url(path), previous(path))
-        add(path, calendar, count)
+        add(path, builder.all_feed(index.url(path), previous(path)))
+    builder.keep(complete=select is None)
     if select is not None:
         return files, index
     index.updated = max(builder.stamps_used, default=builder.stamp)
@@ -496,6 +518,46 @@ def _order(slot: SlotOut) -> tuple[datetime, str, str]:
     return (slot.start, slot.post, slot.id)
 
 
+_END = b"END:VCALENDAR" + CRLF.encode("ascii")
+
+
+@dataclass
+class _Feed:
+    """One feed as rendered pieces: the calendar's own properties (and its time zone block) and
+    each event's bytes, in order. Events are serialised one by one, which gives the same bytes
+    as serialising the whole calendar (folding is per content line), so they can be kept."""
+
+    head: Calendar
+    events: list[bytes] = field(default_factory=list)
+    cancelled: int = 0
+
+    def assemble(self) -> bytes:
+        head = serialize(self.head)
+        assert head.endswith(_END)
+        return b"".join([head[: -len(_END)], *self.events, _END])
+
+
+def _event_key(key: FeedKey, entry: Entry, person: str = "") -> Hashable:
+    """What an event of a feed shows, given the roster folder, options and recorded names: its
+    feed (and person), its slot's id, times, post, crew and shortage, and its history."""
+    slot = entry.slot
+    return (
+        key.kind,
+        key.id,
+        person,
+        slot.id,
+        slot.start,
+        slot.end,
+        slot.post,
+        tuple(slot.assigned),
+        slot.shortage,
+        entry.sequence,
+        entry.cancelled,
+        entry.created,
+        entry.modified,
+    )
+
+
 class _Builder:
     """Builds the calendars of one schedule or of a roster's published versions; holds what every
     feed shares."""
@@ -512,6 +574,7 @@ class _Builder:
         restamps: bool,
         recorded_names: dict[str, str] | None = None,
         recorded_posts: dict[str, _PostText] | None = None,
+        memo: EventMemo | None = None,
     ):
         self.roster = roster
         self.options = options
@@ -526,6 +589,19 @@ class _Builder:
         self.people = {p.id: p for p in roster.people}
         self.recorded_names = recorded_names or {}
         self.recorded_posts = recorded_posts or {}
+        # A memo holds for one roster folder, options and recorded names: else it starts afresh.
+        self.memo = None if restamps else memo
+        self.kept: dict[Hashable, bytes] = {}
+        if self.memo is not None:
+            recorded = (self.recorded_names, self.recorded_posts)
+            if (
+                self.memo.roster is not roster
+                or self.memo.options != options
+                or self.memo.recorded != recorded
+            ):
+                self.memo.roster, self.memo.options, self.memo.recorded = roster, options, recorded
+                self.memo.events = {}
+            self.memo.rendered = self.memo.reused = 0
         self.timezone = None
         if span is not None:
             first, last = span
@@ -575,6 +651,7 @@ class _Builder:
         shown: Published,
         options: FeedOptions,
         words: Words,
+        memo: EventMemo | None = None,
     ) -> _Builder:
         """The feeds of published versions, as ``history.published`` shows them."""
         # People and posts no longer in the roster folder keep the names their versions recorded
@@ -601,6 +678,7 @@ class _Builder:
             restamps=False,
             recorded_names=names,
             recorded_posts=posts,
+            memo=memo,
         )
 
     # Calendars
@@ -624,67 +702,106 @@ class _Builder:
             calendar.add_component(self.timezone)
         return calendar
 
-    def person_feed(
-        self, person_id: str, name: str, url: str | None, previous: Previous
-    ) -> tuple[Calendar, int]:
+    def person_feed(self, person_id: str, name: str, url: str | None, previous: Previous) -> _Feed:
         """The duties of one person, each with a reminder; removed ones cancelled, silent."""
         w = self.words
         key = FeedKey("person", person_id)
-        calendar = self._calendar(w.person_calendar.format(roster=self.roster.name, name=name), url)
-        count = 0
+        feed = _Feed(
+            self._calendar(w.person_calendar.format(roster=self.roster.name, name=name), url)
+        )
         for entry in self.shown.duties.get(person_id, []):
-            slot = entry.slot
-            others = [self._name(pid) for pid in slot.assigned if pid != person_id]
-            crew = w.coworkers.format(names=w.list_sep.join(others)) if others else w.alone
-            uid = _uid(self.roster.name, key, slot.id, person_id)
-            event = self._event(entry, uid, [crew], w.cancelled_duty)
-            if entry.cancelled:
-                # Nobody is needed then any more: the time is free and no reminder rings (some
-                # clients, Etar among them, show a cancelled event like any other).
-                event.add("transp", "TRANSPARENT")
-            else:
-                # The person is busy then, and is the one who must be reminded.
-                event.add("transp", "OPAQUE")
-                self._alarm(event, slot)
-            self._restamp(event, entry, previous)
-            calendar.add_component(event)
-            count += 1
-        return calendar, count
+            memo_key = _event_key(key, entry, person_id)
+            body = self._remembered(memo_key, entry)
+            if body is None:
+                slot = entry.slot
+                others = [self._name(pid) for pid in slot.assigned if pid != person_id]
+                crew = w.coworkers.format(names=w.list_sep.join(others)) if others else w.alone
+                uid = _uid(self.roster.name, key, slot.id, person_id)
+                event = self._event(entry, uid, [crew], w.cancelled_duty)
+                if entry.cancelled:
+                    # Nobody is needed then any more: the time is free and no reminder rings
+                    # (some clients, Etar among them, show a cancelled event like any other).
+                    event.add("transp", "TRANSPARENT")
+                else:
+                    # The person is busy then, and is the one who must be reminded.
+                    event.add("transp", "OPAQUE")
+                    self._alarm(event, slot)
+                self._restamp(event, entry, previous)
+                body = self._rendered(memo_key, event)
+            feed.events.append(body)
+            feed.cancelled += entry.cancelled
+        return feed
 
-    def post_feed(self, post: Post, url: str | None, previous: Previous) -> tuple[Calendar, int]:
+    def post_feed(self, post: Post, url: str | None, previous: Previous) -> _Feed:
         """Every shift of one post with who is on it."""
         calendar = self._calendar(
             self.words.post_calendar.format(roster=self.roster.name, post=post.name), url
         )
-        return calendar, self._overview(calendar, FeedKey("post", post.id), post.id, previous)
+        return self._overview(calendar, FeedKey("post", post.id), post.id, previous)
 
-    def all_feed(self, url: str | None, previous: Previous) -> tuple[Calendar, int]:
+    def all_feed(self, url: str | None, previous: Previous) -> _Feed:
         """Every shift of the roster with who is on it."""
         calendar = self._calendar(self.words.all_calendar.format(roster=self.roster.name), url)
-        return calendar, self._overview(calendar, FeedKey("all"), None, previous)
+        return self._overview(calendar, FeedKey("all"), None, previous)
 
     def _overview(
         self, calendar: Calendar, key: FeedKey, post: str | None, previous: Previous
-    ) -> int:
+    ) -> _Feed:
         # Overview feeds are watched by coordinators, not by the people on duty: their events
         # neither block time nor ring a reminder for each of dozens of shifts a day.
         w = self.words
-        count = 0
+        feed = _Feed(calendar)
         for entry in self.shown.slots:
             slot = entry.slot
             if post is not None and slot.post != post:
                 continue
-            names = [self._name(pid) for pid in slot.assigned]
-            lines = [w.on_duty.format(names=w.list_sep.join(names)) if names else w.nobody]
-            if slot.shortage > 0:
-                lines.append(w.short.format(n=slot.shortage))
-            uid = _uid(self.roster.name, key, slot.id)
-            event = self._event(entry, uid, lines, w.cancelled_shift)
-            event.add("transp", "TRANSPARENT")
-            self._restamp(event, entry, previous)
-            calendar.add_component(event)
-            count += 1
-        return count
+            memo_key = _event_key(key, entry)
+            body = self._remembered(memo_key, entry)
+            if body is None:
+                names = [self._name(pid) for pid in slot.assigned]
+                lines = [w.on_duty.format(names=w.list_sep.join(names)) if names else w.nobody]
+                if slot.shortage > 0:
+                    lines.append(w.short.format(n=slot.shortage))
+                uid = _uid(self.roster.name, key, slot.id)
+                event = self._event(entry, uid, lines, w.cancelled_shift)
+                event.add("transp", "TRANSPARENT")
+                self._restamp(event, entry, previous)
+                body = self._rendered(memo_key, event)
+            feed.events.append(body)
+            feed.cancelled += entry.cancelled
+        return feed
+
+    # The memo of rendered events
+
+    def _remembered(self, memo_key: Hashable, entry: Entry) -> bytes | None:
+        """The event's bytes from an earlier build, if the memo has them."""
+        if self.memo is None:
+            return None
+        body = self.memo.events.get(memo_key)
+        if body is not None:
+            self.kept[memo_key] = body
+            self.memo.reused += 1
+            # The stamp it was rendered with (versions' events keep theirs, see _restamp).
+            self.stamps_used.append(self._stamp(entry))
+        return body
+
+    def _rendered(self, memo_key: Hashable, event: Event) -> bytes:
+        body = serialize(event)
+        if self.memo is not None:
+            self.kept[memo_key] = body
+            self.memo.rendered += 1
+        return body
+
+    def keep(self, *, complete: bool) -> None:
+        """Leave the events of this build in the memo: only them after a build of every feed
+        (events no feed shows any more go), added to the others after a partial one."""
+        if self.memo is None:
+            return
+        if complete:
+            self.memo.events = self.kept
+        else:
+            self.memo.events.update(self.kept)
+        self.kept = {}
 
     # Events
 

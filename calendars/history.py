@@ -3,10 +3,10 @@ computed from the versions alone (no earlier feed file is read)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from roster.i18n import _
@@ -101,10 +101,12 @@ class _Track:
 
 def _follow(
     versions: Sequence[tuple[datetime, dict[K, tuple[SlotOut, Hashable]]]],
+    tracks: dict[K, _Track] | None = None,
 ) -> dict[K, _Track]:
     """Each event's track through one period's versions, given for each version in order its
-    publishing time and its events as key → (slot, signature)."""
-    tracks: dict[K, _Track] = {}
+    publishing time and its events as key → (slot, signature); ``tracks`` are those after the
+    period's earlier versions (changed in place)."""
+    tracks = {} if tracks is None else tracks
     for when, events in versions:
         for key, (slot, signature) in events.items():
             track = tracks.get(key)
@@ -123,6 +125,50 @@ def _follow(
                 track.modified = when
                 track.cancelled = True
     return tracks
+
+
+#: What ``published`` keeps between calls for a caller that passes it (a server building the feeds
+#: of each new version): for each period and kind of event, the publishing stamps of the versions
+#: followed so far and the tracks after them. Versions never change and a period's versions are
+#: only ever added, so a new version of a period is followed from where the last call stopped
+#: instead of through all its versions again.
+HistoryMemo = dict[Hashable, tuple[tuple[Hashable, ...], dict[Any, _Track]]]
+
+
+def _followed(
+    memo: HistoryMemo | None,
+    key: Hashable,
+    versions: Sequence[Version],
+    events_of: Callable[[Version], dict[Any, tuple[SlotOut, Hashable]]],
+) -> dict[Any, _Track]:
+    """The tracks of one period's events through its versions, from ``memo`` where it has them
+    (the result is shared with the memo: read it, do not change it)."""
+    stamps = tuple((v.number, v.published_at) for v in versions)
+    tracks: dict[Any, _Track] | None = None
+    done = 0
+    if memo is not None and key in memo:
+        seen, kept = memo[key]
+        if stamps == seen:
+            return kept
+        if stamps[: len(seen)] == seen:
+            tracks = {k: replace(track) for k, track in kept.items()}
+            done = len(seen)
+    tracks = _follow([(v.published_at, events_of(v)) for v in versions[done:]], tracks)
+    if memo is not None:
+        memo[key] = (stamps, tracks)
+    return tracks
+
+
+def _duty_events(version: Version) -> dict[Any, tuple[SlotOut, Hashable]]:
+    return {
+        (pid, s.id): (s, _duty_signature(s, pid))
+        for s in version.schedule.slots
+        for pid in s.assigned
+    }
+
+
+def _slot_events(version: Version) -> dict[Any, tuple[SlotOut, Hashable]]:
+    return {s.id: (s, _slot_signature(s)) for s in version.schedule.slots}
 
 
 def period_label(version: Version, zone: tzinfo | None = None) -> str:
@@ -182,7 +228,11 @@ def _order(entry: Entry) -> tuple[datetime, str, str]:
 
 
 def published(
-    versions: Sequence[Version], window: int = DEFAULT_WINDOW, now: datetime | None = None
+    versions: Sequence[Version],
+    window: int = DEFAULT_WINDOW,
+    now: datetime | None = None,
+    *,
+    memo: HistoryMemo | None = None,
 ) -> Published:
     """What the feeds show of ``versions``: any periods, in any order, and every published
     version of each (SEQUENCE counts the versions it is given: a caller that passed only the
@@ -194,6 +244,10 @@ def published(
     until the period is over at ``now`` (default: the newest publishing time among
     ``versions``, so the result depends on the versions alone). Where two periods overlap, the
     one published last shows the slots they share.
+
+    A caller that asks again and again as versions are added (a server) passes the same
+    ``memo`` each time: a period's events are then followed only through its new versions. The
+    result is the same.
     """
     if window < 1:
         raise FeedError(
@@ -222,29 +276,23 @@ def published(
         later = [(p.start, p.end) for p in by_publication[rank + 1 :]]
         over = now is not None and period.end <= now
 
-        duty_versions = [
-            (
-                v.published_at,
-                {
-                    (pid, s.id): (s, _duty_signature(s, pid))
-                    for s in v.schedule.slots
-                    for pid in s.assigned
-                },
-            )
-            for v in period.versions
-        ]
-        for (pid, _slot), track in _follow(duty_versions).items():
+        duties = _followed(
+            memo, ("duties", period.start, period.end), period.versions, _duty_events
+        )
+        for (pid, _slot), track in duties.items():
             entry = track.entry()
             if _kept(entry, over, later):
                 shown.duties.setdefault(pid, []).append(entry)
-        slot_versions = [
-            (v.published_at, {s.id: (s, _slot_signature(s)) for s in v.schedule.slots})
-            for v in period.versions
-        ]
-        for track in _follow(slot_versions).values():
+        slots = _followed(memo, ("slots", period.start, period.end), period.versions, _slot_events)
+        for track in slots.values():
             entry = track.entry()
             if _kept(entry, over, later):
                 shown.slots.append(entry)
+    if memo is not None:
+        # Periods no longer shown leave the memo.
+        current = {(p.start, p.end) for p in periods}
+        for key in [k for k in memo if not (isinstance(k, tuple) and k[1:] in current)]:
+            del memo[key]
 
     for entries in shown.duties.values():
         entries.sort(key=_order)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
-from icalendar import Calendar, Timezone
+from icalendar import Component, Timezone
 
 #: RFC 5545 section 3.1: a physical line holds at most 75 octets, not counting the CRLF.
 LINE_OCTETS = 75
@@ -52,15 +53,20 @@ def fold_line(line: str, limit: int = LINE_OCTETS) -> str:
     return (CRLF + " ").join(lines)
 
 
-def serialize(calendar: Calendar) -> bytes:
-    """The calendar as RFC 5545 bytes: UTF-8, CRLF line ends, our folding, properties in the order
-    they were added (so the output is byte-stable and readable)."""
+def serialize(calendar: Component) -> bytes:
+    """The calendar (or one of its components) as RFC 5545 bytes: UTF-8, CRLF line ends, our
+    folding, properties in the order they were added (so the output is byte-stable and
+    readable)."""
     lines = [str(line) for line in calendar.content_lines(sorted=False) if line]
     return "".join(fold_line(line) + CRLF for line in lines).encode("utf-8")
 
 
+@lru_cache(maxsize=16)
 def vtimezone(tzid: str, first: date, last: date) -> Timezone:
     """A VTIMEZONE for ``tzid`` valid from ``first`` to ``last``, built from zoneinfo.
+
+    Made once per range (a server builds the feeds of every new version over the same days) and
+    shared: callers add it to calendars and serialise it, and must not change it.
 
     icalendar adds a COMMENT on the validity range directly inside VTIMEZONE, which RFC 5545 does
     not allow there (only inside STANDARD and DAYLIGHT); it is dropped. The range is kept short so

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -22,7 +24,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calendars.feeds import check_base_url
+from roster import i18n
 from roster.errors import RosterError
+from roster.i18n import _
 from store import Store, open_store
 
 from . import pages
@@ -38,6 +42,12 @@ ENV_DIR = "ROSTER_SERVE_DIR"
 ENV_DB = "ROSTER_SERVE_DB"
 ENV_BASE_URL = "ROSTER_SERVE_BASE_URL"
 ENV_POLL = "ROSTER_SERVE_POLL"
+#: A file `run` names for its worker processes: one whose first build fails writes why into
+#: it, and `run` says so once and fails (uvicorn's supervisor only learns that a worker failed).
+ENV_REPORT = "ROSTER_SERVE_STARTUP_REPORT"
+#: Parsed schedules the server keeps: the versions of the four periods the feeds show, with
+#: room for a few repairs of each.
+STORE_CACHE = 32
 #: Requests whose headers add up to more than this get 431 (nginx's default buffers hold 8 KB).
 MAX_HEADER_BYTES = 16 * 1024
 #: Requests for paths longer than this are answered 404 without looking anything up.
@@ -70,7 +80,9 @@ class ServeConfig:
     folder: Path
     db: str
     base_url: str | None = None
-    poll: float = 1.0
+    #: A look is one small query and one folder listing: four a second cost nothing, and a new
+    #: version waits an eighth of a second for it on average.
+    poll: float = 0.25
     miss_limit: int = 60
     miss_window: float = 600.0
 
@@ -89,8 +101,25 @@ class ServeConfig:
             folder=Path(env[ENV_DIR]),
             db=env[ENV_DB],
             base_url=check_base_url(env.get(ENV_BASE_URL)),
-            poll=float(env.get(ENV_POLL, "1.0")),
+            poll=float(env.get(ENV_POLL, "0.25")),
         )
+
+
+class StartupError(RosterError):
+    """Raised by ``run`` when what is served could not be built at start (the roster folder, the
+    store or a published version is not usable); the message names it and the fix."""
+
+
+def startup_problem(folder: Path, exc: Exception) -> str:
+    """One sentence for a first build that failed: the library's own message for what a user can
+    get wrong, or the folder and the reason when it cannot be read."""
+    if isinstance(exc, RosterError):
+        return str(exc)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return _(
+        "{folder}: cannot read the roster folder ({reason}); give `roster serve` the folder "
+        "the roster was published from"
+    ).format(folder=folder, reason=reason)
 
 
 @dataclass
@@ -114,10 +143,15 @@ class Feeds:
         self.config = config
         self.clock = clock or (lambda: datetime.now(UTC))
         self.state: State | None = None
+        #: Why the first build failed, and whether that was handed to `run` (ENV_REPORT).
+        self.failure: str | None = None
+        self.reported = False
 
     def start(self) -> State:
         """Open the store and build the first snapshot; RosterError when either fails."""
-        store = open_store(self.config.db, create=False)
+        # Versions never change: a parsed schedule is kept, so a new version parses only itself
+        # (a district's week takes about 0.2 s), not every version the feeds show.
+        store = open_store(self.config.db, create=False, cache=STORE_CACHE)
         try:
             snapshot = build_snapshot(self.config.folder, store, self.config.base_url)
             password = load_password_hash(self.config.folder)
@@ -181,10 +215,18 @@ class Feeds:
             await asyncio.sleep(self.config.poll)
             try:
                 await asyncio.to_thread(self.refresh)
-            except RosterError as exc:
-                if str(exc) != state.last_error:
-                    log.warning("still serving revision %d: %s", state.snapshot.revision, exc)
-                state.last_error = str(exc)
+            except (RosterError, OSError) as exc:
+                problem = startup_problem(self.config.folder, exc)
+                if problem != state.last_error:
+                    log.warning("still serving revision %d: %s", state.snapshot.revision, problem)
+                state.last_error = problem
+            except Exception as exc:
+                # A bug: said once with its traceback; the last good snapshot stays served and
+                # the watcher keeps looking (a dead watcher would serve it forever, silently).
+                problem = repr(exc)
+                if problem != state.last_error:
+                    log.exception("still serving revision %d", state.snapshot.revision)
+                state.last_error = problem
             else:
                 state.last_error = None
 
@@ -442,7 +484,12 @@ def create_app(config: ServeConfig, clock: Callable[[], datetime] | None = None)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state = await asyncio.to_thread(feeds.start)
+        try:
+            state = await asyncio.to_thread(feeds.start)
+        except (RosterError, OSError) as exc:
+            feeds.failure = startup_problem(config.folder, exc)
+            feeds.reported = _report(feeds.failure)
+            raise _StartupFailed(feeds.failure) from None
         app.state.roster = state
         watcher = asyncio.create_task(feeds.watch())
         try:
@@ -454,7 +501,51 @@ def create_app(config: ServeConfig, clock: Callable[[], datetime] | None = None)
             state.store.close()
 
     app = Starlette(routes=_routes(config.base_url), lifespan=lifespan)
-    return Guard(app)
+    return Guard(Startup(app, feeds))
+
+
+class _StartupFailed(Exception):
+    """The first build failed for a reason a user can put right (the message says which)."""
+
+
+def _report(problem: str) -> bool:
+    """Hand a failed first build's sentence to `run` in the parent process; False when this
+    process was not started by it (then uvicorn's log says it)."""
+    target = os.environ.get(ENV_REPORT)
+    if not target:
+        return False
+    try:
+        Path(target).write_text(problem + "\n", encoding="utf-8")
+    except OSError:
+        return False
+    return True
+
+
+class Startup:
+    """Says why the first build failed in one sentence instead of Starlette's traceback: through
+    `run`, which prints it once and exits non-zero, or else as uvicorn's error line. uvicorn
+    then stops the worker (exit status 3), and its supervisor stops the others."""
+
+    def __init__(self, app: ASGIApp, feeds: Feeds) -> None:
+        self.app = app
+        self.feeds = feeds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_problem(message: Message) -> None:
+            problem = self.feeds.failure
+            if message["type"] == "lifespan.startup.failed" and problem is not None:
+                message = {
+                    "type": "lifespan.startup.failed",
+                    "message": "" if self.feeds.reported else problem,
+                }
+            await send(message)
+
+        with contextlib.suppress(_StartupFailed):
+            await self.app(scope, receive, send_problem)
 
 
 def app_from_env() -> ASGIApp:
@@ -481,11 +572,27 @@ def run(config: ServeConfig, host: str, port: int, workers: int = 1, **uvicorn: 
     import uvicorn as server
 
     os.environ.update(config.to_env())
-    server.run(
-        "server.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        **(UVICORN_OPTIONS | {"log_level": "info"} | uvicorn),
-    )
+    # Worker processes write their messages in the language this command speaks.
+    os.environ[i18n.ENV_VAR] = i18n.current()
+    scratch = Path(tempfile.mkdtemp(prefix="roster-serve-"))
+    report = scratch / "startup-failure"
+    os.environ[ENV_REPORT] = str(report)
+    try:
+        try:
+            server.run(
+                "server.app:app_from_env",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                **(UVICORN_OPTIONS | {"log_level": "info"} | uvicorn),
+            )
+        except SystemExit:
+            # uvicorn exits with status 3 when its one worker failed to start.
+            if not report.exists():
+                raise
+        # With several workers uvicorn's supervisor stops and returns when one failed to start.
+        if report.exists():
+            raise StartupError(report.read_text(encoding="utf-8").strip())
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -13,9 +13,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from calendars.feeds import INDEX_HTML, INDEX_JSON, FeedIndex, FeedOptions, build_feeds
-from calendars.history import Entry, Published, published
-from calendars.tokens import FeedKey
+from calendars.feeds import (
+    INDEX_HTML,
+    INDEX_JSON,
+    EventMemo,
+    FeedIndex,
+    FeedOptions,
+    build_feeds,
+)
+from calendars.history import Entry, HistoryMemo, Published, published
+from calendars.tokens import FeedKey, load_secret
 from roster.load import Roster, load_roster
 from roster.versions import Version
 from store import Store
@@ -25,6 +32,10 @@ from store import Store
 _STORE_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal")
 #: Feeds smaller than this are sent as they are: gzip would save nothing worth a header.
 GZIP_MIN = 512
+#: Feeds at least this large are gzip-coded while the snapshot is built, in the watcher's
+#: thread, rather than by the first request that asks, on the event loop (a district's whole
+#: roster takes about a tenth of a second).
+GZIP_AHEAD = 64 * 1024
 
 
 def folder_stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
@@ -80,6 +91,11 @@ class Snapshot:
     #: Renders what an update deferred (the whole roster's feed) into a new snapshot; None when
     #: nothing was deferred.
     finish: Callable[[Snapshot], Snapshot] | None = field(default=None, compare=False, repr=False)
+    #: The rendered events the next snapshot of the same roster folder starts from (only the
+    #: watcher's thread builds snapshots, one after the other).
+    memo: EventMemo = field(default_factory=EventMemo, compare=False, repr=False)
+    #: Each shown period's event histories so far, for ``published`` (same thread, same rule).
+    history: HistoryMemo = field(default_factory=dict, compare=False, repr=False)
     _gzipped: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -92,7 +108,7 @@ class Snapshot:
         """The feed's body gzip-coded, made on first use (same bytes every time: no mtime)."""
         cached = self._gzipped.get(feed.path)
         if cached is None:
-            data = gzip.compress(feed.body, compresslevel=6, mtime=0)
+            data = _gzip(feed.body)
             with self._lock:
                 cached = self._gzipped.setdefault(feed.path, data)
         return cached
@@ -113,6 +129,24 @@ class Snapshot:
         else:
             path = self.index.all
         return self.feeds.get(path) if path else None
+
+
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def _gzip_ahead(feeds: dict[str, Feed], previous: Snapshot | None) -> dict[str, bytes]:
+    """The gzip codings a new snapshot starts with: the previous snapshot's for bodies it keeps,
+    and new ones for large feeds."""
+    coded: dict[str, bytes] = {}
+    for path, feed in feeds.items():
+        before = previous.feeds.get(path) if previous is not None else None
+        kept = previous._gzipped.get(path) if previous is not None else None
+        if kept is not None and before is not None and before.body is feed.body:
+            coded[path] = kept
+        elif len(feed.body) >= GZIP_AHEAD:
+            coded[path] = _gzip(feed.body)
+    return coded
 
 
 def _tag(body: bytes, suffix: str = "") -> str:
@@ -144,13 +178,18 @@ def build_snapshot(
     Last-Modified included, and ``finish`` on the snapshot renders it from the same versions.
     """
     started = time.perf_counter()
+    # The feeds secret is made (on a folder published without feeds) before the folder is
+    # stamped: else the next look would take the new file for an edit and build everything again.
+    load_secret(folder)
     stamp = folder_stamp(folder)
     if previous is not None and previous.key[1] != stamp:
         previous = None
     roster = previous.roster if previous is not None else load_roster(folder)
+    memo = previous.memo if previous is not None else EventMemo()
+    history: HistoryMemo = previous.history if previous is not None else {}
     revision = store.revision(roster.name)
     versions = store.feed_versions(roster.name)
-    shown = published(versions)
+    shown = published(versions, memo=history)
     names, posts = _recorded(versions)
     select = None if previous is None else _changed(roster, previous, shown, names, posts)
     everything = FeedKey("all")
@@ -159,7 +198,7 @@ def build_snapshot(
         assert select is not None
         select = select - {everything}
     options = FeedOptions(base_url=base_url)
-    files, index = build_feeds(roster, versions, options, select=select)
+    files, index = build_feeds(roster, versions, options, select=select, shown=shown, memo=memo)
     # Every feed's Last-Modified: the newest publishing time, or the newest edit of the roster
     # folder (a renamed post changes the text of every event). One instant for every feed, so
     # If-Modified-Since can never answer 304 for bytes that changed; calendar clients that send
@@ -189,12 +228,15 @@ def build_snapshot(
     def finish(snapshot: Snapshot) -> Snapshot:
         """The snapshot with the whole roster's feed rendered from the same versions."""
         begun = time.perf_counter()
-        rest, _ = build_feeds(roster, versions, options, select={everything})
+        rest, _ = build_feeds(
+            roster, versions, options, select={everything}, shown=shown, memo=memo
+        )
         body = rest[index.all]
         feeds = dict(snapshot.feeds)
         feeds[index.all] = Feed(
             index.all, body, _tag(body), _tag(body, "-gzip"), modified, "all", ""
         )
+        coded = _gzip_ahead(feeds, snapshot)
         return replace(
             snapshot,
             feeds=feeds,
@@ -202,10 +244,11 @@ def build_snapshot(
             build_seconds=snapshot.build_seconds + time.perf_counter() - begun,
             built_at=datetime.now(UTC),
             finish=None,
-            _gzipped={},
+            _gzipped=coded,
             _lock=threading.Lock(),
         )
 
+    coded = _gzip_ahead(feeds, previous)
     return Snapshot(
         key=(revision, stamp),
         roster=roster,
@@ -219,6 +262,9 @@ def build_snapshot(
         build_seconds=time.perf_counter() - started,
         built_at=datetime.now(UTC),
         finish=finish if deferred else None,
+        memo=memo,
+        history=history,
+        _gzipped=coded,
     )
 
 
@@ -278,6 +324,16 @@ def _recorded(versions: list[Version]) -> tuple[dict[str, str], dict[str, str]]:
         names.update((p.id, p.name) for p in version.schedule.people)
         posts.update((p.id, p.name) for p in version.schedule.posts)
     return names, posts
+
+
+def check_sources(roster: Roster, store: Store, base_url: str | None) -> int:
+    """Check, without rendering, what a snapshot is built from: the published versions the feeds
+    show (their time zone against the roster's, their numbering) and the feeds secret. Raises
+    the RosterError a build would, so `roster serve` can say it before starting any worker.
+    Returns how many versions the feeds show."""
+    versions = store.feed_versions(roster.name)
+    build_feeds(roster, versions, FeedOptions(base_url=base_url), select=())
+    return len(versions)
 
 
 def current_key(

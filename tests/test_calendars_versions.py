@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from icalendar import Calendar, Event
 
 from calendars.errors import FeedError
-from calendars.feeds import FeedIndex, write_feeds
-from calendars.history import published
+from calendars.feeds import EventMemo, FeedIndex, FeedOptions, build_feeds, write_feeds
+from calendars.history import HistoryMemo, published
+from calendars.tokens import FeedKey
 from roster.load import Roster
 from roster.schedule import PersonOut, PostOut
 from roster.versions import Version
@@ -437,6 +438,67 @@ def test_nothing_published_gives_empty_valid_feeds(roster: Roster, tmp_path: Pat
         assert b"BEGIN:VEVENT" not in data
     data = json.loads((index.folder / "index.json").read_text(encoding="utf-8"))
     assert data["versions"] == [] and data["updated"] is None
+
+
+# The memo of rendered events a server keeps between builds
+
+
+def test_a_memo_of_rendered_events_changes_no_byte(roster: Roster) -> None:
+    """Builds that reuse the events of earlier ones (v1, v2, v3, the next period, fewer or other
+    options, a version that records a name) give exactly the bytes of a build from scratch."""
+    memo = EventMemo()
+    options = FeedOptions(base_url=BASE_URL)
+    gone = dataclasses.replace(
+        B2,
+        number=3,
+        schedule=B2.schedule.model_copy(
+            update={"people": [PersonOut(id="p98", name="孙丽", hours=2, shifts=1, nights=0)]}
+        ),
+    )
+    steps: list[tuple[list[Version], FeedOptions]] = [
+        ([A1], options),
+        ([A1, A2], options),
+        ([A1, A2, A3], options),
+        ([A1, A2, A3, B1], options),
+        ([A1, A2, A3, B1, B2], FeedOptions(base_url=BASE_URL, alarm_minutes=None)),
+        ([A1, A2, A3, B1, B2, gone], options),
+    ]
+    counts = []
+    for versions, opts in steps:
+        remembered, _ = build_feeds(roster, versions, opts, memo=memo)
+        fresh, _ = build_feeds(roster, versions, opts)
+        assert remembered == fresh
+        counts.append((memo.rendered, memo.reused))
+    # v2 renders only the events it changed; other options or recorded names render everything.
+    assert counts[1][0] < counts[1][1]
+    assert counts[4][1] == 0 and counts[5][1] == 0
+    # A selection renders its feeds from the memo too, and equals a build from scratch.
+    keys = {FeedKey("all"), FeedKey("person", "p03")}
+    selected, index = build_feeds(roster, [A1, A2], options, select=keys, memo=memo)
+    fresh, _ = build_feeds(roster, [A1, A2], options)
+    assert selected == {path: fresh[path] for path in (index.all, index.people["p03"])}
+
+
+def test_a_history_memo_gives_what_published_gives_without_it() -> None:
+    """Asked again as versions are added, in any order of periods, with and without new
+    versions, and with a period leaving the window: the memo changes nothing."""
+    memo: HistoryMemo = {}
+    steps = [
+        [A1],
+        [A1, A2],
+        [A1, A2],
+        [A1, A2, A3, B1],
+        [A1, A2, A3, B1, B2],
+        [A1, A2, A3, B1, B2],
+    ]
+    for versions in steps:
+        assert published(versions, memo=memo) == published(versions)
+    # A window of one period drops A: its histories leave the memo.
+    assert published([A1, A2, A3, B1, B2], 1, memo=memo) == published([A1, A2, A3, B1, B2], 1)
+    assert {key[1] for key in memo} == {B1.period_start}
+    # Versions that are not a continuation of what was followed (another A2) start afresh.
+    other = dataclasses.replace(A2, published_at=utc(2, 5))
+    assert published([A1, other], memo=memo) == published([A1, other])
 
 
 # People and posts that left, and mistakes

@@ -170,7 +170,19 @@ def test_security_headers_on_feeds_pages_and_errors(server: Running, folder: Pat
             assert headers["x-content-type-options"] == "nosniff"
             assert headers["referrer-policy"] == "no-referrer"
             assert headers["x-frame-options"] == "DENY"
+            assert headers["cross-origin-resource-policy"] == "same-origin"
+            assert "camera=()" in headers["permissions-policy"]
             assert "server" not in headers
+        # Answers without a body carry them too: 304, HEAD, 405.
+        etag = client.get(feed).headers["etag"]
+        for response in (
+            client.get(feed, headers={"if-none-match": etag}),
+            client.head(feed.removesuffix(".ics")),
+            client.request("DELETE", feed),
+        ):
+            assert response.headers["x-content-type-options"] == "nosniff", response
+            assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert client.head(feed.removesuffix(".ics")).status_code == 200
 
 
 # A new version while serving
@@ -503,12 +515,17 @@ def test_an_update_renders_only_changed_feeds_and_equals_a_full_build(folder: Pa
     location = roster_with_store(folder)
     with open_store(location, create=False) as store:
         first = build_snapshot(folder, store, BASE)
+        kept_gzip = first.gzipped(first.feeds[paths(folder)["p01"]])
         publish(store, 2, SECOND)
         updated = build_snapshot(folder, store, BASE, previous=first)
         full = build_snapshot(folder, store, BASE)
     assert {p: f.body for p, f in updated.feeds.items()} == {
         p: f.body for p, f in full.feeds.items()
     }
+    # An unchanged feed keeps its gzip coding; a changed one gets its own.
+    assert updated.gzipped(updated.feeds[paths(folder)["p01"]]) is kept_gzip
+    for feed in updated.feeds.values():
+        assert gzip.decompress(updated.gzipped(feed)) == feed.body
     kept = {p for p, f in updated.feeds.items() if f.body is first.feeds[p].body}
     # 王芳 and Zhao Lei changed, and the night post and the whole roster; the rest kept theirs.
     names = paths(folder)
@@ -580,3 +597,238 @@ def test_a_caldav_copy_follows_the_server(
     assert second.status_code == 200
     sync(calendar, second.content)
     assert night() == [("CANCELLED", 1)]
+
+
+# Starting: what a coordinator reads when the server cannot serve, or has nothing to serve yet
+
+
+def roster_serve(folder: Path, *args: str) -> subprocess.Popen[str]:
+    """The documented command in a process of its own, messages in English."""
+    env = {k: v for k, v in os.environ.items() if k != "ROSTER_DB"}
+    env["ROSTER_LANG"] = "en"
+    return subprocess.Popen(
+        [sys.executable, "-c", "from cli import main; main()", "serve", str(folder), *args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def in_another_zone(folder: Path) -> None:
+    """The roster folder moved to Tokyo after version 1 was published in Xining's time."""
+    roster_yaml = folder / "roster.yaml"
+    text = roster_yaml.read_text(encoding="utf-8")
+    assert "timezone: Asia/Shanghai" in text
+    roster_yaml.write_text(text.replace("Asia/Shanghai", "Asia/Tokyo"), encoding="utf-8")
+
+
+ZONE_PROBLEM = (
+    "version 1 of 2020-02-03–2020-02-05: time zone Asia/Shanghai is not the roster's Asia/Tokyo"
+)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_names_a_version_it_cannot_serve_in_one_sentence(folder: Path, workers: str) -> None:
+    roster_with_store(folder)
+    in_another_zone(folder)
+    process = roster_serve(folder, "--port", "0", "--workers", workers)
+    output = process.communicate(timeout=120)[0]
+    assert process.returncode == 1, output
+    assert "Traceback" not in output
+    last = output.strip().splitlines()[-1]
+    assert last.startswith(f"Error: {ZONE_PROBLEM} (")
+    assert last.endswith("publish a roster solved in the roster's time zone")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_whose_first_build_fails_says_why_once(
+    folder: Path, tmp_path: Path, workers: int
+) -> None:
+    """Past the command's own checks (the folder edited as it starts), a uvicorn worker whose
+    first build fails makes `run` say why in one sentence and fail, for one worker or two."""
+    location = roster_with_store(folder)
+    in_another_zone(folder)
+    script = tmp_path / "serve_now.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from roster.errors import RosterError\n"
+        "from server import ServeConfig, run\n"
+        "if __name__ == '__main__':\n"
+        "    config = ServeConfig(folder=Path(sys.argv[1]), db=sys.argv[2])\n"
+        "    try:\n"
+        "        run(config, '127.0.0.1', 0, int(sys.argv[3]))\n"
+        "    except RosterError as exc:\n"
+        "        sys.exit(f'Error: {exc}')\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ROSTER_DB"}
+    env["ROSTER_LANG"] = "en"
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, str(script), str(folder), location, str(workers)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert output.count(ZONE_PROBLEM) == 1
+    assert output.strip().splitlines()[-1].startswith(f"Error: {ZONE_PROBLEM}")
+
+
+def test_serve_refuses_a_broken_folder_and_an_unreachable_database(folder: Path) -> None:
+    roster_with_store(folder)
+    unreachable = roster_serve(
+        folder, "--port", "0", "--db", "postgresql://roster@127.0.0.1:1/roster"
+    )
+    output = unreachable.communicate(timeout=120)[0]
+    assert unreachable.returncode == 1 and "Traceback" not in output
+    last = output.strip().splitlines()[-1]
+    assert last.startswith("Error: postgresql+psycopg://roster@127.0.0.1:1/roster: cannot open")
+    assert last.endswith("check --db or ROSTER_DB")
+    (folder / "roster.yaml").write_text("posts: [\n", encoding="utf-8")
+    broken = roster_serve(folder, "--port", "0")
+    output = broken.communicate(timeout=120)[0]
+    assert broken.returncode == 1 and "Traceback" not in output
+    assert output.strip().splitlines()[-1].startswith("Error: ")
+    assert "roster.yaml" in output
+
+
+def test_serve_with_nothing_published_serves_empty_feeds_until_the_first_version(
+    folder: Path,
+) -> None:
+    """A coordinator may start the server (and print the links) before the first publish:
+    calendars can subscribe to the empty feeds, which fill in when version 1 is published."""
+    from test_calendars_factory import write_roster
+
+    write_roster(folder)
+    location = str(folder / "roster.db")
+    open_store(location).close()
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    process = roster_serve(folder, "--port", str(port), "--poll", "0.05")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz").text == "ok 0\n":
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "roster serve did not start"
+            time.sleep(0.1)
+        feed = "/" + paths(folder)["p03"]
+        with httpx.Client(base_url=url) as client:
+            empty = client.get(feed)
+            assert empty.status_code == 200
+            assert Calendar.from_ical(empty.content).walk("VEVENT") == []
+            with open_store(location, create=False) as store:
+                publish(store, 1)
+            deadline = time.monotonic() + 60
+            while (
+                client.get(feed, headers={"if-none-match": empty.headers["etag"]}).status_code
+                == 304
+            ):
+                assert time.monotonic() < deadline, "version 1 was not served"
+                time.sleep(0.05)
+            assert client.get(feed).content == static_feeds(folder, location, None)[feed[1:]]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            output = process.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output = process.communicate()[0]
+    assert (
+        f"Nothing of 兴旺社区 is published in {location} yet: the feeds are empty calendars "
+        "that people can subscribe to now, and they fill in as soon as `roster publish` "
+        "records a version." in output
+    )
+
+
+# Consistency while versions come and go
+
+
+def test_answers_during_publishes_are_whole_versions(server: Running, folder: Path) -> None:
+    """Clients fetching while versions 2 and 3 are published get, each time, the bytes of one
+    version (as publishing writes them) with that version's ETag: never a mixture."""
+    import hashlib
+    import threading
+
+    names = paths(folder)
+    watched = ["/" + names["p03"], "/" + names["p04"], "/" + names["all"]]
+    expected: dict[str, set[bytes]] = {path: set() for path in watched}
+
+    def remember() -> None:
+        files = static_feeds(folder, server.config.db, BASE)
+        for path in watched:
+            expected[path].add(files[path[1:]])
+
+    remember()
+    answers: list[tuple[str, bytes, str]] = []
+    stop = threading.Event()
+
+    def fetch() -> None:
+        with server.client() as client:
+            while not stop.is_set():
+                for path in watched:
+                    response = client.get(path, headers={"accept-encoding": "identity"})
+                    answers.append((path, response.content, response.headers["etag"]))
+
+    fetcher = threading.Thread(target=fetch)
+    fetcher.start()
+    try:
+        with open_store(server.config.db, create=False) as store:
+            publish(store, 2, SECOND)
+            server.wait_for_revision(store.revision("兴旺社区"))
+            remember()
+            publish(store, 3)
+            server.wait_for_revision(store.revision("兴旺社区"))
+            remember()
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        fetcher.join()
+    assert len(answers) > 3 * len(watched)
+    for path, body, etag in answers:
+        assert body in expected[path], path
+        assert etag == '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # Version 3 put 王芳 back: her feed went through three different bodies, all seen whole.
+    assert len(expected["/" + names["p03"]]) == 3
+
+
+def test_the_next_period_published_rebuilds_from_remembered_events(folder: Path) -> None:
+    """Publishing the next period changes every feed's time zone block: every feed is built
+    again, from the events the previous build rendered, and equals a build from scratch."""
+    from datetime import UTC, date, timedelta
+
+    from test_calendars_factory import ASSIGNMENT, make_version
+
+    from server.snapshot import build_snapshot
+
+    location = roster_with_store(folder)
+    later = {}
+    for slot_id, people in ASSIGNMENT.items():
+        post, when = slot_id.split("/")
+        moved = datetime.fromisoformat(when) + timedelta(days=2)
+        later[f"{post}/{moved:%Y-%m-%dT%H:%M}"] = people
+    next_period = make_version(
+        1, datetime(2020, 2, 4, 2, tzinfo=UTC), later, (date(2020, 2, 5), date(2020, 2, 6))
+    )
+    with open_store(location, create=False) as store:
+        first = build_snapshot(folder, store, BASE)
+        store.publish(
+            next_period.schedule,
+            inputs_digest="0" * 64,
+            author="张海燕",
+            parent=None,
+            published_at=next_period.published_at,
+        )
+        updated = build_snapshot(folder, store, BASE, previous=first)
+        full = build_snapshot(folder, store, BASE)
+    assert updated.rendered == len(full.feeds)
+    assert updated.memo.reused > 0 and updated.memo.rendered > 0
+    assert {p: f.body for p, f in updated.feeds.items()} == {
+        p: f.body for p, f in full.feeds.items()
+    }
