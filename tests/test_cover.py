@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import SMALL_YAML, write_folder
+from rulekit import make_roster, past, period, plan
 
 from roster.check import check
 from roster.cover import CoverError, cover, swap
 from roster.load import Roster, load_roster
 from roster.models import Leave
-from roster.report import assignment_of
-from roster.schedule import Schedule
+from roster.report import assignment_of, build_schedule
+from roster.schedule import Schedule, SolverInfo
 from roster.slots import Period, expand, make_period
 from solver.solve import SolveOptions, solve
 
@@ -123,3 +124,74 @@ def test_a_swap_that_breaks_a_rule_is_refused_naming_it(tmp_path: Path) -> None:
     assert all("李明" in v.text for v in report.broken)
     with pytest.raises(CoverError, match="is not on"):
         swap(roster, period, base, "p02", worker, gate)
+
+
+# --- across the border with the week published before (roster/history.py) ----------------------
+# The published week is 2023-W52; the period starts Monday 2024-01-01 (tests/rulekit.py).
+
+MONDAY_DAY = "day/2024-01-01T08:00"
+
+
+def _border_week(rules: dict[str, object]) -> tuple[Roster, Period, Schedule]:
+    """A week of the rule test roster in which p2 has Monday's day shift and nobody else works."""
+    r = make_roster(
+        people=3, rules={"min_rest_hours": 0, "rest_after_long_shift_hours": 0, **rules}
+    )
+    per = period(7)
+    slots = expand(r.config, per)
+    info = SolverInfo(status="OPTIMAL", objective=0, bound=0, wall_seconds=0, workers=1, seed=0)
+    return r, per, build_schedule(r, per, slots, plan(slots, {"p2": "D"}), info)
+
+
+def test_a_swap_keeps_the_rest_after_last_weeks_night_just_inside() -> None:
+    # Sunday's night shift ends Monday 06:00; Monday's day shift starts 08:00: 2 hours.
+    r, per, week = _border_week({"min_rest_hours": 2})
+    report = swap(r, per, week, "p2", "p1", MONDAY_DAY, history=past(r, {"p1": "......N"}))
+    assert report.accepted and report.assignment[MONDAY_DAY] == ["p1"]
+
+
+def test_a_swap_that_leaves_too_little_rest_after_last_weeks_night_is_refused() -> None:
+    r, per, week = _border_week({"min_rest_hours": 2.5})
+    history = past(r, {"p1": "......N"})
+    report = swap(r, per, week, "p2", "p1", MONDAY_DAY, history=history)
+    assert not report.accepted
+    [broken] = report.broken
+    assert (broken.rule, broken.border) == ("rest", "2023-W52")
+    assert "night/2023-12-31T22:00 (published)" in broken.text
+    assert broken.text.endswith("（跨越与已发布的 2023-W52 的衔接）")
+    # Without the published week the same swap looks fine: the history is what refuses it.
+    assert swap(r, per, week, "p2", "p1", MONDAY_DAY).accepted
+
+
+def test_a_swap_that_makes_a_run_from_last_week_too_long_is_refused() -> None:
+    r, per, week = _border_week({"max_consecutive_days": 3})
+    # Saturday and Sunday published, Monday swapped in: 3 days in a row, at the limit.
+    inside = swap(r, per, week, "p2", "p1", MONDAY_DAY, history=past(r, {"p1": ".....DD"}))
+    assert inside.accepted
+    # Friday to Sunday published: Monday would be the fourth.
+    outside = swap(r, per, week, "p2", "p1", MONDAY_DAY, history=past(r, {"p1": "....DDD"}))
+    assert not outside.accepted
+    [broken] = outside.broken
+    assert (broken.rule, broken.border) == ("max_consecutive_days", "2023-W52")
+    assert "works 4 days in a row" in broken.text
+
+
+def test_cover_rules_out_who_could_not_rest_since_last_weeks_night() -> None:
+    r, per, week = _border_week({"min_rest_hours": 2.5})
+    history = past(r, {"p1": "......N"})
+    report = cover(r, per, week, MONDAY_DAY, history=history)
+    why = {x.person: x for x in report.ruled_out}
+    assert why["p1"].rule == "rest" and "p1" not in {c.person for c in report.candidates}
+    assert [c.person for c in report.candidates] == ["p3"]
+    # Just inside the limit, p1 can take it.
+    r, per, week = _border_week({"min_rest_hours": 2})
+    report = cover(r, per, week, MONDAY_DAY, history=past(r, {"p1": "......N"}))
+    assert {c.person for c in report.candidates} == {"p1", "p3"}
+
+
+def test_cover_rules_out_who_would_work_too_many_days_in_a_row_across_the_border() -> None:
+    r, per, week = _border_week({"max_consecutive_days": 3})
+    report = cover(r, per, week, MONDAY_DAY, history=past(r, {"p1": "....DDD", "p3": ".....DD"}))
+    why = {x.person: x.rule for x in report.ruled_out}
+    assert why == {"p1": "max_consecutive_days"}
+    assert [c.person for c in report.candidates] == ["p3"]
