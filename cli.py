@@ -1457,6 +1457,7 @@ def repair(
             "change_bound": result.change_bound,
             "proven_minimal": result.proven_minimal,
             "frozen_slots": result.frozen_slots,
+            "parts_repaired": result.parts_repaired,
             "people_touched": result.people_touched,
             "shortages": sum(s.missing for s in result.schedule.shortages),
             "diff": diff.to_dict(),

@@ -195,3 +195,29 @@ def test_cover_rules_out_who_would_work_too_many_days_in_a_row_across_the_border
     why = {x.person: x.rule for x in report.ruled_out}
     assert why == {"p1": "max_consecutive_days"}
     assert [c.person for c in report.candidates] == ["p3"]
+
+
+def test_cover_of_the_last_shift_of_the_week_with_someone_away_to_the_end(tmp_path: Path) -> None:
+    roster, period, base = _base(tmp_path)
+    last = "gate-temp/2020-02-09T18:00"
+    ill = next(s for s in base.slots if s.id == last).assigned[0]
+    leave = dict(roster.leave)
+    away = Leave(
+        person=ill,
+        start=datetime(2020, 2, 9, 12, 0, tzinfo=ZONE),
+        end=period.end,
+        reason="隔离",
+    )
+    leave[ill] = [*leave.get(ill, []), away]
+    sick = Roster(roster.folder, roster.config, roster.people, leave)
+    report = cover(sick, period, base, last, now=datetime(2020, 2, 9, 12, 0, tzinfo=ZONE))
+    assert report.dropped == [ill] and report.candidates
+    why = {r.person: r for r in report.ruled_out}
+    assert why[ill].rule == "unavailable" and "隔离" in why[ill].reason
+    # A swap that gives the person away a shift of the rest of the week is refused, naming
+    # their leave.
+    slot = next(
+        s for s in base.slots if s.start >= away.start and s.assigned and ill not in s.assigned
+    )
+    refused = swap(sick, period, base, slot.assigned[0], ill, slot.id)
+    assert not refused.accepted and refused.broken[0].rule == "unavailable"

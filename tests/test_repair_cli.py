@@ -278,3 +278,70 @@ def test_cover_rules_out_who_worked_up_to_the_border(two_weeks: Path, store_url:
         "p1": "rest",
         "p3": "max_consecutive_days",
     }
+
+
+def test_drop_takes_a_person_off_for_the_rest_of_the_period(
+    published: Path, store_url: str, tmp_path: Path
+) -> None:
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    base = json.loads(v1.schedule.to_json())
+    gone = _gate_worker_after(base, NOW)
+    out = tmp_path / "repaired"
+    result = run(
+        "repair", published, "--week", "2020-W06", "--now", NOW, "--drop", gone, "--out", out,
+        "--workers", "2", "--repeatable", "--db", store_url, "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["absent"] == [gone]
+    repaired = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    for before, after in zip(base["slots"], repaired["slots"], strict=True):
+        if before["start"][:16] >= NOW:
+            assert gone not in after["assigned"], after["id"]
+        elif before["end"][:16] <= NOW:
+            assert before["assigned"] == after["assigned"], before["id"]
+    # The folder says so too, to the end of the period.
+    [(start, end, why)] = load_roster(published).away(gone)[-1:]
+    assert (start.isoformat()[:16], end.isoformat()[:10], why) == (NOW, "2020-02-10", "停止排班")
+    nobody = run(
+        "repair", published, "--week", "2020-W06", "--now", NOW, "--drop", "p99", "--db", store_url
+    )
+    assert nobody.exit_code == 1
+    assert "--drop p99: unknown person 'p99'" in nobody.output
+
+
+def test_cover_and_swap_name_a_bad_slot_person_moment_or_period(
+    published: Path, store_url: str
+) -> None:
+    def fails(*args: str) -> str:
+        result = run(*args, "--db", store_url)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        return result.output
+
+    folder = str(published)
+    assert "no slot 'gate-temp/2020-02-06T07:00' in the period" in fails(
+        "cover", folder, "gate-temp/2020-02-06T07:00"
+    )
+    assert "'gate-temp' is not a slot id" in fails("cover", folder, "gate-temp")
+    assert "gate-temp/2020-02-05T06:00 started before --now" in fails(
+        "cover", folder, "gate-temp/2020-02-05T06:00", "--now", NOW
+    )
+    assert "测试社区 2020-W07 has no published version in" in fails(
+        "cover", folder, "gate-temp/2020-02-12T06:00"
+    )
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    monday = next(s for s in v1.schedule.slots if s.post == "gate-temp" and s.assigned)
+    worker = monday.assigned[0]
+    assert "unknown person 'p99'; give an id from the people file" in fails(
+        "swap", folder, worker, "p99", monday.id, "--now", "2020-02-03T00:00"
+    )
+    assert f"{monday.id} started before --now; the past is not changed" in fails(
+        "swap", folder, worker, "p13", monday.id, "--now", NOW
+    )
+    assert "测试社区 2020-W07 has no published version in" in fails(
+        "swap", folder, worker, "p13", "gate-temp/2020-02-12T06:00", "--now", NOW
+    )
+    with open_store(store_url) as store:
+        assert len(store.versions("测试社区")) == 1
