@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from roster.eligibility import may_take_post
+from roster.eligibility import open_posts
 from roster.errors import InfeasibleError, SolveInterrupted
 from roster.load import Roster
 from roster.report import assignment_of, build_schedule
@@ -129,9 +129,9 @@ def find_parts(roster: Roster) -> list[Part]:
     union = _Union()
     for post in roster.config.posts:
         union.find(("post", post.id))
-        for person in roster.people:
-            if may_take_post(person, post):
-                union.join(("post", post.id), ("person", person.id))
+    for pid, open_to in open_posts(roster.people, roster.config.posts).items():
+        for post_id in sorted(open_to):
+            union.join(("post", post_id), ("person", pid))
     for a, b in _rule_ties(roster):
         union.join(a, b)
     groups: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
