@@ -25,6 +25,7 @@ from pathlib import Path
 
 import click
 
+from roster.errors import InfeasibleError
 from roster.load import Roster, load_roster
 from roster.shortfall import not_proven_within_limit
 from roster.slots import Period, expand, make_period
@@ -107,7 +108,13 @@ def within_limit_rows(limits: list[float], workers: int, seeds: list[int]) -> No
         for seed in seeds:
             options = replace(SolveOptions(), time_limit=limit, workers=workers, seed=seed)
             started = time.monotonic()
-            schedule = solve(roster, long, options)
+            try:
+                schedule = solve(roster, long, options)
+            except InfeasibleError as exc:
+                click.echo(
+                    f"| {limit:g} | {seed} | {time.monotonic() - started:.1f} | | | | {exc} |"
+                )
+                continue
             wall = time.monotonic() - started
             missing = sum(s.missing for s in schedule.shortages) + sum(
                 s.missing for s in schedule.quota_shortages
