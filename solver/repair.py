@@ -9,6 +9,7 @@ minimises the usual penalty.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -154,9 +155,10 @@ def repair(
             part = _repair_part(sub, period, sub_slots, sub_before, now, options, absent_set)
             part.roster, part.slots = sub, sub_slots
             found.append(part)
-        # Parts left alone were not searched again: the whole is not called optimal, and only
-        # the repaired parts' bounds are known (the others' penalties are at least 0).
-        status, bound = "FEASIBLE", sum(f.bound for f in found)
+        # Optimal as a repair of one part is: the others keep every duty by design. The bound
+        # is set below, once the parts left alone are priced.
+        optimal = all(f.status == "OPTIMAL" for f in found)
+        status, bound = ("OPTIMAL" if optimal else "FEASIBLE"), 0.0
     assignment = {sid: list(before.get(sid, [])) for sid in by_id}
     for part in found:
         assignment.update(part.assignment)
@@ -179,7 +181,12 @@ def repair(
         history=options.history,
     )
     if len(parts) > 1:
-        schedule = _explained_by_part(schedule, base, found, period, options)
+        schedule, penalties = _explained_by_part(schedule, base, found, period, options)
+        # The parts share no rule, so the whole's penalty is the sum of the parts': what the
+        # parts left alone cost, plus each repaired part's proven bound.
+        whole = schedule.solver.objective or 0
+        proven = whole - sum(penalties) + sum(math.ceil(f.bound - 1e-6) for f in found)
+        schedule.solver = schedule.solver.model_copy(update={"bound": min(whole, proven)})
     changes = diff_assignments(before, assignment, by_id)
     change_cost = sum(f.change_cost for f in found)
     return RepairResult(
@@ -245,11 +252,12 @@ def _explained_by_part(
     found: list[_Part],
     period: Period,
     options: SolveOptions,
-) -> Schedule:
+) -> tuple[Schedule, list[int]]:
     """The merged schedule with each shortage explained within its own part, as a solve in parts
     explains them (over the whole roster, every other community's people would be counted as
     "not of this community"): the base version's words for parts left alone, the repaired
-    parts' own for theirs."""
+    parts' own for theirs. Also each repaired part's own penalty."""
+    penalties: list[int] = []
     ours: dict[str, ShortageOut] = {}
     quota: dict[tuple[str, str | None], ShortageOut] = {}
     repaired: set[str] = set()
@@ -266,6 +274,7 @@ def _explained_by_part(
             strict=options.strict,
             history=options.history,
         )
+        penalties.append(own.solver.objective or 0)
         ours.update((item.slot, item) for item in own.shortages)
         quota.update(((item.slot, item.tag), item) for item in own.quota_shortages)
     kept = {item.slot: item for item in base.shortages if item.slot not in repaired}
@@ -277,7 +286,8 @@ def _explained_by_part(
         quota.get((i.slot, i.tag)) or kept_quota.get((i.slot, i.tag)) or i
         for i in schedule.quota_shortages
     ]
-    return schedule.model_copy(update={"shortages": shortages, "quota_shortages": quotas})
+    merged = schedule.model_copy(update={"shortages": shortages, "quota_shortages": quotas})
+    return merged, penalties
 
 
 def _repair_part(

@@ -223,6 +223,14 @@ def test_a_district_repairs_only_the_community_the_event_touches(tmp_path: Path)
     assert repair(both, period, base, now, OPTIONS, absent=(ill,)).parts_repaired == 2
     calm = repair(roster, period, base, now, OPTIONS)
     assert calm.parts_repaired == 0 and calm.changes == []
+    # The bound prices the community left alone at what it costs: nothing to repair is optimal.
+    assert (calm.schedule.solver.status, calm.schedule.solver.bound) == (
+        "OPTIMAL",
+        calm.schedule.solver.objective,
+    )
+    info = result.schedule.solver
+    assert info.objective is not None and info.bound is not None
+    assert info.bound <= info.objective
     assert assignment_of(calm.schedule) == before
 
 
