@@ -1585,6 +1585,7 @@ def repair(
             "change_bound": result.change_bound,
             "proven_minimal": result.proven_minimal,
             "frozen_slots": result.frozen_slots,
+            "parts_repaired": result.parts_repaired,
             "people_touched": result.people_touched,
             "shortages": sum(s.missing for s in result.schedule.shortages),
             "diff": diff.to_dict(),
@@ -1693,7 +1694,8 @@ def cover_command(
     Reads the latest published version of the slot's period (the week of the slot unless
     --week or --from/--to say otherwise). Each candidate shows the change in penalty and any
     duty of theirs that would have to go to someone else first; everyone else is listed with
-    the rule that rules them out.
+    the rule that rules them out. Rest and runs of days count across the border with the weeks
+    published before.
 
     \b
     Example:
@@ -1704,7 +1706,17 @@ def cover_command(
     now = _moment(roster, now_text) if now_text else None
     with _open(folder, db, create=False) as store:
         base = _published(store, roster, period)
-    report = cover(roster, period, base.schedule, slot_id, now=now, limit=limit, language=current())
+        history = _store_history(store, roster, base.schedule)
+    report = cover(
+        roster,
+        period,
+        base.schedule,
+        slot_id,
+        now=now,
+        limit=limit,
+        history=history,
+        language=current(),
+    )
     if fmt == "json":
         data = {
             "slot": slot_id,
@@ -1805,7 +1817,8 @@ def swap_command(
 
     PERSON_B takes SLOT_A from PERSON_A; with SLOT_B, PERSON_A takes SLOT_B from PERSON_B in
     return. An accepted swap becomes the next version of the period; a refused one names the
-    rule it breaks and records nothing.
+    rule it breaks and records nothing. Rest and runs of days count across the border with the
+    weeks published before.
 
     \b
     Example:
@@ -1819,7 +1832,18 @@ def swap_command(
     t = translator(roster.config.language)
     with _open(folder, db, create=False) as store:
         base = _published(store, roster, period)
-        report = swap(roster, period, base.schedule, person_a, person_b, slot_a, slot_b, now=now)
+        history = _store_history(store, roster, base.schedule)
+        report = swap(
+            roster,
+            period,
+            base.schedule,
+            person_a,
+            person_b,
+            slot_a,
+            slot_b,
+            now=now,
+            history=history,
+        )
         if not report.accepted:
             broken = pgettext("list", "; ").join(
                 pgettext("list", ": ").join((v.rule, v.text)) for v in report.broken
@@ -1836,6 +1860,7 @@ def swap_command(
             slots,
             report.assignment,
             base.schedule.solver,
+            history=history,
         )
         a, b = roster.person(person_a).name, roster.person(person_b).name
         what = message or t("swap: {a} and {b}").format(a=a, b=b)

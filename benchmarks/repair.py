@@ -6,14 +6,18 @@ week), the week's roster is repaired with ``solver.repair.repair`` and, for scal
 from scratch with the same leave; both are compared with the published roster.
 
     python -m benchmarks.repair [DIR] [--events 50] [--seed 0] [--time-limit S] [--workers 2]
-        [--resolve-limit S] [--no-resolve]
+        [--resolve-limit S] [--base-units U] [--community cNN] [--no-resolve]
 
-DIR defaults to the reference community (examples/xingwang); a community folder of the generated
-district (benchmarks/district.py) measures one community of a district.
+DIR defaults to the reference community (examples/xingwang). With ``--community``, DIR is a
+district folder (``python -m benchmarks.district generate``) and every event falls in that
+community: the repair runs on the whole district, as a district's coordinator would run it, and
+the re-solve for scale solves that community again alone (solving all 29 again would move every
+community).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -23,11 +27,13 @@ from pathlib import Path
 
 import click
 
+from roster.check import check
 from roster.load import Roster, load_roster
 from roster.models import Leave
 from roster.report import assignment_of
-from roster.schedule import Schedule
-from roster.slots import Period, make_period
+from roster.schedule import Schedule, atomic_write, read_schedule
+from roster.slots import Period, expand, make_period
+from solver.components import find_parts, sub_roster
 from solver.repair import repair
 from solver.solve import SolveOptions, solve
 
@@ -71,15 +77,17 @@ def _compare(base: Schedule, after: Schedule, now: datetime) -> tuple[int, int]:
 
 
 def events(
-    roster: Roster, base: Schedule, period: Period, count: int, seed: int
+    roster: Roster, base: Schedule, period: Period, count: int, seed: int, prefix: str = ""
 ) -> list[tuple[str, datetime, datetime]]:
-    """``count`` absences: a person who has a duty after a random moment, away 1 to 3 days."""
+    """``count`` absences: a person who has a duty after a random moment, away 1 to 3 days
+    (with ``prefix``, a duty of a post whose id starts with it: one community of a district)."""
     rng = random.Random(seed)
     out: list[tuple[str, datetime, datetime]] = []
     hours = int((period.end - period.start).total_seconds() // 3600)
+    mine = [s for s in base.slots if s.post.startswith(prefix)]
     while len(out) < count:
         now = period.start + timedelta(hours=rng.randrange(hours))
-        busy = sorted({p for s in base.slots if s.start >= now for p in s.assigned})
+        busy = sorted({p for s in mine if s.start >= now for p in s.assigned})
         if not busy:
             continue
         person = rng.choice(busy)
@@ -96,6 +104,23 @@ def events(
 @click.option("--seed", default=0, show_default=True, help="Seed of the events and of CP-SAT.")
 @click.option("--time-limit", default=4.0, show_default=True, help="Limit of each repair.")
 @click.option("--resolve-limit", default=10.0, show_default=True, help="Limit of each re-solve.")
+@click.option(
+    "--base-units",
+    default=10.0,
+    show_default=True,
+    help="Work units of the base roster's solve (repeatable: the same base on any machine).",
+)
+@click.option(
+    "--base-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Read the base roster from this schedule.json if it exists, else solve and write it.",
+)
+@click.option(
+    "--community",
+    default=None,
+    help="DIR is a district folder: events fall in this community (c01 … c29) only.",
+)
 @click.option("--workers", default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--no-resolve", is_flag=True, help="Repairs only (no re-solve for scale).")
 def main(
@@ -105,21 +130,40 @@ def main(
     seed: int,
     time_limit: float,
     resolve_limit: float,
+    base_units: float,
+    base_file: Path | None,
+    community: str | None,
     workers: int,
     no_resolve: bool,
 ) -> None:
     """Repair against re-solving on random absences; prints medians and worst cases."""
     roster = load_roster(folder)
     period = make_period(roster.config.timezone, week, None, None)
-    base = solve(roster, period, SolveOptions(time_limit=resolve_limit, workers=workers, seed=seed))
+    started = time.monotonic()
+    if base_file is not None and base_file.is_file():
+        base = read_schedule(base_file)
+    else:
+        # The published roster: solved in the repeatable mode, so every machine repairs the same.
+        base = solve(
+            roster,
+            period,
+            SolveOptions(repeatable=True, work_units=base_units, workers=workers, seed=seed),
+        )
+        if base_file is not None:
+            atomic_write(base_file, base.to_json())
     click.echo(
         f"{roster.name} {week}: {len(roster.people)} people, base penalty "
-        f"{base.solver.objective}, workers {workers}, seed {seed}"
+        f"{base.solver.objective} ({time.monotonic() - started:.1f} s), workers {workers}, "
+        f"seed {seed}, load average {os.getloadavg()[0]:.2f}"
     )
+    prefix = f"{community}-" if community else ""
+    alone = _community(roster, prefix) if community else None
+    if alone is not None:
+        click.echo(f"community {community}: {len(alone.people)} people")
     repairs: list[Outcome] = []
     resolves: list[Outcome] = []
     proven = 0
-    for i, (person, now, back) in enumerate(events(roster, base, period, count, seed)):
+    for i, (person, now, back) in enumerate(events(roster, base, period, count, seed, prefix)):
         sick = _with_leave(roster, person, now, back)
         own = sum(1 for s in base.slots if person in s.assigned and now < s.end and s.start < back)
         started = time.monotonic()
@@ -134,15 +178,18 @@ def main(
         wall = time.monotonic() - started
         proven += result.proven_minimal
         later, past = _compare(base, result.schedule, now)
-        shortage = sum(s.missing for s in result.schedule.shortages)
-        repairs.append(
-            Outcome(later, past, shortage, result.schedule.solver.objective or 0, wall, own)
-        )
+        shortage = sum(s.missing for s in result.schedule.shortages if s.post.startswith(prefix))
+        penalty = result.schedule.solver.objective or 0
+        if alone is not None:
+            # The community's own penalty, comparable with its re-solve alone.
+            penalty = _penalty(_community(sick, prefix), period, result.schedule)
+        repairs.append(Outcome(later, past, shortage, penalty, wall, own))
         line = f"{i + 1:3d} {person} from {now:%a %H:%M} {own} own: repair {later} ({wall:.1f} s)"
         if not no_resolve:
             started = time.monotonic()
+            whole = sick if alone is None else _community(sick, prefix)
             again = solve(
-                sick, period, SolveOptions(time_limit=resolve_limit, workers=workers, seed=seed)
+                whole, period, SolveOptions(time_limit=resolve_limit, workers=workers, seed=seed)
             )
             wall = time.monotonic() - started
             later, past = _compare(base, again, now)
@@ -151,6 +198,20 @@ def main(
             line += f", re-solve {later} + {past} in the past ({wall:.1f} s)"
         click.echo(line)
     click.echo(_table(repairs, resolves, proven))
+    click.echo(f"load average at the end: {os.getloadavg()[0]:.2f}")
+
+
+def _penalty(roster: Roster, period: Period, schedule: Schedule) -> int:
+    """The penalty of ``schedule``'s duties on ``roster``'s posts, by the rules of ``roster``."""
+    slots = expand(roster.config, period)
+    assigned = assignment_of(schedule)
+    return check(roster, period, slots, {s.id: assigned.get(s.id, []) for s in slots}).penalty
+
+
+def _community(roster: Roster, prefix: str) -> Roster:
+    """One community of a district folder, as a roster of its own (its part)."""
+    [part] = [p for p in find_parts(roster) if p.posts[0].startswith(prefix)]
+    return sub_roster(roster, part)
 
 
 def _table(repairs: list[Outcome], resolves: list[Outcome], proven: int) -> str:

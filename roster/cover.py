@@ -12,6 +12,7 @@ from .check import check
 from .eligibility import ineligibilities
 from .errors import RosterError
 from .explain import FREE, PersonalChecker, ShortageExplainer, reason_phrase, team_violations
+from .history import History
 from .i18n import _, current
 from .load import Roster
 from .schedule import Schedule
@@ -130,10 +131,14 @@ def cover(
     *,
     now: datetime | None = None,
     limit: int | None = None,
+    history: History | None = None,
     language: str | None = None,
 ) -> CoverReport:
     """Who can take ``slot_id`` now without breaking a hard rule, cheapest first (fewest
     knock-on changes, then the smallest change in penalty), and why each other person cannot.
+    With ``history`` (the duties published before the period, built for it), rest, runs of days
+    and window caps count across the border: someone who worked the last nights of the week
+    before is ruled out of a Monday morning they could not rest for.
 
     The reasons are a report to the coordinator: in ``language``, by default the message
     language of the moment (``roster.i18n.current``)."""
@@ -144,9 +149,9 @@ def cover(
     if now is not None and slot.start < now:
         raise CoverError(_started(slot_id))
     assignment, dropped_pairs = current_assignment(roster, slots, schedule)
-    base_penalty = check(roster, period, slots, assignment).penalty
-    explainer = ShortageExplainer(roster, period, slots, assignment, language=language)
-    personal = PersonalChecker(roster, period)
+    base_penalty = check(roster, period, slots, assignment, history=history).penalty
+    explainer = ShortageExplainer(roster, period, slots, assignment, history, language=language)
+    personal = PersonalChecker(roster, period, history)
     on_slot = assignment.get(slot.id, [])
     report = CoverReport(slot, list(on_slot), [p for s, p in dropped_pairs if s == slot.id])
     for person in roster.people:
@@ -155,8 +160,8 @@ def cover(
         blocker = explainer.blocker(person, slot)
         if blocker.reason == FREE:
             with_them = {**assignment, slot.id: [*on_slot, person.id]}
-            change = check(roster, period, slots, with_them).penalty - base_penalty
-            report.candidates.append(Candidate(person.id, person.name, change))
+            change = check(roster, period, slots, with_them, history=history).penalty
+            report.candidates.append(Candidate(person.id, person.name, change - base_penalty))
             continue
         # A rule about the person's own shifts (rest, overlap, days in a row…) may give way when
         # one of their later duties goes to someone else: one knock-on change.
@@ -171,7 +176,9 @@ def cover(
             with_them[slot.id] = [*on_slot, person.id]
             found = team_violations(roster, period, slot, [*on_slot, person.id])
             if not found:
-                change = check(roster, period, slots, with_them).penalty - base_penalty
+                change = (
+                    check(roster, period, slots, with_them, history=history).penalty - base_penalty
+                )
                 note = reason_phrase(roster, person, slot, blocker.reason, blocker.detail, language)
                 report.candidates.append(
                     Candidate(person.id, person.name, change, (freed.id,), note)
@@ -218,10 +225,15 @@ def swap(
     slot_b: str | None = None,
     *,
     now: datetime | None = None,
+    history: History | None = None,
 ) -> SwapReport:
     """Check a swap two people agreed on: ``person_b`` takes ``slot_a`` from ``person_a`` and, when
     ``slot_b`` is given, ``person_a`` takes ``slot_b`` from ``person_b``. Accepted when the roster
-    after it breaks no hard rule that it did not break before; refused naming the rules."""
+    after it breaks no hard rule that it did not break before; refused naming the rules. With
+    ``history`` (the duties published before the period, built for it), the rules count across
+    the border: a swap that leaves too little rest after last week's night shift, or makes a run
+    of days that started last week too long, is refused, the violation naming the published
+    week."""
     slots = expand(roster.config, period)
     by_id = {s.id: s for s in slots}
     _person(roster, person_a)
@@ -245,8 +257,8 @@ def swap(
         if person_a in assignment.get(slot_b, []):
             raise CoverError(_already_on(person_a, slot_b))
         after[slot_b] = [person_a if p == person_b else p for p in after[slot_b]]
-    before_report = check(roster, period, slots, assignment)
-    after_report = check(roster, period, slots, after)
+    before_report = check(roster, period, slots, assignment, history=history)
+    after_report = check(roster, period, slots, after, history=history)
     old = Counter(v.text for v in before_report.violations)
     broken = []
     for violation in after_report.violations:

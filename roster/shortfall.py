@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date
 
 from .errors import LoadError
+from .i18n import translator
 from .models import RosterConfig
 from .slots import Slot
 
@@ -91,3 +92,13 @@ def rounds_of(config: RosterConfig, slots: list[Slot]) -> dict[tuple[str, date],
         if slot.post in rounds_posts and slot.min > 0:
             out.setdefault((slot.post, slot.day), []).append(slot)
     return out
+
+
+def not_proven_within_limit(language: str) -> str:
+    """The staffing hint's sentence for a shortage whose proof stopped at the command's limit
+    (``solver/proof.py``), in the roster's language."""
+    t = translator(language)
+    return t(
+        "Not proven within the limit: the proof of the shortage stopped when the command's limit "
+        "ran out (a longer --time-limit, or more --work-units, lets it finish)"
+    )

@@ -6,11 +6,17 @@ places alone (the shortage terms, priorities included), starting from the roster
 proves how much every roster leaves missing, and it may find a roster that leaves less. It runs
 with the main solve's workers and seed and a deterministic limit, so the same input gives the
 same answer.
+
+In the wall-clock mode the proof shares the command's time limit with the solve: it runs in the
+time the search left (on the search's own model, not a second one built for it), and when no
+time is left, or the time runs out before the bound closes, the shortage is said to be not
+proven within the limit. The proof never makes the command overrun its limit.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -18,11 +24,12 @@ from ortools.sat.python import cp_model
 from roster.history import History
 from roster.load import Roster
 from roster.schedule import Schedule, SolverInfo
-from roster.shortfall import place_weights
+from roster.shortfall import not_proven_within_limit, place_weights
 from roster.slots import Period, Slot
 
 from .build import build_model
 from .limits import WALL_SLACK
+from .model import RosterModel
 from .search import new_solver
 
 #: The deterministic time of the second solve, at most (CP-SAT's work units, 2 to 3 wall seconds
@@ -32,6 +39,9 @@ PROOF_BUDGET = 5.0
 WALL_FACTOR = 20.0
 #: The objective terms that count missing places (people below minimums and team quotas).
 SHORTAGE_TERMS = ("shortage", "quota", "priority")
+#: In the wall-clock mode, the least time (seconds) worth starting the proof's CP-SAT run with:
+#: below it the shortage is not proven within the limit without trying.
+MIN_PROOF_WALL = 0.1
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,9 @@ class ShortageProof:
     better: int | None = None
     optimal: bool = False
     work: float = 0.0
+    #: The proof reached its limit (the command's time, or its work budget) before it could
+    #: prove the shortage, or had no time left to start: not proven within the limit.
+    stopped: bool = False
 
     @property
     def proven(self) -> bool:
@@ -81,31 +94,59 @@ def prove_shortage(
     seed: int = 0,
     wall: float | None = None,
     history: History | None = None,
+    deadline: float | None = None,
+    model: RosterModel | None = None,
 ) -> ShortageProof | None:
     """Prove the schedule's shortage unavoidable, or say it is not: None when nothing is missing.
 
     A solve minimises the missing places alone, from the schedule's roster as hint; its bound
     proves how much every roster leaves missing. It runs ``budget`` deterministic seconds of the
-    repeatable search, or, with ``wall``, CP-SAT's ordinary search for that many seconds (the
-    main solve's mode)."""
+    repeatable search, or, with ``wall`` or ``deadline``, CP-SAT's ordinary search (the main
+    solve's mode) for ``wall`` seconds and never past ``deadline`` (``time.monotonic()``, the end
+    of the command's time limit). ``model``: the solve's own model (built with shortages soft and
+    the same ``history``), reused instead of building a second one; its objective and hints are
+    replaced. When the limit leaves no time, or runs out before the bound closes, the proof says
+    so (``stopped``) instead of going on."""
     cost = shortage_cost(schedule)
     if cost <= 0:
         return None
     top = max(place_weights(roster.config, slots).values())
-    m, penalties = build_model(roster, period, slots, strict=False, history=history)
+    optimal = schedule.solver.status == "OPTIMAL"
+    missing = sum(s.missing for s in schedule.shortages) + sum(
+        s.missing for s in schedule.quota_shortages
+    )
+    timed = wall is not None or deadline is not None
+
+    def left() -> float:
+        limit = math.inf if wall is None else wall
+        if deadline is not None:
+            limit = min(limit, deadline - time.monotonic())
+        return limit
+
+    if timed and left() < MIN_PROOF_WALL:
+        return ShortageProof(cost, 0, 0, missing, None, optimal, 0.0, stopped=True)
+    if model is None:
+        m, penalties = build_model(roster, period, slots, strict=False, history=history)
+    else:
+        m, penalties = model, model.penalties
+        m.model.clear_hints()  # type: ignore[no-untyped-call]  # ortools ships no annotation
     m.model.minimize(sum(p.coef * p.var for p in penalties if p.rule in SHORTAGE_TERMS))
     m.hint({s.id: list(s.assigned) for s in schedule.slots})
     solver = new_solver()
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = seed
-    if wall is None:
+    if not timed:
         # Deterministic, as the main solve's repeatable mode (solver/search.py).
         params.interleave_search = True
         params.max_deterministic_time = budget
         params.max_time_in_seconds = budget * WALL_FACTOR + WALL_SLACK
     else:
-        params.max_time_in_seconds = wall
+        # The model build may have used the time: judge again what is left.
+        seconds = left()
+        if seconds < MIN_PROOF_WALL:
+            return ShortageProof(cost, 0, 0, missing, None, optimal, 0.0, stopped=True)
+        params.max_time_in_seconds = seconds
     status = solver.solve(m.model)
     work = solver.response_proto.deterministic_time
     raw = solver.best_objective_bound
@@ -115,11 +156,11 @@ def prove_shortage(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = round(solver.objective_value)
         better = found if found < cost else None
-    optimal = schedule.solver.status == "OPTIMAL"
-    missing = sum(s.missing for s in schedule.shortages) + sum(
-        s.missing for s in schedule.quota_shortages
+    # Stopped by the limit: the search did not finish and the bound does not reach the cost.
+    stopped = status != cp_model.OPTIMAL and status != cp_model.INFEASIBLE and bound < cost
+    return ShortageProof(
+        cost, bound, _places(bound, top), missing, better, optimal, work, stopped=stopped
     )
-    return ShortageProof(cost, bound, _places(bound, top), missing, better, optimal, work)
 
 
 def _places(cost: int, top: int) -> int:
@@ -137,8 +178,15 @@ def proof_fields(proof: ShortageProof | None) -> dict[str, object]:
 
 def not_proven_sentences(roster: Roster, proof: ShortageProof) -> list[str]:
     """The staffing hint for a shortage that is not proven: more time, not more people (or, when
-    the roster is optimal and leaves the places open for other rules, which weight to raise)."""
+    the roster is optimal and leaves the places open for other rules, which weight to raise),
+    then, when the proof stopped at the command's limit, that it is not proven within it."""
     zh = roster.config.language.lower().startswith("zh")
+    limit = [not_proven_within_limit(roster.config.language)] if proof.stopped else []
+    return _not_proven(zh, proof) + limit
+
+
+def _not_proven(zh: bool, proof: ShortageProof) -> list[str]:
+    """The sentences of ``not_proven_sentences`` after the one on the limit."""
     if proof.traded:
         if zh:
             return [

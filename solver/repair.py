@@ -9,20 +9,23 @@ minimises the usual penalty.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from ortools.sat.python import cp_model
 
+from roster.eligibility import ineligibilities
 from roster.errors import RosterError
 from roster.i18n import _
 from roster.load import Roster
 from roster.report import assignment_of, build_schedule
-from roster.schedule import Schedule, SolverInfo
+from roster.schedule import Schedule, ShortageOut, SolverInfo
 from roster.slots import Period, Slot, expand
 
 from .build import build_model
+from .components import Part, find_parts, sub_roster
 from .search import SolveOptions, budget, choose_workers, run, with_budget
 
 #: Share of the time limit for the first phase (shortages and changes); the rest polishes the
@@ -67,6 +70,9 @@ class RepairResult:
     frozen_slots: int
     absent: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    #: How many independent parts of the roster were searched again (one for a community; in a
+    #: district, the communities the event touched).
+    parts_repaired: int = 1
 
     @property
     def added(self) -> list[Change]:
@@ -105,7 +111,13 @@ def repair(
     """Repair ``base`` (the latest published schedule of ``period``) after the folder changed
     (new leave, people dropped): every slot starting before ``now`` keeps its people; later
     slots change as little as the rules and shortages allow. ``absent`` names the people the
-    event took away, whose own duties may be handed on at the lower cost."""
+    event took away, whose own duties may be handed on at the lower cost.
+
+    A roster of independent parts (the communities of a district, ``solver.components``) is
+    repaired part by part: only the parts the event touches (an absent person of theirs, or a
+    duty of theirs the folder no longer allows) get a model; the others keep every duty, as
+    they would in a repair of the whole, which leaves a part without a reason to change alone.
+    Each repaired part gets the whole time limit."""
     options = options or SolveOptions()
     started = time.monotonic()
     if now.tzinfo is None:
@@ -135,6 +147,166 @@ def repair(
                     "restore the post's shifts, or solve the period again"
                 ).format(slot=sid)
             )
+    absent_set = set(absent)
+    parts = find_parts(roster)
+    if len(parts) == 1:
+        found = [_repair_part(roster, period, slots, before, now, options, absent_set)]
+        status, bound = found[0].status, found[0].bound
+    else:
+        chosen = touched_parts(roster, parts, by_id, before, absent_set)
+        found = []
+        for index in chosen:
+            sub = sub_roster(roster, parts[index])
+            sub_slots = expand(sub.config, period)
+            sub_before = {s.id: before.get(s.id, []) for s in sub_slots}
+            part = _repair_part(sub, period, sub_slots, sub_before, now, options, absent_set)
+            part.roster, part.slots = sub, sub_slots
+            found.append(part)
+        # Optimal as a repair of one part is: the others keep every duty by design. The bound
+        # is set below, once the parts left alone are priced.
+        optimal = all(f.status == "OPTIMAL" for f in found)
+        status, bound = ("OPTIMAL" if optimal else "FEASIBLE"), 0.0
+    assignment = {sid: list(before.get(sid, [])) for sid in by_id}
+    for part in found:
+        assignment.update(part.assignment)
+    info = SolverInfo(
+        status=status,
+        objective=None,
+        bound=int(bound),
+        wall_seconds=round(time.monotonic() - started, 2),
+        workers=max((f.workers for f in found), default=options.workers or 1),
+        seed=options.seed,
+    )
+    schedule = build_schedule(
+        roster,
+        period,
+        slots,
+        assignment,
+        info,
+        strict=options.strict,
+        generated_at=options.generated_at,
+        history=options.history,
+    )
+    if len(parts) > 1:
+        schedule, penalties = _explained_by_part(schedule, base, found, period, options)
+        # The parts share no rule, so the whole's penalty is the sum of the parts': what the
+        # parts left alone cost, plus each repaired part's proven bound.
+        whole = schedule.solver.objective or 0
+        proven = whole - sum(penalties) + sum(math.ceil(f.bound - 1e-6) for f in found)
+        schedule.solver = schedule.solver.model_copy(update={"bound": min(whole, proven)})
+    changes = diff_assignments(before, assignment, by_id)
+    change_cost = sum(f.change_cost for f in found)
+    return RepairResult(
+        schedule=schedule,
+        changes=changes,
+        change_cost=change_cost,
+        change_bound=min(sum(f.change_bound for f in found), change_cost),
+        proven_minimal=all(f.proven for f in found),
+        frozen_slots=sum(1 for s in slots if s.start < now),
+        absent=tuple(sorted(absent_set)),
+        parts_repaired=len(found),
+    )
+
+
+def touched_parts(
+    roster: Roster,
+    parts: list[Part],
+    slots: dict[str, Slot],
+    before: dict[str, list[str]],
+    absent: set[str],
+) -> list[int]:
+    """The indices of the parts a repair must search again: those of an absent person, and
+    those with a duty in ``before`` that the folder no longer allows (leave given, a skill or
+    tag taken away, a person gone), in the parts' order."""
+    part_of_person = {pid: i for i, part in enumerate(parts) for pid in part.people}
+    part_of_post = {post: i for i, part in enumerate(parts) for post in part.posts}
+    touched = {part_of_person[pid] for pid in absent if pid in part_of_person}
+    for sid, people in before.items():
+        slot = slots.get(sid)
+        if slot is None or not people:
+            continue
+        index = part_of_post[slot.post]
+        if index in touched:
+            continue
+        for pid in people:
+            if part_of_person.get(pid) != index or ineligibilities(
+                roster, roster.person(pid), slot
+            ):
+                touched.add(index)
+                break
+    return sorted(touched)
+
+
+@dataclass
+class _Part:
+    """What the repair of one part (or of a roster of one part) found."""
+
+    assignment: dict[str, list[str]]
+    change_cost: int
+    change_bound: int
+    proven: bool
+    status: str
+    bound: float
+    workers: int
+    #: The part's own roster and slots (set for a part of a larger roster).
+    roster: Roster | None = None
+    slots: list[Slot] = field(default_factory=list)
+
+
+def _explained_by_part(
+    schedule: Schedule,
+    base: Schedule,
+    found: list[_Part],
+    period: Period,
+    options: SolveOptions,
+) -> tuple[Schedule, list[int]]:
+    """The merged schedule with each shortage explained within its own part, as a solve in parts
+    explains them (over the whole roster, every other community's people would be counted as
+    "not of this community"): the base version's words for parts left alone, the repaired
+    parts' own for theirs. Also each repaired part's own penalty."""
+    penalties: list[int] = []
+    ours: dict[str, ShortageOut] = {}
+    quota: dict[tuple[str, str | None], ShortageOut] = {}
+    repaired: set[str] = set()
+    for part in found:
+        if part.roster is None:
+            continue
+        repaired.update(s.id for s in part.slots)
+        own = build_schedule(
+            part.roster,
+            period,
+            part.slots,
+            part.assignment,
+            schedule.solver,
+            strict=options.strict,
+            history=options.history,
+        )
+        penalties.append(own.solver.objective or 0)
+        ours.update((item.slot, item) for item in own.shortages)
+        quota.update(((item.slot, item.tag), item) for item in own.quota_shortages)
+    kept = {item.slot: item for item in base.shortages if item.slot not in repaired}
+    kept_quota = {
+        (item.slot, item.tag): item for item in base.quota_shortages if item.slot not in repaired
+    }
+    shortages = [ours.get(i.slot) or kept.get(i.slot) or i for i in schedule.shortages]
+    quotas = [
+        quota.get((i.slot, i.tag)) or kept_quota.get((i.slot, i.tag)) or i
+        for i in schedule.quota_shortages
+    ]
+    merged = schedule.model_copy(update={"shortages": shortages, "quota_shortages": quotas})
+    return merged, penalties
+
+
+def _repair_part(
+    roster: Roster,
+    period: Period,
+    slots: list[Slot],
+    before: dict[str, list[str]],
+    now: datetime,
+    options: SolveOptions,
+    absent_set: set[str],
+) -> _Part:
+    """The two-phase search of ``repair`` on one roster (a whole one, or a part of a district)."""
     frozen = [s for s in slots if s.start < now]
     m, penalties = build_model(
         roster, period, slots, strict=options.strict, history=options.history
@@ -165,7 +337,6 @@ def repair(
             elif slot.id not in taken_over:
                 m.model.add(var == 0)
 
-    absent_set = set(absent)
     holes = {sid for sid, people in before.items() if any(p in absent_set for p in people)}
     change_terms: list[tuple[int, cp_model.IntVar | cp_model.LinearExpr]] = []
     for slot in slots:
@@ -223,33 +394,14 @@ def repair(
         final_status = "FEASIBLE"
         bound = 0.0
     changed_cost = _cost(assignment, before, slots, now, period, absent_set, holes, taken_over)
-    info = SolverInfo(
-        status=final_status,
-        objective=None,
-        bound=int(bound),
-        wall_seconds=round(time.monotonic() - started, 2),
-        workers=workers,
-        seed=options.seed,
-    )
-    schedule = build_schedule(
-        roster,
-        period,
-        slots,
-        assignment,
-        info,
-        strict=options.strict,
-        generated_at=options.generated_at,
-        history=options.history,
-    )
-    changes = diff_assignments(before, assignment, by_id)
-    return RepairResult(
-        schedule=schedule,
-        changes=changes,
+    return _Part(
+        assignment=assignment,
         change_cost=changed_cost,
         change_bound=min(change_bound, changed_cost),
-        proven_minimal=proven and changed_cost == change_cost,
-        frozen_slots=len(frozen),
-        absent=tuple(sorted(absent_set)),
+        proven=proven and changed_cost == change_cost,
+        status=final_status,
+        bound=bound,
+        workers=workers,
     )
 
 

@@ -166,10 +166,16 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
     if stop.interrupted:
         return schedule
     # Whether the shortage is proven unavoidable or only not filled in time (solver/proof.py).
+    # In the wall-clock mode it gets what is left of the limit, never more: when nothing is, the
+    # shortage is not proven within the limit. It reuses the search's model (shortages soft, so
+    # the same as the proof's own) unless the LNS loop added its bound to it.
     proof_budget = min(PROOF_BUDGET, max(1.0, budget_of(options) / 2))
     proof_wall = None
+    deadline = None
     if not options.repeatable:
-        proof_wall = max(0.5, min(proof_budget, started + options.time_limit - time.monotonic()))
+        proof_wall = proof_budget
+        deadline = min(started + options.time_limit, stop.deadline or math.inf)
+    reuse = not options.strict and not options.lns
     proof = prove_shortage(
         roster,
         period,
@@ -180,6 +186,8 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         seed=options.seed,
         wall=proof_wall,
         history=options.history,
+        deadline=deadline,
+        model=m if reuse else None,
     )
     schedule.solver = schedule.solver.model_copy(update=proof_fields(proof))
     if proof is not None and not proof.proven:

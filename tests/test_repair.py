@@ -173,3 +173,79 @@ def test_falling_ill_during_a_24_hour_turn_hands_over_the_rest_of_it(tmp_path: P
     }
     report = check(sick, period, expand(sick.config, period), after)
     assert report.violations == []
+
+
+# --- a district: communities that share nobody are repaired apart -------------------------------
+
+DISTRICT_YAML = """\
+name: 测试街道
+timezone: Asia/Shanghai
+tags: {east: 东村, west: 西村}
+rules: {max_consecutive_days: 5}
+weights: {fair_hours: 0}
+posts:
+  - {id: east-gate, name: 东村门岗, shifts: [{start: "08:00", end: "20:00"}], tags: [east],
+     headcount: {min: 1}}
+  - {id: west-gate, name: 西村门岗, shifts: [{start: "08:00", end: "20:00"}], tags: [west],
+     headcount: {min: 1}}
+"""
+DISTRICT_PEOPLE = """\
+id,name,tags
+e1,赵一,east
+e2,钱二,east
+e3,孙三,east
+w1,李四,west
+w2,周五,west
+w3,吴六,west
+"""
+
+
+def test_a_district_repairs_only_the_community_the_event_touches(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "街道", DISTRICT_YAML, DISTRICT_PEOPLE)
+    roster = load_roster(folder)
+    period = make_period(roster.config.timezone, "2020-W06", None, None)
+    base = solve(roster, period, OPTIONS)
+    before = assignment_of(base)
+    now = datetime(2020, 2, 5, 7, 0, tzinfo=ZONE)
+    ill = next(p for s in base.slots if s.post == "east-gate" and s.start > now for p in s.assigned)
+    sick = _with_leave(roster, ill, now, period.end)
+    result = repair(sick, period, base, now, OPTIONS, absent=(ill,))
+    after = assignment_of(result.schedule)
+    assert result.parts_repaired == 1
+    assert all(after[sid] == people for sid, people in before.items() if sid.startswith("west"))
+    assert all(ill not in after[s.id] for s in base.slots if s.start >= now)
+    assert result.proven_minimal and result.removed
+    assert check(sick, period, expand(sick.config, period), after).violations == []
+    # Leave written to the folder for a person of the other community (not named absent) makes
+    # that community a part to repair too; nothing changed, nothing is repaired.
+    west = next(
+        p for s in base.slots if s.post == "west-gate" and s.start > now for p in s.assigned
+    )
+    both = _with_leave(sick, west, now, now + timedelta(days=1))
+    assert repair(both, period, base, now, OPTIONS, absent=(ill,)).parts_repaired == 2
+    calm = repair(roster, period, base, now, OPTIONS)
+    assert calm.parts_repaired == 0 and calm.changes == []
+    # The bound prices the community left alone at what it costs: nothing to repair is optimal.
+    assert (calm.schedule.solver.status, calm.schedule.solver.bound) == (
+        "OPTIMAL",
+        calm.schedule.solver.objective,
+    )
+    info = result.schedule.solver
+    assert info.objective is not None and info.bound is not None
+    assert info.bound <= info.objective
+    assert assignment_of(calm.schedule) == before
+
+
+def test_an_event_in_the_last_hour_of_the_week_hands_on_only_what_is_left(tmp_path: Path) -> None:
+    roster, period, base = _base(tmp_path)
+    now = period.end - timedelta(hours=1)  # Sunday 23:00
+    last = next(s for s in base.slots if s.id == "gate-temp/2020-02-09T18:00")
+    ill = last.assigned[0]
+    sick = _with_leave(roster, ill, now, period.end)
+    result = repair(sick, period, base, now, OPTIONS, absent=(ill,))
+    before, after = assignment_of(base), assignment_of(result.schedule)
+    assert ill not in after[last.id]
+    # Every shift over by 23:00 is as published; the changes are in what is left of the week.
+    assert all(after[s.id] == before[s.id] for s in base.slots if s.end <= now)
+    assert {c.slot for c in result.changes} <= {s.id for s in base.slots if s.end > now}
+    assert check(sick, period, expand(sick.config, period), after).violations == []

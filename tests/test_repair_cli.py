@@ -12,6 +12,9 @@ from conftest import SMALL_YAML, write_folder
 
 from cli import main
 from roster.load import load_roster
+from roster.report import build_schedule
+from roster.schedule import SolverInfo
+from roster.slots import expand, make_period
 from store import open_store
 
 # Messages in English (ROSTER_LANG=en), to test their wording; the diffs, the notices and the
@@ -267,3 +270,167 @@ def test_a_refused_swap_and_a_bad_slot_are_said_in_chinese(
         "错误：这段时间里没有班次 'gate-temp/2020-02-06T13:00'；班次编号的写法是 "
         "<岗位编号>/<YYYY-MM-DDTHH:MM>（例如 "
     )
+
+
+# --- across the border with the week published before ------------------------------------------
+
+BORDER_YAML = """\
+name: 边界社区
+timezone: Asia/Shanghai
+coordinator: {name: 王书记, phone: "13800000000"}
+rules: {min_rest_hours: 12, rest_after_long_shift_hours: 0, max_consecutive_days: 3}
+posts:
+  - id: gate
+    name: 门岗
+    location: 东门
+    shifts: [{start: "08:00", end: "20:00"}, {start: "20:00", end: "08:00"}]
+    headcount: {min: 0, target: 0, max: 2, over_weight: 0}
+"""
+BORDER_PEOPLE = "id,name\np1,张伟\np2,李娜\np3,王磊\n"
+MONDAY = "gate/2020-02-03T08:00"
+
+
+@pytest.fixture
+def two_weeks(tmp_path: Path, store_url: str) -> Path:
+    """2020-W05 and 2020-W06 published: 张伟 (p1) worked Sunday's night (to Monday 08:00), 王磊
+    (p3) the days Friday to Sunday; in W06 李娜 (p2) has the days of Monday and Wednesday."""
+    folder = write_folder(tmp_path / "边界社区", BORDER_YAML, BORDER_PEOPLE)
+    roster = load_roster(folder)
+    info = SolverInfo(status="OPTIMAL", objective=0, bound=0, wall_seconds=0, workers=1, seed=0)
+    weeks = {
+        "2020-W05": {
+            "gate/2020-01-31T08:00": ["p3"],
+            "gate/2020-02-01T08:00": ["p3"],
+            "gate/2020-02-02T08:00": ["p3"],
+            "gate/2020-02-02T20:00": ["p1"],
+        },
+        "2020-W06": {MONDAY: ["p2"], "gate/2020-02-05T08:00": ["p2"]},
+    }
+    with open_store(store_url) as store:
+        for week, assigned in weeks.items():
+            per = make_period(roster.config.timezone, week, None, None)
+            slots = expand(roster.config, per)
+            assignment = {s.id: assigned.get(s.id, []) for s in slots}
+            schedule = build_schedule(roster, per, slots, assignment, info)
+            store.publish(schedule, inputs_digest="", author="王书记", parent=None)
+    return folder
+
+
+def test_a_swap_that_breaks_rest_across_the_border_is_refused(
+    two_weeks: Path, store_url: str
+) -> None:
+    result = run(
+        "swap", two_weeks, "p2", "p1", MONDAY, "--now", "2020-02-02T12:00", "--db", store_url
+    )
+    assert result.exit_code == 1
+    assert (
+        "swap refused, version 1 unchanged: rest: 张伟 (p1): 0 h between gate/2020-02-02T20:00"
+        in result.output
+    )
+    assert "(across the border with 2020-W05)" in result.output
+    longer = run(
+        "swap", two_weeks, "p2", "p3", MONDAY, "--now", "2020-02-02T12:00", "--db", store_url
+    )
+    assert longer.exit_code == 1
+    assert "max_consecutive_days: 王磊 (p3): works 4 days in a row" in longer.output
+    with open_store(store_url) as store:
+        assert [v.number for v in store.versions("边界社区")] == [1, 1]
+
+
+def test_a_swap_clear_of_the_border_is_recorded_as_the_next_version(
+    two_weeks: Path, store_url: str, tmp_path: Path
+) -> None:
+    wednesday = "gate/2020-02-05T08:00"
+    result = run(
+        "swap", two_weeks, "p2", "p1", wednesday, "--now", "2020-02-02T12:00", "--db", store_url,
+        "--feeds", tmp_path / "feeds", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["accepted"] is True and data["version"] == 2
+    with open_store(store_url) as store:
+        w06 = [v for v in store.versions("边界社区") if v.period_start.day == 3]
+    assert [(v.number, v.parent) for v in w06] == [(1, None), (2, 1)]
+    assigned = {s.id: s.assigned for s in w06[-1].schedule.slots}
+    assert assigned[wednesday] == ["p1"] and assigned[MONDAY] == ["p2"]
+
+
+def test_cover_rules_out_who_worked_up_to_the_border(two_weeks: Path, store_url: str) -> None:
+    result = run(
+        "cover", two_weeks, MONDAY, "--now", "2020-02-02T12:00", "--db", store_url,
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["candidates"] == []
+    assert {r["person"]: r["rule"] for r in data["ruled_out"]} == {
+        "p1": "rest",
+        "p3": "max_consecutive_days",
+    }
+
+
+def test_drop_takes_a_person_off_for_the_rest_of_the_period(
+    published: Path, store_url: str, tmp_path: Path
+) -> None:
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    base = json.loads(v1.schedule.to_json())
+    gone = _gate_worker_after(base, NOW)
+    out = tmp_path / "repaired"
+    result = run(
+        "repair", published, "--week", "2020-W06", "--now", NOW, "--drop", gone, "--out", out,
+        "--workers", "2", "--repeatable", "--db", store_url, "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["absent"] == [gone]
+    repaired = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    for before, after in zip(base["slots"], repaired["slots"], strict=True):
+        if before["start"][:16] >= NOW:
+            assert gone not in after["assigned"], after["id"]
+        elif before["end"][:16] <= NOW:
+            assert before["assigned"] == after["assigned"], before["id"]
+    # The folder says so too, to the end of the period.
+    [(start, end, why)] = load_roster(published).away(gone)[-1:]
+    assert (start.isoformat()[:16], end.isoformat()[:10], why) == (NOW, "2020-02-10", "停止排班")
+    nobody = run(
+        "repair", published, "--week", "2020-W06", "--now", NOW, "--drop", "p99", "--db", store_url
+    )
+    assert nobody.exit_code == 1
+    assert "--drop p99: unknown person 'p99'" in nobody.output
+
+
+def test_cover_and_swap_name_a_bad_slot_person_moment_or_period(
+    published: Path, store_url: str
+) -> None:
+    def fails(*args: str) -> str:
+        result = run(*args, "--db", store_url)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        return result.output
+
+    folder = str(published)
+    assert "no slot 'gate-temp/2020-02-06T07:00' in the period" in fails(
+        "cover", folder, "gate-temp/2020-02-06T07:00"
+    )
+    assert "'gate-temp' is not a slot id" in fails("cover", folder, "gate-temp")
+    assert "gate-temp/2020-02-05T06:00 started before --now" in fails(
+        "cover", folder, "gate-temp/2020-02-05T06:00", "--now", NOW
+    )
+    assert "测试社区 2020-W07 has no published version in" in fails(
+        "cover", folder, "gate-temp/2020-02-12T06:00"
+    )
+    with open_store(store_url) as store:
+        [v1] = store.versions("测试社区")
+    monday = next(s for s in v1.schedule.slots if s.post == "gate-temp" and s.assigned)
+    worker = monday.assigned[0]
+    assert "unknown person 'p99'; give an id from the people file" in fails(
+        "swap", folder, worker, "p99", monday.id, "--now", "2020-02-03T00:00"
+    )
+    assert f"{monday.id} started before --now; the past is not changed" in fails(
+        "swap", folder, worker, "p13", monday.id, "--now", NOW
+    )
+    assert "测试社区 2020-W07 has no published version in" in fails(
+        "swap", folder, worker, "p13", "gate-temp/2020-02-12T06:00", "--now", NOW
+    )
+    with open_store(store_url) as store:
+        assert len(store.versions("测试社区")) == 1

@@ -4,6 +4,7 @@ summary, schedule.json and the staffing hint say which (solver/proof.py)."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -254,3 +255,61 @@ def test_the_summary_and_schedule_json_say_a_shortage_is_proven(tmp_path: Path) 
     lines = output.splitlines()
     assert "缺员已证实：任何排法都至少缺1个名额，需增加人员或放宽规则" in lines
     assert "再加1名人员即可排满" in lines
+
+
+# --- the proof within the command's limit --------------------------------------------------------
+
+
+def runs_of_three(people: int, language: str = "en") -> Roster:
+    """A gate needing 2 a day, people who work at most 3 days in a row and rest 2 days after a
+    run: over two weeks 3 people leave 2 places open, which takes the proof some search to show
+    (the bound of the linear relaxation does not)."""
+    return make_roster(
+        people=people,
+        language=language,
+        rules={"max_consecutive_days": 3, "min_consecutive_days_off": 2},
+        posts=[
+            {
+                "id": "gate",
+                "name": "门岗",
+                "shifts": [{"start": "08:00", "hours": 8}],
+                "headcount": {"min": 2},
+            }
+        ],
+    )
+
+
+def test_the_proof_stops_at_its_work_limit_and_says_not_proven_within_it() -> None:
+    roster = runs_of_three(3)
+    per = period(14)
+    slots = expand(roster.config, per)
+    schedule = solve(roster, per, OPTIONS)
+    assert sum(s.missing for s in schedule.shortages) == 2  # the precondition: the least missing
+    # With the work to finish, the proof shows no roster leaves fewer open.
+    enough = prove_shortage(roster, per, slots, schedule, budget=1.0)
+    assert enough is not None and enough.proven and not enough.stopped and enough.places == 2
+    # With a thousandth of a unit it stops there, not proven: more work, not more people.
+    short = prove_shortage(roster, per, slots, schedule, budget=0.001)
+    assert short is not None and short.stopped and not short.proven
+    assert short.work < enough.work
+    assert not_proven_sentences(roster, short)[-1] == (
+        "Not proven within the limit: the proof of the shortage stopped when the command's limit "
+        "ran out (a longer --time-limit, or more --work-units, lets it finish)"
+    )
+
+
+def test_no_time_left_means_no_proof_tried() -> None:
+    # The command's time is up (a deadline already past): the proof is not started, not proven.
+    roster = runs_of_three(3)
+    per = period(14)
+    schedule = poorly_solved(roster, {}, days=14)
+    proof = prove_shortage(
+        roster, per, expand(roster.config, per), schedule, deadline=time.monotonic() - 1.0
+    )
+    assert proof is not None
+    assert proof.stopped and not proof.proven and proof.work == 0.0
+    assert (proof.bound, proof.places, proof.missing) == (0, 0, 28)
+    assert not_proven_sentences(runs_of_three(3, "zh"), proof)[-1] == (
+        "缺员未能在时限内证实：证明在命令的时限用完时停止（加长 --time-limit 或增加 --work-units "
+        "可让它完成）"
+    )
