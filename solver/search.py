@@ -132,6 +132,11 @@ class SolveOptions:
     #: The duties published before the period (``roster.history.History.from_schedules``, built
     #: for this period): rest, runs of days, window caps and fairness continue across the border.
     history: History | None = None
+    #: Wall-clock mode: seconds a search may go on past its limit while it has found no roster
+    #: yet (never past ``stop``'s deadline); it stops at its first roster then. The parts of a
+    #: district use it so that a slow model build on a loaded machine does not leave a part
+    #: without a roster (solver/components.py).
+    grace: float = 0.0
 
 
 def new_solver() -> cp_model.CpSolver:
@@ -189,15 +194,26 @@ def choose_workers(model: RosterModel, requested: int | None, repeatable: bool =
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution to the progress callback."""
+    """Reports each improving solution to the progress callback; with ``stop_after`` (seconds),
+    stops the search at the first solution found past that time (a run's grace)."""
 
-    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+    def __init__(
+        self, report: Callable[[Progress], None] | None, stop_after: float | None = None
+    ) -> None:
         super().__init__()
         self._report = report
         self._count = 0
+        self._stop_after = stop_after
+
+    @property
+    def found(self) -> bool:
+        """Whether the search has found a solution."""
+        return self._count > 0
 
     def on_solution_callback(self) -> None:
         self._count += 1
+        if self._stop_after is not None and self.wall_time >= self._stop_after:
+            self.stop_search()
         if self._report is not None:
             self._report(
                 Progress(
@@ -246,5 +262,25 @@ def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.C
     set_limits(params, options, budget(options))
     params.log_search_progress = options.log
     apply_params(params, options.extra)
-    status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
+    if options.repeatable or options.grace <= 0:
+        status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
+        return solver, status
+    # The grace: CP-SAT's limit moves out by it, and the search is stopped at the time of its own
+    # limit when it has a solution by then, else at its first one.
+    limit = params.max_time_in_seconds
+    left = options.stop.left() if options.stop is not None else math.inf
+    params.max_time_in_seconds = max(0.01, min(limit + options.grace, left))
+    watcher = _Watcher(options.on_progress, stop_after=limit)
+
+    def at_limit() -> None:
+        if watcher.found:
+            solver.stop_search()
+
+    timer = threading.Timer(limit, at_limit)
+    timer.daemon = True
+    timer.start()
+    try:
+        status = solve_registered(solver, m.model, options.stop, watcher)
+    finally:
+        timer.cancel()
     return solver, status
