@@ -82,6 +82,8 @@ MIN_FIRST = 0.5
 MIN_SLICE = 2.0
 #: Seconds a part without a roster at the deadline gets past it, until its first roster.
 RESCUE_TIME = 10.0
+#: The grace of a search with every place hard, as a multiple of its limit (``search_part``).
+STAFFED_GRACE = 3.0
 #: In the wall-clock mode, the share of the limit kept at the end for merging the parts' rosters
 #: into one schedule (checked and priced over the whole roster), and at least this many seconds.
 MERGE_SHARE = 0.03
@@ -367,7 +369,8 @@ def search_part(
     0 and ``best`` (the part's roster so far; None for a first search) fills every place; when
     none is found there, with places soft. Returns the roster found, or None when none was found
     within ``options``' limit or the search was interrupted before one. ``options.grace`` lets
-    the soft search go on until its first roster; the hard one gets at most its own limit more.
+    the soft search go on until its first roster; the hard one gets at most ``STAFFED_GRACE``
+    times its own limit more.
     With ``retry`` (in the mode's unit), a soft search that found nothing is made once more with
     that limit, and its failure raised.
 
@@ -377,7 +380,7 @@ def search_part(
     try:
         if STAFFED_FIRST and floor > 0 and (best is None or _staffed(best)):
             # A part that cannot be staffed must not spend a first search's whole grace here.
-            hard = replace(options, grace=min(options.grace, budget(options)))
+            hard = replace(options, grace=min(options.grace, STAFFED_GRACE * budget(options)))
             found = _solve_staffed(solve_one, roster, period, hard, floor)
             if found is not None:
                 return found

@@ -7,6 +7,7 @@ literal and CP-SAT sees one clean day-by-day sequence per person.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from datetime import date
 
@@ -20,18 +21,22 @@ from ..model import RosterModel
 Day = cp_model.IntVar | int
 
 _CACHE: dict[int, tuple[weakref.ref[RosterModel], dict[str, list[Day]]]] = {}
+#: Models are built in several threads at once (the parts of a district): without it two threads
+#: dropped the same stale entry and the second failed with a KeyError.
+_CACHE_LOCK = threading.Lock()
 
 
 def worked_days(m: RosterModel, person: Person) -> list[Day]:
     """For each date of the period, in order: whether ``person`` works that day (has a slot
     starting on it). A date with no slot the person may take is the constant 0."""
     key = id(m)
-    entry = _CACHE.get(key)
-    if entry is None or entry[0]() is not m:
-        for stale in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
-            del _CACHE[stale]
-        entry = (weakref.ref(m), {})
-        _CACHE[key] = entry
+    with _CACHE_LOCK:
+        entry = _CACHE.get(key)
+        if entry is None or entry[0]() is not m:
+            for stale in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
+                del _CACHE[stale]
+            entry = (weakref.ref(m), {})
+            _CACHE[key] = entry
     days = entry[1]
     if person.id not in days:
         days[person.id] = _make_days(m, person)
