@@ -454,8 +454,10 @@ class _Solving:
         if not self.options.repeatable:
             # A search goes on past its share until its first roster (within the solve's
             # deadline): on a loaded machine building the model can take the whole share. A
-            # first search may take till the deadline; one from a roster finds that at once.
+            # first search may take till the deadline; one from a roster finds that at once,
+            # the roster completed to a hint of every variable.
             options.grace = self.options.time_limit if first else limit
+            options.complete_hint = not first
         floor = self.floor
         if rescue:
             floor = 0
@@ -578,9 +580,10 @@ class WallPlan:
 
     In order of precedence: every part's first search, ``first_share`` seconds, in the parts'
     order; a part whose searches found no roster yet, again, twice as long each time; then the
-    idle part with the largest gap (penalty − bound; proven parts have none), for its share of
-    the seconds the lanes have left in proportion to its gap, at least ``MIN_SLICE`` (a search
-    restarts from its roster, so very short ones are mostly model building). No search asks for
+    idle part with the largest gap (penalty − bound; proven parts have none; halved for each
+    search in a row that did not narrow it), for its share of the seconds the lanes have left in
+    proportion to its gap, at least ``MIN_SLICE`` (a search restarts from its roster, so very
+    short ones are mostly model building). No search asks for
     more than the seconds left; none starts with less than ``MIN_SLICE`` left unless a part has
     no roster yet."""
 
@@ -590,8 +593,9 @@ class WallPlan:
         self.first = first_share(parts, self.lanes, seconds)
         #: Searches of a part that found no roster, for the parts without one.
         self.failed: dict[int, int] = {}
-        #: The gap of each part with a roster.
+        #: The gap of each part with a roster, and how many searches in a row left it as it was.
         self.gaps: dict[int, int] = {}
+        self.stalls: dict[int, int] = {}
         self.running: set[int] = set()
 
     def next(self, left: float) -> PartRun | None:
@@ -607,7 +611,8 @@ class WallPlan:
             if index in self.failed:
                 seconds = self.first * 2 ** self.failed[index]
                 return self._start(PartRun(index, min(seconds, left), "retry"))
-        gaps = {i: gap for i, gap in self.gaps.items() if gap > 0}
+        # A part whose last searches did not narrow its gap counts half as much for each.
+        gaps = {i: gap / 2 ** self.stalls.get(i, 0) for i, gap in self.gaps.items() if gap > 0}
         chosen = [i for i in idle if i in gaps]
         if left < MIN_SLICE or not chosen:
             return None
@@ -621,9 +626,14 @@ class WallPlan:
         self.running.discard(index)
         if gap is None:
             self.failed[index] = self.failed.get(index, 0) + 1
+            return
+        self.failed.pop(index, None)
+        before = self.gaps.get(index)
+        if before is not None and gap >= before:
+            self.stalls[index] = self.stalls.get(index, 0) + 1
         else:
-            self.failed.pop(index, None)
-            self.gaps[index] = gap
+            self.stalls.pop(index, None)
+        self.gaps[index] = gap
 
     def _start(self, run: PartRun) -> PartRun:
         self.running.add(run.index)

@@ -374,6 +374,20 @@ def test_the_largest_gap_is_improved_first_for_its_share_of_the_seconds_left() -
     assert plan.next(left) is None
 
 
+def test_a_part_whose_gap_did_not_narrow_yields_to_one_with_more_than_half_its_gap() -> None:
+    plan = WallPlan(2, 1, 40.0)
+    for index, gap in enumerate((100, 60)):
+        plan.next(40.0)
+        plan.finished(index, gap)
+    assert plan.next(30.0) == PartRun(0, 30.0 * 100 / 160, "improve")
+    plan.finished(0, 100)  # no better roster, no better bound: counts as 50 now
+    assert plan.next(20.0) == PartRun(1, 20.0 * 60 / 110, "improve")
+    plan.finished(1, 40)
+    assert plan.next(10.0) == PartRun(0, 10.0 * 50 / 90, "improve")
+    plan.finished(0, 90)  # narrowed: counts in full again
+    assert plan.next(10.0) == PartRun(0, 10.0 * 90 / 130, "improve")
+
+
 def test_no_search_starts_at_the_deadline_and_none_to_improve_in_less_than_a_slice() -> None:
     plan = WallPlan(2, 1, 10.0)
     assert plan.next(0.0) is None
