@@ -75,11 +75,11 @@ RETRY_TIME = 10.0
 WALL_PART_WORKERS = 2
 WALL_PART_PARAMS: dict[str, object] = {"cp_model_presolve": False}
 #: Wall-clock mode: share of the lanes' seconds for the parts' first searches.
-FIRST_SHARE = 0.3
+FIRST_SHARE = 0.6
 #: Wall-clock mode: the least seconds of a first search, and of a search that improves a roster
 #: (a search restarts from the part's roster and builds its model again).
 MIN_FIRST = 0.5
-MIN_SLICE = 2.0
+MIN_SLICE = 3.0
 #: Seconds a part without a roster at the deadline gets past it, until its first roster.
 RESCUE_TIME = 10.0
 #: The grace of a search with every place hard, as a multiple of its limit (``search_part``).

@@ -343,10 +343,10 @@ def test_every_part_gets_its_first_search_before_any_part_a_second() -> None:
 
 
 def test_a_part_without_a_roster_is_searched_again_before_any_part_is_improved() -> None:
-    plan = WallPlan(2, 2, 20.0)
-    share = first_share(2, 2, 20.0)
+    plan = WallPlan(2, 2, 5.0)
+    share = first_share(2, 2, 5.0)
     for _ in range(2):
-        plan.next(20.0)
+        plan.next(5.0)
     plan.finished(0, None)
     plan.finished(1, 80)
     assert plan.next(15.0) == PartRun(0, 2 * share, "retry")
