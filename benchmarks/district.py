@@ -710,6 +710,163 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
 
 
+# --- engines side by side ----------------------------------------------------------------------
+
+#: What ``compare`` runs in a child process for each engine: it imports only what every engine
+#: since the wall-clock mode has (``load_roster``, ``make_period``, ``SolveOptions``, ``solve``),
+#: so an older checkout on PYTHONPATH runs the same measurement. Prints one JSON line.
+_CHILD = r"""
+import json, os, re, resource, sys, time
+args = json.loads(sys.argv[1])
+load = os.getloadavg()[0]
+from roster.errors import RosterError
+from roster.load import load_roster
+from roster.slots import make_period
+from solver.solve import SolveOptions, solve
+roster = load_roster(args["folder"])
+period = make_period(roster.config.timezone, args["week"], None, None)
+out = {"load": load}
+first = []
+began = time.monotonic()
+def progress(p):
+    if getattr(p, "complete", True) and not first:
+        first.append(time.monotonic() - began)
+options = SolveOptions(
+    time_limit=args["time_limit"], workers=args["workers"], seed=args["seed"],
+    on_progress=progress,
+)
+try:
+    s = solve(roster, period, options)
+    out.update(objective=s.solver.objective, bound=s.solver.bound, missing=0,
+               people_missing=sum(x.missing for x in s.shortages))
+except RosterError as exc:
+    found = re.search(r"for (\d+) of (\d+) parts", str(exc))
+    out.update(error=str(exc)[:300], missing=int(found.group(1)) if found else None)
+out["wall"] = time.monotonic() - began
+out["first_full"] = first[0] if first else None
+usage = resource.getrusage(resource.RUSAGE_SELF)
+out["cpu"] = usage.ru_utime + usage.ru_stime
+out["peak_mb"] = usage.ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+@dataclass
+class Trial:
+    """One solve of ``compare``: an engine, a solver seed, and what came of it."""
+
+    engine: str
+    seed: int
+    result: dict[str, Any]
+
+    @property
+    def gap(self) -> float | None:
+        objective, bound = self.result.get("objective"), self.result.get("bound")
+        if objective is None or bound is None or not objective:
+            return None
+        return 100.0 * float(objective - bound) / float(objective)
+
+
+def compare_engines(
+    engines: list[tuple[str, Path]],
+    folder: Path,
+    week: str,
+    time_limit: float,
+    workers: int | None,
+    seeds: list[int],
+    on_line: Callable[[str], None] | None = None,
+) -> list[Trial]:
+    """Solve ``folder`` for ``week`` with each engine (a checkout, put first on PYTHONPATH of a
+    child process) and each solver seed, engines taking turns within a seed so that they share
+    the machine's load, and return the trials."""
+    import json
+    import os
+    import subprocess
+
+    trials = []
+    for seed in seeds:
+        for name, root in engines:
+            args = {
+                "folder": str(folder),
+                "week": week,
+                "time_limit": time_limit,
+                "workers": workers,
+                "seed": seed,
+            }
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            done = subprocess.run(
+                [sys.executable, "-c", _CHILD, json.dumps(args)],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            lines = done.stdout.strip().splitlines()
+            if done.returncode != 0 or not lines:
+                result: dict[str, Any] = {"error": done.stderr.strip()[-300:] or "no output"}
+            else:
+                result = json.loads(lines[-1])
+            trial = Trial(name, seed, result)
+            trials.append(trial)
+            if on_line is not None:
+                on_line(f"{name} seed {seed}: {json.dumps(result, ensure_ascii=False)}")
+    return trials
+
+
+def trials_markdown(trials: list[Trial], command: str) -> str:
+    """A Markdown table of ``compare``'s trials: one row per engine with the medians, then one
+    row per trial."""
+    from statistics import median
+
+    def num(value: Any, digits: int = 0, unit: str = "") -> str:
+        if value is None:
+            return "–"
+        return f"{value:,.{digits}f}{unit}"
+
+    head = (
+        "| engine | seed | penalty | bound | gap | parts without roster | people missing "
+        "| first full roster | wall (CPU) | peak memory | load |"
+    )
+    lines = [f"`{command}`", "", head, "| --- " * 11 + "|"]
+    engines = list(dict.fromkeys(t.engine for t in trials))
+    for engine in engines:
+        mine = [t for t in trials if t.engine == engine]
+        solved = [t for t in mine if t.result.get("objective") is not None]
+
+        def med(key: str, among: list[Trial]) -> float | None:
+            values = [t.result[key] for t in among if t.result.get(key) is not None]
+            return median(values) if values else None
+
+        gaps = [t.gap for t in solved if t.gap is not None]
+        lines.append(
+            f"| **{engine}** (median of {len(mine)}) | | {num(med('objective', solved))} "
+            f"| {num(med('bound', solved))} | {num(median(gaps) if gaps else None, 1, ' %')} "
+            f"| {num(med('missing', mine))} | {num(med('people_missing', solved))} "
+            f"| {num(med('first_full', mine), 1, ' s')} "
+            f"| {num(med('wall', mine), 1, ' s')} ({num(med('cpu', mine), 1, ' s')}) "
+            f"| {num(med('peak_mb', mine), 0, ' MiB')} | {num(med('load', mine), 1)} |"
+        )
+    for t in trials:
+        r = t.result
+        failed = " (no roster)" if r.get("objective") is None else ""
+        lines.append(
+            f"| {t.engine} | {t.seed} | {num(r.get('objective'))}{failed} | {num(r.get('bound'))} "
+            f"| {num(t.gap, 1, ' %')} | {num(r.get('missing'))} | {num(r.get('people_missing'))} "
+            f"| {num(r.get('first_full'), 1, ' s')} | {num(r.get('wall'), 1, ' s')} "
+            f"({num(r.get('cpu'), 1, ' s')}) | {num(r.get('peak_mb'), 0, ' MiB')} "
+            f"| {num(r.get('load'), 1)} |"
+        )
+    lines += [
+        "",
+        f"Machine: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}. Load: the 1-minute load average when each "
+        "solve started.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 # --- CLI ----------------------------------------------------------------------------------------
 
 
@@ -875,6 +1032,78 @@ def part(
         f"{community}: {len(chosen[0].people)} people, {info.status} {info.objective} / "
         f"{info.bound} ({terms}), {time.monotonic() - started:.1f} s"
     )
+
+
+@main.command()
+@click.option(
+    "--engine",
+    "engines",
+    multiple=True,
+    metavar="NAME=PATH",
+    help="A checkout to measure (put first on PYTHONPATH); repeat for each. Default: this one.",
+)
+@click.option(
+    "--roster",
+    "folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Solve this roster folder instead of the generated district.",
+)
+@click.option("--week", default=WEEK, show_default=True, help="The week solved.")
+@click.option("--time-limit", default=60.0, show_default=True, help="Wall-clock seconds.")
+@click.option("--workers", type=int, default=None, help="CP-SAT workers; default: the engine's.")
+@click.option("--seeds", default="0,1,2", show_default=True, help="Solver seeds, comma-separated.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
+@click.option(
+    "--results",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the Markdown table to this file.",
+)
+def compare(
+    engines: tuple[str, ...],
+    folder: Path | None,
+    week: str,
+    time_limit: float,
+    workers: int | None,
+    seeds: str,
+    seed: int,
+    results: Path | None,
+) -> None:
+    """Solve the district (or a roster folder) with several engines side by side, taking turns
+    for each solver seed, each in a process of its own, and print a table with the medians.
+
+    Example: python -m benchmarks.district compare --engine main=/work/main --engine new=.
+    --time-limit 60 --workers 2
+    """
+    command = "python -m benchmarks.district compare " + " ".join(sys.argv[2:])
+    chosen = []
+    for item in engines or (f"this={REFERENCE.parent.parent}",):
+        name, sep, root = item.partition("=")
+        if not sep or not Path(root).is_dir():
+            raise click.BadParameter(
+                f"{item!r}: give NAME=PATH of a checkout", param_hint="--engine"
+            )
+        chosen.append((name, Path(root).resolve()))
+    try:
+        numbers = [int(x) for x in seeds.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{seeds!r}: give whole numbers such as 0,1,2") from None
+    with tempfile.TemporaryDirectory(prefix="district-") as scratch:
+        if folder is None:
+            folder = write_district(Path(scratch), seed, 29, 1057)
+        trials = compare_engines(
+            chosen, folder.resolve(), week, time_limit, workers, numbers, on_line=_echo_err
+        )
+    block = trials_markdown(trials, command.strip())
+    click.echo(block)
+    if results is not None:
+        with results.open("a", encoding="utf-8") as handle:
+            handle.write(block + "\n")
+
+
+def _echo_err(text: str) -> None:
+    click.echo(text, err=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -59,13 +59,32 @@ PART_PARAMS: dict[str, object] = {
         "core",
     ]
 }
-#: The least time (work units, or seconds in the wall-clock mode) a part gets in a pass (less is
-#: not worth a model build).
+#: The least work units a part gets in a pass of the repeatable mode (less is not worth a model
+#: build).
 MIN_PART_TIME = 1.0
-#: Share of the time limit for the first pass, which gives every part its first roster.
+#: Share of the work units for the repeatable mode's first pass, which gives every part its first
+#: roster.
 FIRST_PASS = 0.5
-#: The time (units or seconds) a part gets for a second try when its share found no roster at all.
+#: The work units a part gets for a second try when its share found no roster at all.
 RETRY_TIME = 10.0
+#: The wall-clock mode's CP-SAT workers of a part when none are asked for, and its parameters.
+#: One worker runs CP-SAT's LP-guided search alone, which on a community of the district found
+#: no roster in 5 s; two add the feasibility jump, which finds one as soon as the search starts,
+#: and LNS. Presolve off: on a community of 43 people (2 workers, machine loaded by other runs)
+#: presolve took 1.9 s of a 5 s run, and the runs without it gave 95 / 55 at 2 s and 65 / 56 at
+#: 5 s against 193 / 25 and 122 / 55 with it (c11: 105 / 88 against 146 / 84 at 5 s).
+WALL_PART_WORKERS = 2
+WALL_PART_PARAMS: dict[str, object] = {"cp_model_presolve": False}
+#: Wall-clock mode: share of the lanes' seconds for the parts' first searches.
+FIRST_SHARE = 0.6
+#: Wall-clock mode: the least seconds of a first search, and of a search that improves a roster
+#: (a search restarts from the part's roster and builds its model again).
+MIN_FIRST = 0.5
+MIN_SLICE = 3.0
+#: Seconds a part without a roster at the deadline gets past it, until its first roster.
+RESCUE_TIME = 10.0
+#: The grace of a search with every place hard, as a multiple of its limit (``search_part``).
+STAFFED_GRACE = 3.0
 #: In the wall-clock mode, the share of the limit kept at the end for merging the parts' rosters
 #: into one schedule (checked and priced over the whole roster), and at least this many seconds.
 MERGE_SHARE = 0.03
@@ -264,123 +283,278 @@ def solve_in_parts(
     parts: list[Part],
     *,
     parallel: int | None = None,
+    executor: Executor | None = None,
 ) -> Schedule:
     """Solve each part with ``solve_one`` and merge the rosters into one schedule of the whole.
 
-    The limit of the whole solve (``solver.search.budget``: work units when repeatable, else
-    wall-clock seconds) is shared by the parts in two passes (``first_pass`` and
-    ``second_pass``): every part gets an equal share of ``FIRST_PASS`` of it for a first roster;
-    then the time left goes to the parts not proven optimal, in proportion to their gap to the
-    bound, each searching again from its roster and keeping the better roster and the better
-    bound. Each search is first among the rosters that fill every place (``STAFFED_FIRST``,
-    ``_solve_staffed``); a part where none is found in its share is searched again, in the same
-    share, with places soft. In the repeatable mode shares are work: they depend only on the
-    parts and on what the first pass found, never on the clock, so the roster is the same
-    however the parts are run. In the wall-clock mode they are seconds of a lane: ``parallel``
-    lanes give ``parallel`` times the limit to share, the second pass shares what the clock has
-    left, and no part runs past the solve's deadline (``options.stop``). ``parallel`` (default
-    ``PARALLEL``) parts side by side in threads (CP-SAT releases the interpreter while it
-    searches), each with ``options.workers`` workers, or 1 when none are asked for and parts run
-    side by side (by model size when one at a time). The rosters are merged in the parts' order.
-    The merged solver info: OPTIMAL only when every part is, objective and bound summed, the
-    wall time of the whole, the most workers a part used.
+    Each search of a part is ``search_part``: first among the rosters that fill every place
+    (``STAFFED_FIRST``), then with places soft; from the part's best roster so far as hint, keeping
+    the better roster and the better bound (``_better``). ``parallel`` (default ``PARALLEL``)
+    searches run side by side, in threads when no ``executor`` is given (CP-SAT releases the
+    interpreter while it searches). A caller's ``executor`` (a cluster's) gets each search as a
+    call of ``search_part`` whose arguments can cross to another process: options without
+    ``stop`` and without the progress callback. The rosters are merged in the parts' order.
 
-    When ``options.stop`` is interrupted, running parts keep their best roster, parts not started
-    have none (their places are left empty, the status is UNKNOWN) and the schedule is marked
-    interrupted. Raises InfeasibleError when a part has no roster, naming the part;
-    SolveInterrupted when interrupted before any part had one."""
+    How the limit is shared depends on the mode:
+
+    - Repeatable (work units): two passes fixed in advance (``first_pass``, ``second_pass``):
+      every part an equal share of ``FIRST_PASS`` of the units, then the rest to the parts not
+      proven optimal in proportion to their gap. The shares depend only on the parts and on what
+      the first pass found, never on the clock, so the roster is the same however the parts run.
+    - Wall clock (seconds): ``WallPlan`` chooses the next search each time a lane is free: every
+      part's first search (short: ``FIRST_SHARE`` of the lanes' seconds, shared equally), again
+      and twice as long for a part that found no roster, then the part with the largest gap for
+      its share of the seconds left, until the deadline. A part still without a roster at the
+      deadline is searched past it until its first roster (``RESCUE_TIME`` at most): a roster of
+      the whole district beats none.
+
+    The merged solver info: OPTIMAL only when every part is, objective and bound summed, the
+    wall time of the whole, the most workers a part used. When ``options.stop`` is interrupted,
+    running parts keep their best roster, parts without one have their places left empty (the
+    status is UNKNOWN) and the schedule is marked interrupted. Raises InfeasibleError when a
+    part has no roster, naming the part; SolveInterrupted when interrupted before any part had
+    one."""
     started = time.monotonic()
     stop = options.stop or Stop()
     options = replace(options, stop=stop)
     lanes = max(1, PARALLEL if parallel is None else parallel)
-    workers = options.workers if options.workers is not None or lanes == 1 else 1
-    subs = [sub_roster(roster, part) for part in parts]
-    tally = _Tally(len(parts), started, options.on_progress)  # type: ignore[arg-type]
-    best: dict[int, Schedule] = {}
-    lock = threading.Lock()
-    # A roster with a person missing costs at least this (shortages and quotas share the weight).
-    floor = roster.config.weights.shortage if not options.strict else 0
-
-    def solve_part(index: int, limit: float, first: bool) -> None:
-        def relay(p: Progress) -> None:
-            tally.update(index, p.objective, p.bound)
-
-        if stop.interrupted or (first is False and index not in best):
-            return
-        if not options.repeatable and stop.left() <= 0:
-            return  # past the deadline: the part is left without a roster (see below)
-        part_options = replace(
-            with_budget(options, limit),
-            workers=workers,
-            on_progress=relay,
-            hint=options.hint if first else assignment_of(best[index]),
-            # The wall-clock guard is the engine's own (``solver.search.WALL_CAP``), for this
-            # part's limit and for a retry's longer one alike.
-            extra={**PART_PARAMS, **options.extra},
-        )
-        found = None
-        if STAFFED_FIRST and floor > 0 and (first or _staffed(best[index])):
-            found = _solve_staffed(solve_one, subs[index], period, part_options, floor)
-        try:
-            if found is None and first:
-                try:
-                    found = _solve_part(index, parts, solve_one, subs[index], period, part_options)
-                except InfeasibleError as exc:
-                    if exc.conflicts or options.repeatable:
-                        raise
-                    return  # none in the time: said once for all such parts, below
-            elif found is None:
-                try:
-                    found = solve_one(subs[index], period, part_options)
-                except InfeasibleError:
-                    return  # no better roster in the time: keep the first one
-        except SolveInterrupted:
-            return  # stopped before this part had a roster
-        with lock:
-            best[index] = _better(best.get(index), found)
-            info = best[index].solver
-        tally.update(index, info.objective, info.bound, done=first)
-
-    def run_pass(limits: dict[int, float], first: bool) -> None:
-        # Longest first, so the parts still running at the end of a pass are short ones.
-        order = sorted(limits, key=lambda i: (-limits[i], i))
-        if lanes == 1:
-            for index in order:
-                solve_part(index, limits[index], first)
-            return
-        with ThreadPoolExecutor(max_workers=lanes) as pool:
-            futures = [pool.submit(solve_part, i, limits[i], first) for i in order]
-            for future in futures:
-                future.result()
-
-    if options.repeatable:
-        first = first_pass(len(parts), options.work_units)
-        run_pass(first, True)
-        gaps = {i: _gap(best[i]) for i in best}
-        run_pass(second_pass(gaps, options.work_units - sum(first.values())), False)
-    else:
-        # Seconds of the lanes; the clock, not the plan, says what the second pass has.
-        reserve = max(MERGE_MIN, MERGE_SHARE * options.time_limit)
-        end = started + options.time_limit - reserve
-        run_pass(first_pass(len(parts), lanes * (end - time.monotonic())), True)
-        gaps = {i: _gap(best[i]) for i in best}
-        left = max(0.0, end - time.monotonic())
-        shares = second_pass(gaps, lanes * left)
-        run_pass({i: min(share, left) for i, share in shares.items()}, False)
+    pool = executor or ThreadPoolExecutor(max_workers=lanes)
+    solving = _Solving(roster, period, options, solve_one, parts, lanes, pool, executor is None)
+    try:
+        if options.repeatable:
+            solving.repeatable_passes()
+        else:
+            reserve = max(MERGE_MIN, MERGE_SHARE * options.time_limit)
+            solving.wall_plan(started + options.time_limit - reserve)
+    finally:
+        if executor is None:
+            pool.shutdown(wait=True)
+    best = solving.best
     if not best and stop.interrupted:
         raise SolveInterrupted("interrupted before any roster was found; nothing written")
     missing = [i for i in range(len(parts)) if i not in best]
     if missing and not stop.interrupted:
-        posts = parts[missing[0]].posts
-        shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
         raise InfeasibleError(
             f"no roster found within {options.time_limit:g} s for {len(missing)} of "
-            f"{len(parts)} parts (the first: part {missing[0] + 1}, posts {shown}); give more "
+            f"{len(parts)} parts (the first: {_part_name(parts, missing[0])}); give more "
             "time (--time-limit)",
             [],
         )
     found = [best.get(i) for i in range(len(parts))]
     return merge(roster, period, found, options, started)
+
+
+def part_options(
+    options: SolveOptions, limit: float, lanes: int, best: Schedule | None = None
+) -> SolveOptions:
+    """The options of one search of a part: ``limit`` in the mode's unit, the workers of a part
+    (``options.workers`` when asked for; in the repeatable mode 1 when ``lanes`` run side by
+    side, else by model size; in the wall-clock mode ``WALL_PART_WORKERS``), the parts' CP-SAT
+    parameters of the mode (``PART_PARAMS``, ``WALL_PART_PARAMS``) under the caller's, and
+    ``best``'s roster as hint (the caller's hint when None)."""
+    if options.workers is not None:
+        workers: int | None = options.workers
+    elif options.repeatable:
+        workers = 1 if lanes > 1 else None
+    else:
+        workers = WALL_PART_WORKERS
+    params = PART_PARAMS if options.repeatable else WALL_PART_PARAMS
+    return replace(
+        with_budget(options, limit),
+        workers=workers,
+        hint=options.hint if best is None else assignment_of(best),
+        # The wall-clock guard of a repeatable search is the engine's own
+        # (``solver.search.WALL_CAP``), for this part's limit and for a retry's longer one alike.
+        extra={**params, **options.extra},
+    )
+
+
+def search_part(
+    solve_one: SolveOne,
+    roster: Roster,
+    period: Period,
+    options: SolveOptions,
+    floor: int,
+    best: Schedule | None = None,
+    retry: float | None = None,
+) -> Schedule | None:
+    """One search of one part (its ``sub_roster``), the unit of work a lane runs: first among
+    the rosters that fill every place when ``floor`` (the least a missing person costs) is above
+    0 and ``best`` (the part's roster so far; None for a first search) fills every place; when
+    none is found there, with places soft. Returns the roster found, or None when none was found
+    within ``options``' limit or the search was interrupted before one. ``options.grace`` lets
+    the soft search go on until its first roster; the hard one gets at most ``STAFFED_GRACE``
+    times its own limit more.
+    With ``retry`` (in the mode's unit), a soft search that found nothing is made once more with
+    that limit, and its failure raised.
+
+    Raises InfeasibleError naming the conflicting hard rules when the part has no roster at all.
+    A function of picklable arguments (``solve_one`` a module-level function, ``options``
+    without ``stop`` and ``on_progress``), so an executor can run it in another process."""
+    try:
+        if STAFFED_FIRST and floor > 0 and (best is None or _staffed(best)):
+            # A part that cannot be staffed must not spend a first search's whole grace here.
+            hard = replace(options, grace=min(options.grace, STAFFED_GRACE * budget(options)))
+            found = _solve_staffed(solve_one, roster, period, hard, floor)
+            if found is not None:
+                return found
+        try:
+            return solve_one(roster, period, options)
+        except InfeasibleError as exc:
+            if exc.conflicts:
+                raise
+            stop = options.stop
+            late = not options.repeatable and stop is not None and stop.left() <= 0
+            if retry is None or late:
+                return None
+        return solve_one(roster, period, with_budget(options, retry))
+    except SolveInterrupted:
+        return None
+
+
+class _Solving:
+    """The state of one solve in parts: the parts' rosters, their best rosters so far, the
+    progress tally; and the two ways of sharing the limit (see ``solve_in_parts``)."""
+
+    def __init__(
+        self,
+        roster: Roster,
+        period: Period,
+        options: SolveOptions,
+        solve_one: SolveOne,
+        parts: list[Part],
+        lanes: int,
+        pool: Executor,
+        local: bool,
+    ) -> None:
+        self.period = period
+        self.options = options
+        self.solve_one = solve_one
+        self.parts = parts
+        self.lanes = lanes
+        self.pool = pool
+        # Searches in threads of this process report progress and obey the stop; a caller's
+        # executor may run them in another process, which neither can reach.
+        self.local = local
+        self.subs = [sub_roster(roster, part) for part in parts]
+        self.best: dict[int, Schedule] = {}
+        self.tally = _Tally(len(parts), time.monotonic(), options.on_progress)  # type: ignore[arg-type]
+        # A roster with a person missing costs at least this (shortages and quotas share the
+        # weight); 0 when every place is hard already.
+        self.floor = roster.config.weights.shortage if not options.strict else 0
+
+    def submit(
+        self,
+        index: int,
+        limit: float,
+        first: bool,
+        retry: float | None = None,
+        rescue: bool = False,
+    ) -> Future[Schedule | None]:
+        """Start one search of part ``index`` (``search_part``): a first one from the caller's
+        hint, else from the part's best roster; a rescue with places soft, taking the first
+        roster CP-SAT finds."""
+        best = None if first else self.best.get(index)
+        options = part_options(self.options, limit, self.lanes, best)
+
+        def relay(p: Progress) -> None:
+            self.tally.update(index, p.objective, p.bound)
+
+        options = replace(
+            options,
+            on_progress=relay if self.local else None,
+            stop=self.options.stop if self.local else None,
+        )
+        if not self.options.repeatable:
+            # A search goes on past its share until its first roster (within the solve's
+            # deadline): on a loaded machine building the model can take the whole share. A
+            # first search may take till the deadline; one from a roster finds that at once,
+            # the roster completed to a hint of every variable.
+            options.grace = self.options.time_limit if first else limit
+            options.complete_hint = not first
+        floor = self.floor
+        if rescue:
+            floor = 0
+            options.extra = {**options.extra, "stop_after_first_solution": True}
+        call = (self.solve_one, self.subs[index], self.period, options, floor, best, retry)
+        return self.pool.submit(search_part, *call)
+
+    def record(self, index: int, future: Future[Schedule | None], first: bool) -> None:
+        """Keep the better of the part's rosters. A search that raised: a first search's error
+        is raised naming the part; a later one found nothing better."""
+        try:
+            found = future.result()
+        except InfeasibleError as exc:
+            if not first:
+                return
+            raise InfeasibleError(
+                f"{_part_name(self.parts, index)}: {exc}", exc.conflicts
+            ) from None
+        if found is None:
+            return
+        self.best[index] = _better(self.best.get(index), found)
+        info = self.best[index].solver
+        self.tally.update(index, info.objective, info.bound, done=first)
+
+    def repeatable_passes(self) -> None:
+        """The repeatable mode's two passes of work units."""
+        units = self.options.work_units
+        first = first_pass(len(self.parts), units)
+        self._run_pass(first, True)
+        gaps = {i: _gap(self.best[i]) for i in self.best}
+        self._run_pass(second_pass(gaps, units - sum(first.values())), False)
+
+    def _run_pass(self, limits: dict[int, float], first: bool) -> None:
+        # Longest first, so the parts still running at the end of a pass are short ones.
+        order = sorted(limits, key=lambda i: (-limits[i], i))
+        futures: dict[int, Future[Schedule | None]] = {}
+        for index in order:
+            if first or index in self.best:
+                # A part whose share found no roster at all is tried once more with more work:
+                # a roster with shortages is always better than none.
+                retry = max(RETRY_TIME, 4 * limits[index]) if first else None
+                futures[index] = self.submit(index, limits[index], first, retry)
+        for index, future in futures.items():
+            self.record(index, future, first)
+
+    def wall_plan(self, end: float) -> None:
+        """The wall-clock mode: ``WallPlan`` chooses each search as a lane frees up, until
+        ``end`` (``time.monotonic()``); then each part still without a roster is searched past
+        it, until its first roster."""
+        stop = self.options.stop
+        assert stop is not None
+        plan = WallPlan(len(self.parts), self.lanes, end - time.monotonic())
+        running: dict[Future[Schedule | None], PartRun] = {}
+        while True:
+            while len(running) < self.lanes and not stop.interrupted:
+                run = plan.next(end - time.monotonic())
+                if run is None:
+                    break
+                first = run.kind != "improve"
+                running[self.submit(run.index, run.seconds, first)] = run
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                run = running.pop(future)
+                self.record(run.index, future, run.kind != "improve")
+                best = self.best.get(run.index)
+                plan.finished(run.index, None if best is None else _gap(best))
+        missing = [i for i in range(len(self.parts)) if i not in self.best]
+        if missing and not stop.interrupted:
+            # Past the deadline: a roster beats none. Each part without one gets up to
+            # RESCUE_TIME, the lanes taking them in turn.
+            stop.deadline = time.monotonic() + RESCUE_TIME * -(-len(missing) // self.lanes)
+            futures = {i: self.submit(i, RESCUE_TIME, True, rescue=True) for i in missing}
+            for index, future in futures.items():
+                self.record(index, future, True)
+
+
+def _part_name(parts: list[Part], index: int) -> str:
+    """How an error names a part: "part 3 of 29 (posts c03-gate-temp, c03-gate-register, …)"."""
+    posts = parts[index].posts
+    shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
+    return f"part {index + 1} of {len(parts)} (posts {shown})"
 
 
 def first_pass(parts: int, time_limit: float) -> dict[int, float]:
@@ -400,6 +574,91 @@ def second_pass(gaps: dict[int, int], time_limit: float) -> dict[int, float]:
         chosen.pop()
     total = sum(gaps[i] for i in chosen)
     return {i: time_limit * gaps[i] / total for i in chosen}
+
+
+@dataclass(frozen=True)
+class PartRun:
+    """One search of one part that the wall-clock plan asks for: ``seconds`` long; ``kind`` says
+    why: "first" (its first roster), "retry" (none found yet), "improve" (its gap), "rescue"
+    (past the deadline, until a first roster)."""
+
+    index: int
+    seconds: float
+    kind: str
+
+
+class WallPlan:
+    """The wall-clock mode's plan: which part searches next, and for how long. It knows no
+    clock: the caller says how many seconds are left when a lane is free (``next``) and what a
+    search left behind (``finished``).
+
+    In order of precedence: every part's first search, ``first_share`` seconds, in the parts'
+    order; a part whose searches found no roster yet, again, twice as long each time; then the
+    idle part with the largest gap (penalty − bound; proven parts have none; halved for each
+    search in a row that did not narrow it), for its share of the seconds the lanes have left in
+    proportion to its gap, at least ``MIN_SLICE`` (a search restarts from its roster, so very
+    short ones are mostly model building). No search asks for
+    more than the seconds left; none starts with less than ``MIN_SLICE`` left unless a part has
+    no roster yet."""
+
+    def __init__(self, parts: int, lanes: int, seconds: float) -> None:
+        self.parts = parts
+        self.lanes = max(1, lanes)
+        self.first = first_share(parts, self.lanes, seconds)
+        #: Searches of a part that found no roster, for the parts without one.
+        self.failed: dict[int, int] = {}
+        #: The gap of each part with a roster, and how many searches in a row left it as it was.
+        self.gaps: dict[int, int] = {}
+        self.stalls: dict[int, int] = {}
+        self.running: set[int] = set()
+
+    def next(self, left: float) -> PartRun | None:
+        """The search to start now, with ``left`` seconds to the deadline; None when there is
+        none (all parts proven, the others running, or too little time left)."""
+        if left <= 0:
+            return None
+        idle = [i for i in range(self.parts) if i not in self.running]
+        for index in idle:
+            if index not in self.gaps and index not in self.failed:
+                return self._start(PartRun(index, min(self.first, left), "first"))
+        for index in idle:
+            if index in self.failed:
+                seconds = self.first * 2 ** self.failed[index]
+                return self._start(PartRun(index, min(seconds, left), "retry"))
+        # A part whose last searches did not narrow its gap counts half as much for each.
+        gaps = {i: gap / 2 ** self.stalls.get(i, 0) for i, gap in self.gaps.items() if gap > 0}
+        chosen = [i for i in idle if i in gaps]
+        if left < MIN_SLICE or not chosen:
+            return None
+        index = max(chosen, key=lambda i: (gaps[i], -i))
+        share = self.lanes * left * gaps[index] / sum(gaps.values())
+        return self._start(PartRun(index, min(left, max(MIN_SLICE, share)), "improve"))
+
+    def finished(self, index: int, gap: int | None) -> None:
+        """A search of part ``index`` ended; ``gap`` is its best roster's gap (None: it has no
+        roster yet)."""
+        self.running.discard(index)
+        if gap is None:
+            self.failed[index] = self.failed.get(index, 0) + 1
+            return
+        self.failed.pop(index, None)
+        before = self.gaps.get(index)
+        if before is not None and gap >= before:
+            self.stalls[index] = self.stalls.get(index, 0) + 1
+        else:
+            self.stalls.pop(index, None)
+        self.gaps[index] = gap
+
+    def _start(self, run: PartRun) -> PartRun:
+        self.running.add(run.index)
+        return run
+
+
+def first_share(parts: int, lanes: int, seconds: float) -> float:
+    """The seconds of each part's first search in the wall-clock mode: an equal share of
+    ``FIRST_SHARE`` of the lanes' ``seconds``, at least ``MIN_FIRST`` and at most ``seconds``."""
+    share = FIRST_SHARE * max(1, lanes) * seconds / max(1, parts)
+    return max(0.0, min(seconds, max(MIN_FIRST, share)))
 
 
 def _gap(schedule: Schedule) -> int:
@@ -460,35 +719,6 @@ def _soft(schedule: Schedule, floor: int) -> Schedule:
     status = "OPTIMAL" if info.status == "OPTIMAL" and objective <= floor else "FEASIBLE"
     solver = info.model_copy(update={"bound": bound, "status": status})
     return schedule.model_copy(update={"solver": solver})
-
-
-def _solve_part(
-    index: int,
-    parts: list[Part],
-    solve_one: SolveOne,
-    roster: Roster,
-    period: Period,
-    options: SolveOptions,
-) -> Schedule:
-    """One part; when its share of time found no roster at all, once more with more time, since
-    a roster with shortages is always better than none."""
-    try:
-        try:
-            return solve_one(roster, period, options)
-        except InfeasibleError as exc:
-            if exc.conflicts:
-                raise
-            stop = options.stop
-            if not options.repeatable and stop is not None and stop.left() <= 0:
-                raise
-            retry = max(RETRY_TIME, 4 * budget(options))
-            return solve_one(roster, period, with_budget(options, retry))
-    except InfeasibleError as exc:
-        posts = parts[index].posts
-        shown = ", ".join(posts[:3]) + (", …" if len(posts) > 3 else "")
-        raise InfeasibleError(
-            f"part {index + 1} of {len(parts)} (posts {shown}): {exc}", exc.conflicts
-        ) from None
 
 
 def merge(

@@ -27,19 +27,27 @@ from roster.report import assignment_of
 from roster.schedule import Schedule
 from roster.slots import Period, expand, make_period
 from solver.components import (
+    FIRST_SHARE,
+    MIN_FIRST,
     MIN_PART_TIME,
+    MIN_SLICE,
     PART_PARAMS,
     PartProgress,
+    PartRun,
+    WallPlan,
     _better,
     _soft,
     candidates,
     find_parts,
     first_pass,
+    first_share,
+    part_options,
+    search_part,
     second_pass,
     solve_in_parts,
     sub_roster,
 )
-from solver.solve import SolveOptions, solve
+from solver.solve import SolveOptions, solve, solve_one
 
 DAY = date(2020, 2, 3)
 
@@ -309,6 +317,128 @@ def test_second_pass_follows_the_gaps() -> None:
     assert second_pass({0: 99, 1: 1}, 100 * tiny) == {0: 100 * tiny}
     assert second_pass({0: 5}, tiny) == {}
     assert second_pass({0: 0, 1: 0}, 50.0) == {}
+
+
+# --- the wall-clock plan ------------------------------------------------------------------------
+
+
+def test_a_first_search_shares_its_part_of_the_lanes_seconds_equally() -> None:
+    assert first_share(29, 2, 58.0) == pytest.approx(FIRST_SHARE * 2 * 58.0 / 29)
+    # Never under the least a first search gets, never over the seconds there are.
+    assert first_share(1000, 2, 10.0) == MIN_FIRST
+    assert first_share(3, 2, 0.2) == 0.2
+    assert first_share(3, 2, -1.0) == 0.0
+
+
+def test_every_part_gets_its_first_search_before_any_part_a_second() -> None:
+    plan = WallPlan(3, 2, 30.0)
+    share = first_share(3, 2, 30.0)
+    first = [plan.next(30.0), plan.next(30.0)]
+    assert first == [PartRun(0, share, "first"), PartRun(1, share, "first")]
+    plan.finished(0, 50)
+    # Part 0 has the largest gap of all, but part 2 has had no search yet.
+    assert plan.next(25.0) == PartRun(2, share, "first")
+    # Parts 1 and 2 are running and part 0 alone has a gap: the lanes' seconds left are its.
+    assert plan.next(25.0) == PartRun(0, 25.0, "improve")
+
+
+def test_a_part_without_a_roster_is_searched_again_before_any_part_is_improved() -> None:
+    plan = WallPlan(2, 2, 5.0)
+    share = first_share(2, 2, 5.0)
+    for _ in range(2):
+        plan.next(5.0)
+    plan.finished(0, None)
+    plan.finished(1, 80)
+    assert plan.next(15.0) == PartRun(0, 2 * share, "retry")
+    plan.finished(0, None)
+    # Twice as long each time, never past the seconds left.
+    assert plan.next(3.5) == PartRun(0, 3.5, "retry")
+    plan.finished(0, 10)
+    assert plan.next(3.0) == PartRun(1, 3.0, "improve")
+
+
+def test_the_largest_gap_is_improved_first_for_its_share_of_the_seconds_left() -> None:
+    plan = WallPlan(4, 2, 40.0)
+    for index, gap in enumerate((30, 0, 2, 60)):
+        plan.next(40.0)
+        plan.finished(index, gap)
+    left = 20.0
+    # Two lanes for 20 s are 40 lane-seconds; part 3 has 60 of the 92 of gap.
+    assert plan.next(left) == PartRun(3, left, "improve")  # 26 s asked, 20 left
+    assert plan.next(left) == PartRun(0, 2 * left * 30 / 92, "improve")
+    # A small gap still gets a search worth its restart; a proven part (gap 0) never.
+    assert plan.next(left) == PartRun(2, MIN_SLICE, "improve")
+    assert plan.next(left) is None
+    for index in (3, 0, 2):
+        plan.finished(index, 0)
+    assert plan.next(left) is None
+
+
+def test_a_part_whose_gap_did_not_narrow_yields_to_one_with_more_than_half_its_gap() -> None:
+    plan = WallPlan(2, 1, 40.0)
+    for index, gap in enumerate((100, 60)):
+        plan.next(40.0)
+        plan.finished(index, gap)
+    assert plan.next(30.0) == PartRun(0, 30.0 * 100 / 160, "improve")
+    plan.finished(0, 100)  # no better roster, no better bound: counts as 50 now
+    assert plan.next(20.0) == PartRun(1, 20.0 * 60 / 110, "improve")
+    plan.finished(1, 40)
+    assert plan.next(10.0) == PartRun(0, 10.0 * 50 / 90, "improve")
+    plan.finished(0, 90)  # narrowed: counts in full again
+    assert plan.next(10.0) == PartRun(0, 10.0 * 90 / 130, "improve")
+
+
+def test_no_search_starts_at_the_deadline_and_none_to_improve_in_less_than_a_slice() -> None:
+    plan = WallPlan(2, 1, 10.0)
+    assert plan.next(0.0) is None
+    assert plan.next(0.3) == PartRun(0, 0.3, "first")  # a first roster is worth any time
+    plan.finished(0, 5)
+    assert plan.next(MIN_SLICE / 2) == PartRun(1, MIN_SLICE / 2, "first")
+    plan.finished(1, 5)
+    assert plan.next(MIN_SLICE / 2) is None
+    assert plan.next(MIN_SLICE) == PartRun(0, MIN_SLICE, "improve")
+
+
+def test_every_part_has_a_roster_however_little_work_it_is_given(solved: Solved) -> None:
+    roster, period = solved.roster, solved.period
+    schedule = solve(roster, period, options(work_units=0.001))
+    slots = expand(roster.config, period)
+    assert check(roster, period, slots, assignment_of(schedule)).violations == []
+    for part in find_parts(roster):
+        assert any(s.assigned for s in schedule.slots if s.post in part.posts)
+
+
+def test_every_part_has_a_roster_however_few_seconds_it_is_given(tmp_path: Path) -> None:
+    """A wall-clock solve far too short for three parts still gives each a roster (searched past
+    the deadline until it has one): a district roster beats none."""
+    roster = district(tmp_path, communities=3, people=45)
+    period = one_day(roster)
+    schedule = solve(roster, period, SolveOptions(time_limit=0.01, workers=2, seed=0))
+    assert schedule.solver.mode == "wall" and not schedule.solver.interrupted
+    slots = expand(roster.config, period)
+    assert check(roster, period, slots, assignment_of(schedule)).violations == []
+    for part in find_parts(roster):
+        assert any(s.assigned for s in schedule.slots if s.post in part.posts)
+
+
+def test_a_part_s_search_crosses_to_another_process_and_back(solved: Solved) -> None:
+    """What a cluster's executor runs: ``search_part`` and its arguments pickle, and a pool of
+    processes gives the roster threads give (repeatable mode)."""
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    part = find_parts(solved.roster)[0]
+    sub = sub_roster(solved.roster, part)
+    call = (solve_one, sub, solved.period, part_options(options(), 2.0, 2), 1000)
+    found = search_part(*pickle.loads(pickle.dumps(call)))
+    assert found is not None
+    assert pickle.loads(pickle.dumps(found)) == found
+    parts = find_parts(solved.roster)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        roster, period = solved.roster, solved.period
+        merged = solve_in_parts(roster, period, options(), solve, parts, executor=pool)
+    assert assignment_of(merged) == assignment_of(solved.schedule)
+    assert merged.solver.objective == solved.schedule.solver.objective
 
 
 def _with(schedule: Schedule, status: str, objective: int, bound: int) -> Schedule:
