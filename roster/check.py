@@ -1007,9 +1007,7 @@ def complete_weekends(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     penalty = 0
     weekends = [w for w in weekend_days(ctx.period) if len(w) == 2]
     saturday = ctx.period.first - timedelta(days=1)
-    border = (
-        ctx.history is not None and saturday.weekday() == 5 and saturday in ctx.history.covered
-    )
+    border = ctx.history is not None and saturday.weekday() == 5 and saturday in ctx.history.covered
     for pid in ctx.shifts_of:
         if not ctx.rules(ctx.roster.person(pid)).complete_weekends:
             continue

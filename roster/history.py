@@ -212,9 +212,9 @@ class History:
         zone = roster.zone
         # A shift's name is its post's pattern starting at the same time of day.
         names: dict[tuple[str, time], str] = {}
-        for post in roster.config.posts:
-            for pattern in post.shifts:
-                names.setdefault((post.id, pattern.start), pattern.name)
+        for each in roster.config.posts:
+            for pattern in each.shifts:
+                names.setdefault((each.id, pattern.start), pattern.name)
         people = {p.id for p in roster.people}
         posts = {p.id for p in roster.config.posts}
         zh = roster.config.language.lower().startswith("zh")

@@ -62,9 +62,7 @@ def cost(
     ],
 )
 @pytest.mark.rule("preferred_consecutive_days")
-def test_preferred_consecutive_days_across_the_border(
-    before: str, row: str, days_out: int
-) -> None:
+def test_preferred_consecutive_days_across_the_border(before: str, row: str, days_out: int) -> None:
     assert cost("preferred_consecutive_days", RUNS, before, row) == WEIGHT * days_out
 
 
@@ -109,11 +107,14 @@ def test_a_published_shift_is_known_by_its_patterns_name() -> None:
     # Both posts' shifts are named 夜班: Sunday's published night and Monday's day make one run.
     head = {"min": 0, "target": 0, "max": 1, "over_weight": 0}
     posts = [
-        {"id": "day", "name": "白班岗", "shifts": [{"start": "08:00", "hours": 8, "name": "夜班"}]},
-        {"id": "night", "name": "夜班岗", "shifts": [{"start": "22:00", "hours": 8, "name": "夜班"}]},
+        {
+            "id": post,
+            "name": name,
+            "shifts": [{"start": start, "hours": 8, "name": "夜班"}],
+            "headcount": head,
+        }
+        for post, name, start in (("day", "白班岗", "08:00"), ("night", "夜班岗", "22:00"))
     ]
-    for post in posts:
-        post["headcount"] = head
     limits = {"夜班": {"max": 2}}
     rule = "preferred_consecutive_shifts"
     assert cost(rule, limits, "......N", "DN.", posts=posts) == WEIGHT
@@ -172,9 +173,7 @@ WINDOW = "preferred_total_shifts_per_window"
 @pytest.mark.rule("preferred_total_shifts")
 def test_preferred_total_shifts_per_window(before: str, row: str, shifts_out: int) -> None:
     bounds = {"min": 3, "max": 4}
-    assert cost("preferred_total_shifts", bounds, before, row, key=WINDOW) == (
-        WEIGHT * shifts_out
-    )
+    assert cost("preferred_total_shifts", bounds, before, row, key=WINDOW) == (WEIGHT * shifts_out)
 
 
 @pytest.mark.rule("preferred_total_shifts")

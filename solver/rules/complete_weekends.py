@@ -31,8 +31,8 @@ def complete_weekends(m: RosterModel) -> list[Penalty]:
             if not isinstance(sunday, int):
                 var = m.model.new_bool_var(f"complete_weekends({person.id},{saturday})")
                 m.model.add(var == (1 - sunday if worked else sunday))
-                when = (m.period.first,)
-                penalties.append(Penalty("complete_weekends", var, weight, (person.id,), when))
+                first = (m.period.first,)
+                penalties.append(Penalty("complete_weekends", var, weight, (person.id,), first))
         for sat, sun in weekends:
             a, b = days[sat], days[sun]
             if isinstance(a, int) and isinstance(b, int):
