@@ -1,5 +1,6 @@
-"""Rules ``preferred_total_shifts`` and ``preferred_max_weekends``: soft totals over the period,
-and over the rolling window with the published weeks (the ``*_per_window`` keys)."""
+"""Rules ``preferred_total_shifts`` and ``preferred_max_weekends``: soft totals over the period.
+
+The ``*_per_window`` keys count the rolling window, the published weeks in it included."""
 
 from __future__ import annotations
 
