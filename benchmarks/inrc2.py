@@ -572,12 +572,14 @@ def keep_week(
     slots = expand(roster.config, period)
     planned = assignment_of(schedule)
     assignment = {slot.id: planned.get(slot.id, []) for slot in slots}
+    # The bound was proven for the longer period, not for the week alone.
+    info = schedule.solver.model_copy(update={"bound": None, "status": "FEASIBLE"})
     return build_schedule(
         roster,
         period,
         slots,
         assignment,
-        schedule.solver,
+        info,
         strict=True,
         generated_at=schedule.generated_at,
         history=history,
