@@ -46,6 +46,31 @@ TERM_LABELS = {
 }
 
 
+#: Rules a roster names for some people only (the INRC-II vocabulary): their term appears in
+#: the schedule when somebody has the rule, so a roster without them is not told six zeros.
+PER_PERSON_TERMS = (
+    "preferred_consecutive_days",
+    "preferred_consecutive_days_off",
+    "preferred_consecutive_shifts",
+    "complete_weekends",
+    "preferred_total_shifts",
+    "preferred_max_weekends",
+)
+
+
+def terms_in_use(roster: Roster) -> set[str]:
+    """The per-person terms (PER_PERSON_TERMS) some person of ``roster`` has a rule for."""
+    used: set[str] = set()
+    for person in roster.people:
+        rules = roster.rules_for(person)
+        for rule in PER_PERSON_TERMS:
+            value = getattr(rules, rule)
+            # ``preferred_max_weekends: 0`` is a rule; None, False and {} are none.
+            if value is not None and value is not False and value != {}:
+                used.add(rule)
+    return used
+
+
 def term_label(rule: str, language: str) -> str:
     """What the objective term of ``rule`` means, in ``language`` ("" for a rule not listed)."""
     label = TERM_LABELS.get(rule)
@@ -109,9 +134,11 @@ def build_schedule(
     quota_out = explain_quota_shortages(
         roster, period, slots, assignment, report.quota_shortages, history
     )
+    used = terms_in_use(roster)
     terms = [
         ObjectiveTerm(rule=rule, penalty=value, label=term_label(rule, roster.config.language))
         for rule, value in report.terms.items()
+        if value or rule not in PER_PERSON_TERMS or rule in used
     ]
     solver = solver.model_copy(update={"objective": report.penalty})
     return Schedule(

@@ -157,7 +157,8 @@ class Schedule(Open):
     )
     solver: SolverInfo = Field(description="How the solver ran.")
     objective_terms: list[ObjectiveTerm] = Field(
-        description="The penalty split by rule; the terms add up to solver.objective."
+        description="The penalty split by rule; the terms add up to solver.objective. The "
+        "per-person rules (preferred_*, complete_weekends) appear only when somebody has one."
     )
     language: str = Field("zh", description="Language of the texts for people (zh or en).")
     posts: list[PostOut] = Field(default_factory=list, description="Names of the posts.")
