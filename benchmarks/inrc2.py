@@ -346,9 +346,9 @@ def roster_files(
     ahead_days: int = 7,
 ) -> tuple[str, str]:
     """roster.yaml and people.csv of week ``k`` (0-based) of ``horizon`` weeks. With ``ahead``,
-    the period runs on for ``ahead_days`` days of the next week with the demand of ``ahead`` as
-    a guess (its minimum required too, no requests), so this week does not end in a way the next
-    cannot follow; only this week is kept.
+    the period runs on for ``ahead_days`` days of the next week with a guess of its demand from
+    ``ahead`` (each day the most minimum of any day of ``ahead``, no requests), so this week does
+    not end in a way the next cannot follow; only this week is kept.
 
     The totals of the horizon are ranges over the rolling window, ``window_weeks: k + 1`` (weeks
     0 to k: those published before and this one): the contract's range pro rata for the days
@@ -363,9 +363,12 @@ def roster_files(
             for day, pair in zip(dates, pairs, strict=True):
                 groups.setdefault(pair, []).append(day)
             if ahead is not None:
+                # The next week's demand is unknown: each day ahead needs the most this
+                # (shift type, skill) needs on any day of ``ahead``, as a hard minimum and no
+                # more, so the week ends where any day like these can follow.
                 guess = ahead.requirements.get((shift.name, skill), [(0, 0)] * 7)
-                for day, pair in zip(later, guess, strict=False):
-                    groups.setdefault(pair, []).append(day)
+                most = max(lo for lo, _ in guess)
+                groups.setdefault((most, most), []).extend(later)
             demand[(shift.name, skill)] = groups
     requests: list[dict[str, Any]] = []
     skills_of = {n.name: n.skills for n in scenario.nurses}
@@ -625,8 +628,8 @@ def parse_weeks(text: str) -> list[int]:
     type=click.IntRange(0, 7),
     default=1,
     show_default=True,
-    help="Plan each week with this many days of the next, guessed as this week's demand "
-    "(minimum required), keeping this week only; 0: the week alone.",
+    help="Plan each week with this many days of the next, each needing the most minimum of any "
+    "day of this week, keeping this week only; 0: the week alone.",
 )
 @param_option("max_time_in_seconds=600")
 def main(
