@@ -344,11 +344,13 @@ def roster_files(
     horizon: int,
     ahead: WeekData | None = None,
     ahead_days: int = 7,
+    cautious: bool = True,
 ) -> tuple[str, str]:
     """roster.yaml and people.csv of week ``k`` (0-based) of ``horizon`` weeks. With ``ahead``,
     the period runs on for ``ahead_days`` days of the next week with a guess of its demand from
-    ``ahead`` (each day the most minimum of any day of ``ahead``, no requests), so this week does
-    not end in a way the next cannot follow; only this week is kept.
+    ``ahead`` (no requests), so this week does not end in a way the next cannot follow; only this
+    week is kept. The guess is, when ``cautious``, the most minimum of any day of ``ahead`` on
+    each day; else the same weekdays' demand of ``ahead``.
 
     The totals of the horizon are ranges over the rolling window, ``window_weeks: k + 1`` (weeks
     0 to k: those published before and this one): the contract's range pro rata for the days
@@ -363,12 +365,16 @@ def roster_files(
             for day, pair in zip(dates, pairs, strict=True):
                 groups.setdefault(pair, []).append(day)
             if ahead is not None:
-                # The next week's demand is unknown: each day ahead needs the most this
-                # (shift type, skill) needs on any day of ``ahead``, as a hard minimum and no
-                # more, so the week ends where any day like these can follow.
                 guess = ahead.requirements.get((shift.name, skill), [(0, 0)] * 7)
-                most = max(lo for lo, _ in guess)
-                groups.setdefault((most, most), []).extend(later)
+                if cautious:
+                    # Each day ahead needs the most this (shift type, skill) needs on any day
+                    # of ``ahead``, as a hard minimum and no more: the week ends where any day
+                    # like these can follow.
+                    most = max(lo for lo, _ in guess)
+                    groups.setdefault((most, most), []).extend(later)
+                else:
+                    for day, pair in zip(later, guess, strict=False):
+                        groups.setdefault(pair, []).append(day)
             demand[(shift.name, skill)] = groups
     requests: list[dict[str, Any]] = []
     skills_of = {n.name: n.skills for n in scenario.nurses}
@@ -499,19 +505,22 @@ def run_weeks(
                 strict=True,
                 extra=dict(extra or {}),
             )
-            try:
-                roster, schedule = solve_week(
-                    scenario, week, k, len(weeks), ahead, look_ahead, folder, options, store
-                )
-            except InfeasibleError as exc:
-                if ahead is None:
-                    raise InfeasibleError(
-                        f"week {k} (WD {weeks[k]}): {exc}", exc.conflicts
-                    ) from None
-                # The guess of the next week cannot follow any roster of this one: without it.
-                roster, schedule = solve_week(
-                    scenario, week, k, len(weeks), None, 0, folder, options, store
-                )
+            # The cautious guess of the next week, else the same weekdays' demand, else the
+            # week alone: when no roster of this week can be followed by a guess (or none is
+            # found in time), the next is tried.
+            tries = [(ahead, True), (ahead, False)] if ahead is not None else []
+            for guess, cautious in [*tries, (None, False)]:
+                days = look_ahead if guess is not None else 0
+                try:
+                    roster, schedule = solve_week(
+                        scenario, week, k, len(weeks), guess, days, folder, options, store, cautious
+                    )
+                    break
+                except InfeasibleError as exc:
+                    if guess is None:
+                        raise InfeasibleError(
+                            f"week {k} (WD {weeks[k]}): {exc}", exc.conflicts
+                        ) from None
             kept = keep_week(roster, schedule, k, options.history)
             atomic_write(folder / "schedule.json", kept.to_json())
             store.publish(
@@ -548,11 +557,12 @@ def solve_week(
     folder: Path,
     options: SolveOptions,
     store: Store,
+    cautious: bool = True,
 ) -> tuple[Roster, Schedule]:
     """Write week ``k``'s roster folder and solve it as ``roster solve DIR --from … --to …
     --strict --db STORE`` does: the folder is loaded, the history is what ``store`` holds
     before the period, and the engine solves. ``options.history`` is set to that history."""
-    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, ahead, ahead_days)
+    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, ahead, ahead_days, cautious)
     atomic_write(folder / "roster.yaml", roster_yaml)
     atomic_write(folder / "people.csv", people_csv)
     roster = load_roster(folder)
@@ -629,7 +639,8 @@ def parse_weeks(text: str) -> list[int]:
     default=1,
     show_default=True,
     help="Plan each week with this many days of the next, each needing the most minimum of any "
-    "day of this week, keeping this week only; 0: the week alone.",
+    "day of this week (else this week's demand on those weekdays), keeping this week only; "
+    "0: the week alone.",
 )
 @param_option("max_time_in_seconds=600")
 def main(
