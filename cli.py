@@ -30,7 +30,7 @@ from roster.demand import demand_report
 from roster.diff import ScheduleDiff, diff_schedules, shift_names
 from roster.errors import InfeasibleError, PrintError, RosterError, SolveInterrupted
 from roster.folder_edit import add_leave, parse_leave_spec
-from roster.history import History, history_weeks
+from roster.history import History
 from roster.i18n import (
     LOCALES,
     _,
@@ -65,6 +65,7 @@ from solver.repair import repair as repair_roster
 from solver.search import Stop, check_params
 from solver.solve import Progress, SolveOptions, solve
 from store import ENV, Store, open_store, store_location
+from store.history import published_history
 from store.report import history_rows, render_history
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -180,10 +181,7 @@ db_option = click.option(
 
 def _store_history(store: Store, roster: Roster, schedule: Schedule) -> History | None:
     """What ``store`` holds before ``schedule``'s period, as its history (None when nothing)."""
-    period = schedule_period(schedule, roster.config.timezone)
-    weeks = history_weeks(roster, period)
-    versions = store.history_before(roster.name, period.start, weeks)
-    return History.from_versions(roster, versions, period) if versions else None
+    return published_history(store, roster, schedule_period(schedule, roster.config.timezone))[0]
 
 
 def _history(
@@ -199,12 +197,10 @@ def _history(
         if "://" not in location and not Path(location).is_file():
             return None
         with open_store(location, create=False) as store:
-            versions = store.history_before(
-                roster.name, period.start, history_weeks(roster, period)
-            )
-        if not versions:
+            found, versions = published_history(store, roster, period)
+        if found is None:
             return None
-        history = History.from_versions(roster, versions, period)
+        history = found
         published = ", ".join(
             f"{period_label(v.period_start, v.period_end)} v{v.number}" for v in versions
         )

@@ -16,12 +16,15 @@ How each part of the competition maps onto the engine's rules (docs/inrc2.md has
 * consecutive working days / days off / days on a shift type → ``preferred_consecutive_days``,
   ``preferred_consecutive_days_off``, ``preferred_consecutive_shifts`` (weights 30, 30, 15);
 * complete weekends → ``complete_weekends`` (30); shift-off requests → ``avoid`` requests (10);
-* total assignments and working weekends over the horizon → ``preferred_total_shifts`` (20)
-  and ``preferred_max_weekends`` (30) over the period, the period holding every week planned so
-  far; in a week before the last, the ranges are the contract's pro rata.
+* total assignments and working weekends over the horizon → ``preferred_total_shifts_per_window``
+  (20) and ``preferred_max_weekends_per_window`` (30), the rolling window holding every week
+  planned so far (``window_weeks: k + 1``); before the last week, the ranges are the contract's
+  pro rata.
 
-The history: the weeks already planned are in the period as pinned days (see ``past_for``); the
-initial history file becomes a few pinned days before week 0 that leave exactly its runs.
+The history goes through a roster store, ``DIR/roster.db``, as for ``roster solve``: the initial
+history file is published as the roster of the days before week 0 whose runs end as it says
+(``initial_schedule``); each week is solved from what the store holds before it
+(``store.history.published_history``, which ``roster solve`` calls too) and then published.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import csv
 import io
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +58,6 @@ from benchmarks.inrc2_format import (
     WeekData,
     dataset_files,
     evaluate,
-    next_history,
     read_history,
     read_scenario,
     read_week,
@@ -63,13 +65,23 @@ from benchmarks.inrc2_format import (
 )
 from benchmarks.params import param_option, parse_params
 from roster.errors import InfeasibleError, RosterError
-from roster.load import load_roster
-from roster.schedule import Schedule, atomic_write
-from roster.slots import Period
+from roster.history import History as EngineHistory
+from roster.inputs import inputs_digest
+from roster.load import Roster, load_roster
+from roster.report import assignment_of, build_schedule
+from roster.schedule import Schedule, SolverInfo, atomic_write
+from roster.slots import Period, expand
 from solver.solve import SolveOptions, solve
+from store import Store, open_store
+from store.history import published_history
 
 #: Monday of week 0 of every instance; any Monday will do.
 FIRST_MONDAY = date(2024, 1, 1)
+#: The run's roster store, in the output folder.
+STORE = "roster.db"
+#: Who publishes the weeks, and when (a fixed time: the same run gives the same store).
+AUTHOR = "inrc2"
+PUBLISHED = datetime(2023, 12, 29, 12, 0, tzinfo=UTC)
 #: Start and length of the usual shift types; others get 08:00 (one shift a day makes the times
 #: matter only for the calendar).
 SHIFT_TIMES = {
@@ -105,37 +117,20 @@ def week_dates(week: int) -> list[date]:
     return [monday + timedelta(days=i) for i in range(7)]
 
 
-# --- the history seen by a week ---------------------------------------------------------------
+# --- the initial history as a published week ---------------------------------------------------
 
 
-@dataclass
-class Past:
-    """What a week sees of the time before it: the pinned days that leave the history's runs
-    on the Sunday before (for each nurse, (date, shift type, skill) worked), the first date of
-    the period, and the history itself (its counters shift the ranges of the totals)."""
-
-    first: date
-    worked: dict[str, list[tuple[date, str, str]]]
-    history: History
-
-    def count(self, nurse: str) -> int:
-        """Days pinned before the week."""
-        return len(self.worked.get(nurse, []))
-
-    def weekends(self, nurse: str) -> int:
-        """Weekends pinned before the week with a Saturday or Sunday worked."""
-        days = {d for d, _, _ in self.worked.get(nurse, []) if d.weekday() >= 5}
-        return len({d.isocalendar()[:2] for d in days})
-
-
-def border_days(scenario: Scenario, history: History, monday: date) -> Past:
-    """A history as pinned days before ``monday`` that leave exactly its runs on the Sunday
-    before: ``consecutive_work`` days worked (the last ``consecutive_same_shift`` of them on the
-    last shift type, the ones before on another type that may precede it) after a day off; or
-    ``consecutive_off`` days off after a day worked. Runs that ended earlier cost the same
-    whatever they were, so the engine's objective differs from the week's cost by a constant."""
+def border_days(
+    scenario: Scenario, history: History, monday: date
+) -> tuple[date, dict[str, list[tuple[date, str, str]]]]:
+    """An initial history as days worked before ``monday`` that leave exactly its runs on the
+    Sunday before: ``consecutive_work`` days worked (the last ``consecutive_same_shift`` of them
+    on the last shift type, the ones before on another type that may precede it) after a day
+    off; or ``consecutive_off`` days off after a day worked. The first date that needs (the
+    day off or worked before the runs) and, for each nurse, the (date, shift type, skill) worked.
+    Runs that ended earlier cost the same whatever they were, so nothing else is needed."""
     worked: dict[str, list[tuple[date, str, str]]] = {}
-    first = monday
+    first = monday - timedelta(days=1)
     for nurse in scenario.nurses:
         h = history.nurses[nurse.name]
         skill = nurse.skills[0]
@@ -153,7 +148,7 @@ def border_days(scenario: Scenario, history: History, monday: date) -> Past:
                 days.append((monday - timedelta(days=i), shift, skill))
             first = min(first, monday - timedelta(days=len(days) + 1))
         worked[nurse.name] = sorted(days)
-    return Past(first, worked, history)
+    return first, worked
 
 
 def _free_shift(scenario: Scenario) -> str:
@@ -175,63 +170,56 @@ def _lead_in(scenario: Scenario, last: str) -> str:
     return last
 
 
-def past_for(scenario: Scenario, initial: History, planned: list[Solution]) -> Past:
-    """The history week ``len(planned)`` sees: the competition's history after the weeks planned
-    so far (computed from the initial history as the simulator does), as pinned days before the
-    week. This is the one place the history enters a week; with the store it becomes the
-    versions published before the week (docs/inrc2.md)."""
-    history = initial
-    for solution in planned:
-        history = next_history(scenario, history, solution)
-    return border_days(scenario, history, week_dates(len(planned))[0])
+def initial_schedule(scenario: Scenario, history: History, folder: Path) -> Schedule:
+    """The initial history as the schedule of the days before week 0 (``border_days``), to be
+    published as their roster: the history file says how each nurse's runs end on that Sunday,
+    and these duties end exactly so. Its roster folder (the posts on those days, nobody needed)
+    is written into ``folder``. Its counters are 0 in every initial history (README 3.3); the
+    rolling window of the totals starts at week 0 (``roster_files``), so these days never count
+    towards them."""
+    monday = week_dates(0)[0]
+    first, worked = border_days(scenario, history, monday)
+    days = [first + timedelta(days=i) for i in range((monday - first).days)]
+    demand = {(s.name, sk): {(0, 0): days} for s in scenario.shift_types for sk in scenario.skills}
+    config = roster_config(scenario, demand, window_weeks=1, requests=[])
+    _write_folder(folder, config, _people(scenario, {}))
+    roster = load_roster(folder)
+    period = Period(first, monday - timedelta(days=1), roster.config.timezone)
+    slots = expand(roster.config, period)
+    assignment: dict[str, list[str]] = {slot.id: [] for slot in slots}
+    for nurse, shifts in worked.items():
+        for day, shift, skill in shifts:
+            assignment[_slot(scenario, shift, skill, day)].append(nurse)
+    info = SolverInfo(
+        status="FEASIBLE", objective=None, bound=None, wall_seconds=0, workers=0, seed=0
+    )
+    return build_schedule(roster, period, slots, assignment, info, generated_at=PUBLISHED)
+
+
+def _slot(scenario: Scenario, shift: str, skill: str, day: date) -> str:
+    """The slot id of (shift type, skill) on ``day``."""
+    return f"{post_id(shift, skill)}/{day.isoformat()}T{shift_time(scenario, shift)[0]}"
 
 
 # --- the roster folder ------------------------------------------------------------------------
 
 
-def share(low: int, high: int, done: int, weeks_left: int, days: int = 7) -> tuple[int, int]:
-    """The share of ``days`` days of a range over the horizon, ``done`` being used already and
-    ``weeks_left`` weeks (this one included) to go: what is still missing and what is still
-    allowed, spread evenly (rounded down and up; exact for the last week alone)."""
-    lo = max(0, low - done) * days
-    hi = max(0, high - done) * days
-    return lo // (7 * weeks_left), -(-hi // (7 * weeks_left))
-
-
-def roster_files(
+def roster_config(
     scenario: Scenario,
-    week: WeekData,
-    k: int,
-    horizon: int,
-    past: Past,
-    ahead: WeekData | None = None,
-    ahead_days: int = 7,
-) -> tuple[str, str]:
-    """roster.yaml and people.csv of week ``k`` (0-based) of ``horizon`` weeks, with its history
-    ``past``. With ``ahead``, the period runs on for ``ahead_days`` days of the next week with
-    the demand of ``ahead`` as a guess (its minimum required too, no requests), so this week does
-    not end in a way the next cannot follow; only this week is kept."""
-    dates = week_dates(k)
-    later = week_dates(k + 1)[:ahead_days] if ahead is not None else []
-    span = (dates[-1] - past.first).days + 1
-    all_days = [past.first + timedelta(days=i) for i in range(span)]
-    earlier = [d for d in all_days if d < dates[0]]
+    demand: dict[tuple[str, str], dict[tuple[int, int], list[date]]],
+    *,
+    window_weeks: int,
+    requests: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """roster.yaml of the scenario: one post per (shift type, skill) with, for each (minimum,
+    optimal) pair of ``demand``, a shift pattern on its dates; the contracts' rules and the
+    competition's weights. The community's name is the scenario's, the same every week, so the
+    store holds the weeks as one community's."""
     holders = {s: sum(1 for n in scenario.nurses if s in n.skills) for s in scenario.skills}
     posts: list[dict[str, Any]] = []
     for shift in scenario.shift_types:
         start, hours = shift_time(scenario, shift.name)
         for skill in scenario.skills:
-            top = holders[skill]
-            pairs = week.requirements.get((shift.name, skill), [(0, 0)] * 7)
-            groups: dict[tuple[int, int], list[date]] = {}
-            if earlier:
-                groups[(0, 0)] = list(earlier)
-            for day, pair in zip(dates, pairs, strict=True):
-                groups.setdefault(pair, []).append(day)
-            if ahead is not None:
-                guess = ahead.requirements.get((shift.name, skill), [(0, 0)] * 7)
-                for day, pair in zip(later, guess, strict=False):
-                    groups.setdefault(pair, []).append(day)
             patterns = [
                 {
                     "start": start,
@@ -241,12 +229,12 @@ def roster_files(
                     "headcount": {
                         "min": lo,
                         "target": opt,
-                        "max": max(opt, top),
+                        "max": max(opt, holders[skill]),
                         "under_weight": W_OPTIMAL,
                         "over_weight": 0,
                     },
                 }
-                for (lo, opt), days in sorted(groups.items())
+                for (lo, opt), days in sorted(demand[(shift.name, skill)].items())
             ]
             posts.append(
                 {
@@ -279,38 +267,11 @@ def roster_files(
         }
         for c in scenario.contracts.values()
     }
-    requests: list[dict[str, Any]] = []
-    skills_of = {n.name: n.skills for n in scenario.nurses}
-    for who, shift_name, index in week.requests:
-        if who not in skills_of:
-            continue
-        when = dates[index].isoformat()
-        if shift_name == "Any":
-            requests.append({"person": who, "kind": "avoid", "date": when, "weight": W_PREFERENCE})
-            continue
-        for skill in skills_of[who]:
-            requests.append(
-                {
-                    "person": who,
-                    "kind": "avoid",
-                    "post": post_id(shift_name, skill),
-                    "date": when,
-                    "weight": W_PREFERENCE,
-                }
-            )
-    pins = [
-        {
-            "person": nurse,
-            "slot": f"{post_id(shift, skill)}/{day.isoformat()}T{shift_time(scenario, shift)[0]}",
-        }
-        for nurse, days in past.worked.items()
-        for day, shift, skill in days
-        if day < dates[0]
-    ]
-    config: dict[str, Any] = {
-        "name": f"INRC-II {scenario.name} week {k}",
+    return {
+        "name": f"INRC-II {scenario.name}",
         "timezone": "UTC",
         "language": "en",
+        "window_weeks": window_weeks,
         "skills": {s: s for s in scenario.skills},
         "tags": {c: f"contract {c}" for c in scenario.contracts},
         "rules": {
@@ -338,35 +299,112 @@ def roster_files(
         "successions": successions,
         "posts": posts,
         "requests": requests,
-        "pins": pins,
     }
+
+
+def _people(scenario: Scenario, ranges: dict[str, tuple[str, int]]) -> str:
+    """people.csv: each nurse with her contract as a tag, her skills, and (when ``ranges`` has
+    her) her range of shifts and most weekends over the rolling window."""
     people = io.StringIO()
     writer = csv.writer(people, lineterminator="\n")
     writer.writerow(
-        ["id", "name", "tags", "skills", "preferred_total_shifts", "preferred_max_weekends"]
+        [
+            "id",
+            "name",
+            "tags",
+            "skills",
+            "preferred_total_shifts_per_window",
+            "preferred_max_weekends_per_window",
+        ]
     )
-    remaining = horizon - k
-    days = 7 + len(later)
+    for nurse in scenario.nurses:
+        shifts, weekends = ranges.get(nurse.name, ("", ""))
+        writer.writerow(
+            [nurse.name, nurse.name, nurse.contract, ";".join(nurse.skills), shifts, weekends]
+        )
+    return people.getvalue()
+
+
+def _write_folder(folder: Path, config: dict[str, Any], people: str) -> None:
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
+    atomic_write(folder / "roster.yaml", text)
+    atomic_write(folder / "people.csv", people)
+
+
+def share(low: int, high: int, days: int, horizon: int) -> tuple[int, int]:
+    """A range over ``horizon`` weeks, pro rata for its first ``days`` days (rounded down and up;
+    exact for the whole horizon)."""
+    return low * days // (7 * horizon), -(-high * days // (7 * horizon))
+
+
+def roster_files(
+    scenario: Scenario,
+    week: WeekData,
+    k: int,
+    horizon: int,
+    ahead: WeekData | None = None,
+    ahead_days: int = 7,
+    cautious: bool = True,
+) -> tuple[str, str]:
+    """roster.yaml and people.csv of week ``k`` (0-based) of ``horizon`` weeks. With ``ahead``,
+    the period runs on for ``ahead_days`` days of the next week with a guess of its demand from
+    ``ahead`` (no requests), so this week does not end in a way the next cannot follow; only this
+    week is kept. The guess is, when ``cautious``, the most minimum of any day of ``ahead`` on
+    each day; else the same weekdays' demand of ``ahead``.
+
+    The totals of the horizon are ranges over the rolling window, ``window_weeks: k + 1`` (weeks
+    0 to k: those published before and this one): the contract's range pro rata for the days
+    planned so far, exact in the last week."""
+    dates = week_dates(k)
+    later = week_dates(k + 1)[:ahead_days] if ahead is not None else []
+    demand: dict[tuple[str, str], dict[tuple[int, int], list[date]]] = {}
+    for shift in scenario.shift_types:
+        for skill in scenario.skills:
+            groups: dict[tuple[int, int], list[date]] = {}
+            pairs = week.requirements.get((shift.name, skill), [(0, 0)] * 7)
+            for day, pair in zip(dates, pairs, strict=True):
+                groups.setdefault(pair, []).append(day)
+            if ahead is not None:
+                guess = ahead.requirements.get((shift.name, skill), [(0, 0)] * 7)
+                if cautious:
+                    # Each day ahead needs the most this (shift type, skill) needs on any day
+                    # of ``ahead``, as a hard minimum and no more: the week ends where any day
+                    # like these can follow.
+                    most = max(lo for lo, _ in guess)
+                    groups.setdefault((most, most), []).extend(later)
+                else:
+                    for day, pair in zip(later, guess, strict=False):
+                        groups.setdefault(pair, []).append(day)
+            demand[(shift.name, skill)] = groups
+    requests: list[dict[str, Any]] = []
+    skills_of = {n.name: n.skills for n in scenario.nurses}
+    for who, shift_name, index in week.requests:
+        if who not in skills_of:
+            continue
+        when = dates[index].isoformat()
+        if shift_name == "Any":
+            requests.append({"person": who, "kind": "avoid", "date": when, "weight": W_PREFERENCE})
+            continue
+        for skill in skills_of[who]:
+            requests.append(
+                {
+                    "person": who,
+                    "kind": "avoid",
+                    "post": post_id(shift_name, skill),
+                    "date": when,
+                    "weight": W_PREFERENCE,
+                }
+            )
+    config = roster_config(scenario, demand, window_weeks=k + 1, requests=requests)
+    days = 7 * (k + 1) + len(later)
+    ranges: dict[str, tuple[str, int]] = {}
     for nurse in scenario.nurses:
         contract = scenario.contracts[nurse.contract]
-        h = past.history.nurses[nurse.name]
-        # The share of what the contract still asks for of the weeks in the period; the period
-        # holds the pinned days before the week too, so their shifts and weekends are added.
-        lo, hi = share(contract.min_total, contract.max_total, h.total_assignments, remaining, days)
-        _, most = share(0, contract.max_weekends, h.total_weekends, remaining, days)
-        extra, extra_weekends = past.count(nurse.name), past.weekends(nurse.name)
-        writer.writerow(
-            [
-                nurse.name,
-                nurse.name,
-                nurse.contract,
-                ";".join(nurse.skills),
-                f"{lo + extra}..{hi + extra}",
-                most + extra_weekends,
-            ]
-        )
+        lo, hi = share(contract.min_total, contract.max_total, days, horizon)
+        _, most = share(0, contract.max_weekends, days, horizon)
+        ranges[nurse.name] = (f"{lo}..{hi}", most)
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
-    return text, people.getvalue()
+    return text, _people(scenario, ranges)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -402,6 +440,16 @@ class WeekRun:
     cpu_seconds: float = 0.0
 
 
+def new_store(out: Path) -> Store:
+    """A new, empty roster store for a run: ``out/roster.db`` (one left by an earlier run is
+    removed, as the run's solutions are)."""
+    path = out / STORE
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    return open_store(path)
+
+
 def run_weeks(
     dataset: Path,
     history_index: int,
@@ -416,8 +464,12 @@ def run_weeks(
     report: Any = None,
     repeatable: bool = False,
 ) -> tuple[list[WeekRun], Evaluation]:
-    """Solve the weeks one after another, each seeing only the weeks before it; write each
-    week's roster folder, schedule and ``sol-week<k>.txt`` into ``out``; score the run."""
+    """Solve the weeks one after another, each seeing only the weeks before it, through a roster
+    store (``out/roster.db``): the initial history is published first, as the roster of the days
+    before week 0 (``initial_schedule``); each week is solved from what the store holds before
+    it (``published_history``, as ``roster solve`` reads it), and its roster is published. Each
+    week's roster folder, schedule and ``sol-week<k>.txt`` are written into ``out``; the run is
+    scored."""
     sc_path, h_path, *wd_paths = dataset_files(dataset, history_index, weeks)
     scenario = read_scenario(sc_path)
     initial = read_history(h_path)
@@ -425,48 +477,72 @@ def run_weeks(
     if missing:
         raise InrcFileError(f"{h_path}: no line for nurse(s) {', '.join(missing)}")
     week_data = [read_week(p) for p in wd_paths]
-    planned: list[Solution] = []
     runs: list[WeekRun] = []
-    for k, week in enumerate(week_data):
-        began, cpu = time.monotonic(), time.process_time()
-        past = past_for(scenario, initial, planned)
-        folder = out / f"roster-week{k}"
-        # The next week's demand is unknown: this week's is the guess (none after the last).
-        ahead = week if look_ahead > 0 and k + 1 < len(weeks) else None
-        # ``time_limit`` is wall-clock seconds, or with ``repeatable`` work units of the
-        # repeatable search (the same weeks then give the same rosters on any machine).
-        options = SolveOptions(
-            time_limit=time_limit,
-            repeatable=repeatable,
-            work_units=time_limit,
-            workers=workers,
-            seed=seed,
-            strict=True,
-            extra=dict(extra or {}),
+    with new_store(out) as store:
+        start = initial_schedule(scenario, initial, out / "roster-history")
+        atomic_write(out / "roster-history" / "schedule.json", start.to_json())
+        store.publish(
+            start,
+            inputs_digest=inputs_digest(load_roster(out / "roster-history")),
+            author=AUTHOR,
+            message=f"initial history {h_path.name}",
+            parent=None,
+            published_at=PUBLISHED,
         )
-        try:
-            schedule = solve_week(
-                scenario, week, k, len(weeks), past, ahead, look_ahead, folder, options
+        for k, week in enumerate(week_data):
+            began, cpu = time.monotonic(), time.process_time()
+            folder = out / f"roster-week{k}"
+            # The next week's demand is unknown: this week's is the guess (none after the last).
+            ahead = week if look_ahead > 0 and k + 1 < len(weeks) else None
+            # ``time_limit`` is wall-clock seconds, or with ``repeatable`` work units of the
+            # repeatable search (the same weeks then give the same rosters on any machine).
+            options = SolveOptions(
+                time_limit=time_limit,
+                repeatable=repeatable,
+                work_units=time_limit,
+                workers=workers,
+                seed=seed,
+                strict=True,
+                extra=dict(extra or {}),
             )
-        except InfeasibleError as exc:
-            if ahead is None:
-                raise InfeasibleError(f"week {k} (WD {weeks[k]}): {exc}", exc.conflicts) from None
-            # The guess of the next week cannot follow any roster of this one: without it.
-            schedule = solve_week(scenario, week, k, len(weeks), past, None, 0, folder, options)
-        atomic_write(folder / "schedule.json", schedule.to_json())
-        solution = week_solution(scenario, schedule, k)
-        atomic_write(out / f"sol-week{k}.txt", solution_text(solution))
-        planned.append(solution)
-        run = WeekRun(
-            solution,
-            schedule.solver.objective,
-            schedule.solver.status,
-            round(time.monotonic() - began, 2),
-            round(time.process_time() - cpu, 2),
-        )
-        runs.append(run)
-        if report is not None:
-            report(k, run)
+            # The cautious guess of the next week, else the same weekdays' demand, else the
+            # week alone: when no roster of this week can be followed by a guess (or none is
+            # found in time), the next is tried.
+            tries = [(ahead, True), (ahead, False)] if ahead is not None else []
+            for guess, cautious in [*tries, (None, False)]:
+                days = look_ahead if guess is not None else 0
+                try:
+                    roster, schedule = solve_week(
+                        scenario, week, k, len(weeks), guess, days, folder, options, store, cautious
+                    )
+                    break
+                except InfeasibleError as exc:
+                    if guess is None:
+                        raise InfeasibleError(
+                            f"week {k} (WD {weeks[k]}): {exc}", exc.conflicts
+                        ) from None
+            kept = keep_week(roster, schedule, k, options.history)
+            atomic_write(folder / "schedule.json", kept.to_json())
+            store.publish(
+                kept,
+                inputs_digest=inputs_digest(roster),
+                author=AUTHOR,
+                message=f"week {k}: {wd_paths[k].name}",
+                parent=None,
+                published_at=PUBLISHED,
+            )
+            solution = week_solution(scenario, kept, k)
+            atomic_write(out / f"sol-week{k}.txt", solution_text(solution))
+            run = WeekRun(
+                solution,
+                schedule.solver.objective,
+                schedule.solver.status,
+                round(time.monotonic() - began, 2),
+                round(time.process_time() - cpu, 2),
+            )
+            runs.append(run)
+            if report is not None:
+                report(k, run)
     evaluation = evaluate(scenario, initial, week_data, [r.solution for r in runs])
     return runs, evaluation
 
@@ -476,20 +552,51 @@ def solve_week(
     week: WeekData,
     k: int,
     horizon: int,
-    past: Past,
     ahead: WeekData | None,
     ahead_days: int,
     folder: Path,
     options: SolveOptions,
-) -> Schedule:
-    """Write week ``k``'s roster folder and solve it as ``roster solve --strict`` does: the
-    folder is loaded and solved by the engine."""
-    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, past, ahead, ahead_days)
+    store: Store,
+    cautious: bool = True,
+) -> tuple[Roster, Schedule]:
+    """Write week ``k``'s roster folder and solve it as ``roster solve DIR --from … --to …
+    --strict --db STORE`` does: the folder is loaded, the history is what ``store`` holds
+    before the period, and the engine solves. ``options.history`` is set to that history."""
+    roster_yaml, people_csv = roster_files(scenario, week, k, horizon, ahead, ahead_days, cautious)
     atomic_write(folder / "roster.yaml", roster_yaml)
     atomic_write(folder / "people.csv", people_csv)
     roster = load_roster(folder)
     last = week_dates(k)[-1] + timedelta(days=ahead_days if ahead is not None else 0)
-    return solve(roster, Period(past.first, last, roster.config.timezone), options)
+    period = Period(week_dates(k)[0], last, roster.config.timezone)
+    options.history = published_history(store, roster, period)[0]
+    return roster, solve(roster, period, options)
+
+
+def keep_week(
+    roster: Roster, schedule: Schedule, k: int, history: EngineHistory | None
+) -> Schedule:
+    """The roster of week ``k`` alone, as it is published: a schedule planned with days of the
+    next week ahead keeps this week's slots (the days ahead were a guess), its penalties
+    recomputed for the week with its history."""
+    dates = week_dates(k)
+    period = Period(dates[0], dates[-1], roster.config.timezone)
+    if schedule.period.end == period.end:
+        return schedule
+    slots = expand(roster.config, period)
+    planned = assignment_of(schedule)
+    assignment = {slot.id: planned.get(slot.id, []) for slot in slots}
+    # The bound was proven for the longer period, not for the week alone.
+    info = schedule.solver.model_copy(update={"bound": None, "status": "FEASIBLE"})
+    return build_schedule(
+        roster,
+        period,
+        slots,
+        assignment,
+        info,
+        strict=True,
+        generated_at=schedule.generated_at,
+        history=history,
+    )
 
 
 def parse_weeks(text: str) -> list[int]:
@@ -531,8 +638,9 @@ def parse_weeks(text: str) -> list[int]:
     type=click.IntRange(0, 7),
     default=1,
     show_default=True,
-    help="Plan each week with this many days of the next, guessed as this week's demand "
-    "(minimum required), keeping this week only; 0: the week alone.",
+    help="Plan each week with this many days of the next, each needing the most minimum of any "
+    "day of this week (else this week's demand on those weekdays), keeping this week only; "
+    "0: the week alone.",
 )
 @param_option("max_time_in_seconds=600")
 def main(

@@ -22,7 +22,7 @@ from .eligibility import (
 from .history import History, PastDuty, border_note, iso_week, rolling_windows, week_label
 from .i18n import _, speaking_for
 from .load import Roster
-from .models import WEEKDAYS, NightWindow, Person, Request, RuleSet, TimeWindow
+from .models import WEEKDAYS, Bounds, NightWindow, Person, Request, RuleSet, TimeWindow
 from .shortfall import place_weights, round_prices, rounds_of
 from .slots import Period, Shift, Slot, is_night
 
@@ -1038,112 +1038,164 @@ def _check(
 # complete_weekends.py and preferred_totals.py)
 
 
-def shift_matches(slot: Slot, name: str) -> bool:
-    """Whether ``slot`` is the shift ``name`` of ``preferred_consecutive_shifts``: its shift
-    pattern's name or its post id."""
+def shift_matches(slot: Slot | PastDuty, name: str) -> bool:
+    """Whether ``slot`` (or a published duty) is the shift ``name`` of
+    ``preferred_consecutive_shifts``: its shift pattern's name or its post id."""
     return slot.name == name or slot.post == name
 
 
-def run_excess(flags: list[bool], low: int | None, high: int | None) -> int:
+def run_excess(flags: list[bool], low: int | None, high: int | None, published: int = 0) -> int:
     """Days outside ``low``–``high`` over the runs of true values in ``flags``: each day of a run
     beyond ``high``, and each day short of ``low`` for a run with a false value just before and
-    just after it inside the list (runs touching either end are not held to the minimum)."""
+    just after it inside the list (runs touching either end are not held to the minimum). The
+    first ``published`` flags are published days before the period: what was charged when they
+    were planned is not charged again (a run's days over ``high`` before the period, a short run
+    that ended before the day before the period)."""
     total = 0
     for first, length, value in runs(flags):
-        if not value:
+        end = first + length  # the index of the day that ends the run
+        if not value or end <= published - 1:
             continue
         if high is not None:
-            total += max(0, length - high)
-        inner = first > 0 and first + length < len(flags)
-        if low is not None and inner:
+            before = max(0, min(end, published) - first)
+            total += max(0, length - high) - max(0, before - high)
+        inner = first > 0 and end < len(flags)
+        if low is not None and inner and end >= published:
             total += max(0, low - length)
     return total
+
+
+def _days_with_history(
+    ctx: Ctx, pid: str, bounds: Bounds, shift: str = ""
+) -> tuple[list[bool], int]:
+    """The person's worked days (with ``shift``, days on that shift) with the published days
+    before the period in front, as far back as a run of ``bounds`` reaches; and how many are
+    published."""
+    if shift:
+        days = {slot.day for slot in ctx.shifts_of[pid] if shift_matches(slot, shift)}
+        flags = [day in days for day in ctx.period.days]
+    else:
+        flags = worked_days(ctx, pid)
+    reach = max(bounds.min or 0, bounds.max or 0)
+    if ctx.history is None or reach == 0:
+        return flags, 0
+    match = (lambda duty: shift_matches(duty, shift)) if shift else None
+    before = ctx.history.worked_before(pid, reach, match)
+    return before + flags, len(before)
 
 
 def preferred_consecutive_days(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """Runs of working days within ``preferred_consecutive_days``: each day over the maximum or
     short of the minimum (runs touching the period's ends: the maximum only) costs
-    ``weights.preferred_consecutive_days``."""
+    ``weights.preferred_consecutive_days``. With a history, runs go on from the published days:
+    a run's days over the maximum in the period cost, and a short run that ends in the period
+    or on the day before it."""
     weight = ctx.roster.config.weights.preferred_consecutive_days
     penalty = 0
     for pid in ctx.shifts_of:
         bounds = ctx.rules(ctx.roster.person(pid)).preferred_consecutive_days
         if bounds is not None:
-            penalty += weight * run_excess(worked_days(ctx, pid), bounds.min, bounds.max)
+            flags, published = _days_with_history(ctx, pid, bounds)
+            penalty += weight * run_excess(flags, bounds.min, bounds.max, published)
     return [], {"preferred_consecutive_days": penalty}
 
 
 def preferred_consecutive_days_off(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """Runs of days off within ``preferred_consecutive_days_off``, priced as
-    ``preferred_consecutive_days`` with ``weights.preferred_consecutive_days_off``."""
+    ``preferred_consecutive_days`` with ``weights.preferred_consecutive_days_off``, across the
+    border too."""
     weight = ctx.roster.config.weights.preferred_consecutive_days_off
     penalty = 0
     for pid in ctx.shifts_of:
         bounds = ctx.rules(ctx.roster.person(pid)).preferred_consecutive_days_off
         if bounds is not None:
-            off = [not worked for worked in worked_days(ctx, pid)]
-            penalty += weight * run_excess(off, bounds.min, bounds.max)
+            flags, published = _days_with_history(ctx, pid, bounds)
+            off = [not worked for worked in flags]
+            penalty += weight * run_excess(off, bounds.min, bounds.max, published)
     return [], {"preferred_consecutive_days_off": penalty}
 
 
 def preferred_consecutive_shifts(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """Runs of days on one shift (by shift name or post id) within the range given for it in
     ``preferred_consecutive_shifts``; a day off or on another shift ends the run. Priced as
-    ``preferred_consecutive_days`` with ``weights.preferred_consecutive_shifts``."""
+    ``preferred_consecutive_days`` with ``weights.preferred_consecutive_shifts``, across the
+    border too (a published duty's shift is its post's pattern at that time of day)."""
     weight = ctx.roster.config.weights.preferred_consecutive_shifts
     penalty = 0
-    for pid, shifts in ctx.shifts_of.items():
+    for pid in ctx.shifts_of:
         limits = ctx.rules(ctx.roster.person(pid)).preferred_consecutive_shifts or {}
         for name, bounds in limits.items():
-            days = {slot.day for slot in shifts if shift_matches(slot, name)}
-            flags = [day in days for day in ctx.period.days]
-            penalty += weight * run_excess(flags, bounds.min, bounds.max)
+            flags, published = _days_with_history(ctx, pid, bounds, name)
+            penalty += weight * run_excess(flags, bounds.min, bounds.max, published)
     return [], {"preferred_consecutive_shifts": penalty}
 
 
 def complete_weekends(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """For people with ``complete_weekends``: each weekend wholly inside the period worked on
-    exactly one of its two days costs ``weights.complete_weekends``."""
+    exactly one of its two days costs ``weights.complete_weekends``; with a history, so does the
+    weekend of a period starting on a Sunday whose Saturday is published."""
     weight = ctx.roster.config.weights.complete_weekends
     penalty = 0
     weekends = [w for w in weekend_days(ctx.period) if len(w) == 2]
+    saturday = ctx.period.first - timedelta(days=1)
+    border = ctx.history is not None and saturday.weekday() == 5 and saturday in ctx.history.covered
     for pid in ctx.shifts_of:
         if not ctx.rules(ctx.roster.person(pid)).complete_weekends:
             continue
         flags = worked_days(ctx, pid)
         penalty += weight * sum(1 for sat, sun in weekends if flags[sat] != flags[sun])
+        if border and ctx.history is not None:
+            penalty += weight * (ctx.history.worked_before(pid, 1)[0] != flags[0])
     return [], {"complete_weekends": penalty}
 
 
 def preferred_total_shifts(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """Each person's shifts over the period within ``preferred_total_shifts``: each shift short
-    or over costs ``weights.preferred_total_shifts``."""
+    or over costs ``weights.preferred_total_shifts``. ``preferred_total_shifts_per_window``: the
+    same over the rolling window, the shifts published in it before the period counted too (those
+    over its maximum already were the past's to charge)."""
     weight = ctx.roster.config.weights.preferred_total_shifts
     penalty = 0
     for pid, shifts in ctx.shifts_of.items():
-        bounds = ctx.rules(ctx.roster.person(pid)).preferred_total_shifts
-        if bounds is None:
-            continue
-        if bounds.min is not None:
-            penalty += weight * max(0, bounds.min - len(shifts))
-        if bounds.max is not None:
-            penalty += weight * max(0, len(shifts) - bounds.max)
+        rules = ctx.rules(ctx.roster.person(pid))
+        done = len(ctx.history.in_window(pid)) if ctx.history is not None else 0
+        for bounds, before in (
+            (rules.preferred_total_shifts, 0),
+            (rules.preferred_total_shifts_per_window, done),
+        ):
+            if bounds is None:
+                continue
+            total = before + len(shifts)
+            if bounds.min is not None:
+                penalty += weight * max(0, bounds.min - total)
+            if bounds.max is not None:
+                penalty += weight * (max(0, total - bounds.max) - max(0, before - bounds.max))
     return [], {"preferred_total_shifts": penalty}
 
 
 def preferred_max_weekends(ctx: Ctx) -> tuple[list[Violation], dict[str, int]]:
     """Each weekend worked (Saturday or Sunday) above ``preferred_max_weekends`` costs
-    ``weights.preferred_max_weekends``."""
+    ``weights.preferred_max_weekends``. ``preferred_max_weekends_per_window``: the same over the
+    rolling window, the weekends of its published weeks counted too (a week both published and
+    planned once; published weekends over the most already were the past's to charge)."""
     weight = ctx.roster.config.weights.preferred_max_weekends
     penalty = 0
-    weekends = weekend_days(ctx.period)
     for pid in ctx.shifts_of:
-        limit = ctx.rules(ctx.roster.person(pid)).preferred_max_weekends
-        if limit is None:
-            continue
-        flags = worked_days(ctx, pid)
-        worked = sum(1 for w in weekends if any(flags[i] for i in w))
-        penalty += weight * max(0, worked - limit)
+        rules = ctx.rules(ctx.roster.person(pid))
+        planned = {iso_week(s.day) for s in ctx.shifts_of[pid] if s.day.weekday() >= 5}
+        past = (
+            {iso_week(d.day) for d in ctx.history.in_window(pid) if d.weekend}
+            if ctx.history is not None
+            else set()
+        )
+        for limit, before in (
+            (rules.preferred_max_weekends, set()),
+            (rules.preferred_max_weekends_per_window, past),
+        ):
+            if limit is None:
+                continue
+            worked = len(planned | before)
+            penalty += weight * (max(0, worked - limit) - max(0, len(before) - limit))
     return [], {"preferred_max_weekends": penalty}
 
 

@@ -11,9 +11,9 @@ in the checker (``roster/check.py``). A past duty is taken as published: it is n
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from .errors import HistoryError
 from .i18n import _, speaking_for
@@ -47,6 +47,9 @@ class PastDuty:
     night: bool
     #: The published period it comes from, as ``period_label`` writes it (``2020-W05``).
     source: str
+    #: The name of its shift (the post's shift pattern starting at that time of day, such as 早班;
+    #: empty when none does): what ``preferred_consecutive_shifts`` counts runs of.
+    name: str = ""
 
     @property
     def day(self) -> date:
@@ -127,11 +130,15 @@ def reach_days(roster: Roster) -> int:
     days = MIN_REACH_DAYS
     for person in roster.people:
         rules = roster.rules_for(person)
-        for limit in (
+        limits = [
             rules.max_consecutive_days,
             rules.min_consecutive_days,
             rules.min_consecutive_days_off,
-        ):
+        ]
+        ranges = [rules.preferred_consecutive_days, rules.preferred_consecutive_days_off]
+        ranges += list((rules.preferred_consecutive_shifts or {}).values())
+        limits += [b for r in ranges if r is not None for b in (r.min, r.max)]
+        for limit in limits:
             if limit is not None:
                 days = max(days, limit + 1)
         rest = max(rules.min_rest_hours or 0.0, rules.rest_after_long_shift_hours or 0.0)
@@ -203,6 +210,11 @@ class History:
             raise HistoryError(f"window_weeks is {weeks}; a rolling window holds at least 1 week")
         since = history_since(roster, period, weeks)
         zone = roster.zone
+        # A shift's name is its post's pattern starting at the same time of day.
+        names: dict[tuple[str, time], str] = {}
+        for each in roster.config.posts:
+            for pattern in each.shifts:
+                names.setdefault((each.id, pattern.start), pattern.name)
         people = {p.id for p in roster.people}
         posts = {p.id for p in roster.config.posts}
         by_day: dict[date, list[PastDuty]] = {}
@@ -248,6 +260,7 @@ class History:
                             end=end,
                             night=is_night(begin, end, roster.config.night),
                             source=label,
+                            name=names.get((slot.post, begin.time()), ""),
                         )
                     )
             # Warnings are messages: in the message language of this roster.
@@ -330,9 +343,12 @@ class History:
             day -= timedelta(days=1)
         return out[::-1]
 
-    def worked_before(self, person_id: str, count: int) -> list[bool]:
-        """For each date of ``days_before(count)``: whether the person had a duty starting on it."""
-        worked = {d.day for d in self.of(person_id)}
+    def worked_before(
+        self, person_id: str, count: int, shift: Callable[[PastDuty], bool] | None = None
+    ) -> list[bool]:
+        """For each date of ``days_before(count)``: whether the person had a duty starting on it
+        (with ``shift``, a duty for which ``shift`` holds)."""
+        worked = {d.day for d in self.of(person_id) if shift is None or shift(d)}
         return [day in worked for day in self.days_before(count)]
 
     def window_start(self) -> date:

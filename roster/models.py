@@ -386,6 +386,17 @@ class RuleSet(Strict):
     preferred_max_weekends: int | None = Field(
         None, ge=0, description="Soft most weekends worked (Saturday or Sunday) in the period."
     )
+    preferred_total_shifts_per_window: Bounds | None = Field(
+        None,
+        description="Soft range of shifts over the rolling window: the published weeks of it "
+        "before the period and the period (weight preferred_total_shifts).",
+    )
+    preferred_max_weekends_per_window: int | None = Field(
+        None,
+        ge=0,
+        description="Soft most weekends worked over the rolling window: the published weeks of "
+        "it before the period and the period (weight preferred_max_weekends).",
+    )
 
 
 class Weights(Strict):

@@ -64,10 +64,12 @@ def terms_in_use(roster: Roster) -> set[str]:
     for person in roster.people:
         rules = roster.rules_for(person)
         for rule in PER_PERSON_TERMS:
-            value = getattr(rules, rule)
-            # ``preferred_max_weekends: 0`` is a rule; None, False and {} are none.
-            if value is not None and value is not False and value != {}:
-                used.add(rule)
+            # The ``*_per_window`` keys of the totals cost under the same term.
+            for key in (rule, f"{rule}_per_window"):
+                value = getattr(rules, key, None)
+                # ``preferred_max_weekends: 0`` is a rule; None, False and {} are none.
+                if value is not None and value is not False and value != {}:
+                    used.add(rule)
     return used
 
 

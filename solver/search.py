@@ -38,9 +38,9 @@ SMALL_MODEL_WALL = 5000
 #: ``solver.limits.WALL_SLACK`` seconds. It only guards against a machine far slower than
 #: CP-SAT's estimate: a stop that comes first makes the roster depend on the load. Five times
 #: plus 5 s was too tight on the shared 2-core machine (one unit took 2 to 5.6 wall seconds):
-#: `make demo` (10 units) was cut at 55 s there and gave penalty 112 instead of the 105 it gives
-#: in 12 s when quiet; the district's parts of 1 unit were cut too (3,127 / 2,762 against
-#: 3,119 / 2,762 at 60 units, benchmarks/district.md).
+#: `make demo` (10 units, before the example's ``fair_nights: 5``) was cut at 55 s there and gave
+#: penalty 112 instead of the 105 it gave in 12 s when quiet; the district's parts of 1 unit were
+#: cut too (3,127 / 2,762 against 3,119 / 2,762 at 60 units, benchmarks/district.md).
 WALL_CAP = 20
 
 

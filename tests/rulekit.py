@@ -96,11 +96,13 @@ def plan(slots: list[Slot], rows: dict[str, str], first: date = MONDAY) -> dict[
     return out
 
 
-def published(roster: Roster, rows: dict[str, str], days: int = 7) -> Schedule:
-    """A published schedule of the ``days`` days just before ``MONDAY``, from strings as ``plan``
+def published(
+    roster: Roster, rows: dict[str, str], days: int = 7, border: date = MONDAY
+) -> Schedule:
+    """A published schedule of the ``days`` days just before ``border``, from strings as ``plan``
     reads them (character 0 is the first of those days)."""
-    first = MONDAY - timedelta(days=days)
-    per = Period(first, MONDAY - timedelta(days=1), "UTC")
+    first = border - timedelta(days=days)
+    per = Period(first, border - timedelta(days=1), "UTC")
     slots = expand(roster.config, per)
     info = SolverInfo(status="OPTIMAL", objective=0, bound=0, wall_seconds=0, workers=1, seed=0)
     stamp = datetime(2023, 12, 1, tzinfo=UTC)
@@ -132,14 +134,19 @@ class Outcome:
 
 
 def judge(
-    roster: Roster, rows: dict[str, str] | None, days: int = 14, history: History | None = None
+    roster: Roster,
+    rows: dict[str, str] | None,
+    days: int = 14,
+    history: History | None = None,
+    first: date = MONDAY,
 ) -> Outcome:
     """Fix the roster given as strings (or nothing, when None) and solve; check it as well, both
-    with the ``history`` of published duties before the period when one is given."""
-    per = period(days)
+    with the ``history`` of published duties before the period when one is given. The period
+    is ``days`` days from ``first``."""
+    per = Period(first, first + timedelta(days=days - 1), "UTC")
     slots = expand(roster.config, per)
     m, _ = build_model(roster, per, slots, strict=False, history=history)
-    assignment = plan(slots, rows) if rows is not None else None
+    assignment = plan(slots, rows, first) if rows is not None else None
     if assignment is not None:
         m.fix(assignment)
     solver, status = run(m, SolveOptions(repeatable=True, work_units=10, workers=1, seed=0), 1)

@@ -39,3 +39,15 @@ def test_a_rule_given_to_somebody_is_listed_even_at_zero(small: Path) -> None:
     terms = {t.rule: t.penalty for t in schedule_of(small).objective_terms}
     assert terms["preferred_max_weekends"] == 0  # nobody works, no weekend above 0
     assert set(terms).isdisjoint(set(PER_PERSON_TERMS) - {"preferred_max_weekends"})
+
+
+def test_a_window_total_is_listed_under_its_rule(small: Path) -> None:
+    text = (small / "roster.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  max_hours_per_week: 56\n",
+        "  max_hours_per_week: 56\n  preferred_total_shifts_per_window: {max: 20}\n",
+    )
+    (small / "roster.yaml").write_text(text, encoding="utf-8")
+    assert terms_in_use(load_roster(small)) == {"preferred_total_shifts"}
+    terms = {t.rule: t.penalty for t in schedule_of(small).objective_terms}
+    assert terms["preferred_total_shifts"] == 0

@@ -316,15 +316,24 @@ rules:
     RuleDoc(
         "preferred_total_shifts",
         "soft",
-        ("rules.preferred_total_shifts", "weights.preferred_total_shifts"),
+        (
+            "rules.preferred_total_shifts",
+            "rules.preferred_total_shifts_per_window",
+            "weights.preferred_total_shifts",
+        ),
         ("preferred_total_shifts",),
-        "a shift by which a person's total over the period is above `max` or below `min`",
+        "a shift by which a person's total over the period (or the window) is above `max` or "
+        "below `min`",
         "rules: {preferred_total_shifts: {min: 4, max: 6}}\n",
     ),
     RuleDoc(
         "preferred_max_weekends",
         "soft",
-        ("rules.preferred_max_weekends", "weights.preferred_max_weekends"),
+        (
+            "rules.preferred_max_weekends",
+            "rules.preferred_max_weekends_per_window",
+            "weights.preferred_max_weekends",
+        ),
         ("preferred_max_weekends",),
         "a weekend worked above the preferred most",
         "rules: {preferred_max_weekends: 2}\n",

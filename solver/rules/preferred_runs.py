@@ -1,7 +1,8 @@
 """Rules ``preferred_consecutive_*`` (days, days off, shifts): runs of a preferred length.
 
 Each day a run is longer or shorter than the range costs: ``preferred_consecutive_days``,
-``preferred_consecutive_days_off`` and ``preferred_consecutive_shifts``."""
+``preferred_consecutive_days_off`` and ``preferred_consecutive_shifts``. With a history the runs
+go on from the published days before the period (roster/history.py)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,20 @@ def preferred_consecutive_days(m: RosterModel) -> list[Penalty]:
     """Each run of working days is between ``min`` and ``max`` long: every day over the maximum
     and every day short of the minimum costs ``weights.preferred_consecutive_days``. A run
     touching either end of the period is not held to the minimum (it may go on beyond the
-    period); its days inside the period count towards the maximum. Soft, unit: days."""
+    period); its days inside the period count towards the maximum. With a history, a run goes on
+    from the published days before the period: only its days over the maximum that fall in the
+    period cost, and a short run that ends in the period (or on the day before it) costs now.
+    Soft, unit: days."""
     weight = m.roster.config.weights.preferred_consecutive_days
     penalties: list[Penalty] = []
     for person in m.people:
         bounds = m.rules(person).preferred_consecutive_days
         if bounds is not None and weight:
-            marks = [_lit(d) for d in worked_days(m, person)]
-            penalties += soft_runs(m, person, marks, bounds, weight, "preferred_consecutive_days")
+            before = _before(m, person, bounds)
+            marks = [*before, *(_lit(d) for d in worked_days(m, person))]
+            penalties += soft_runs(
+                m, person, marks, bounds, weight, "preferred_consecutive_days", past=len(before)
+            )
     return penalties
 
 
@@ -45,9 +52,10 @@ def preferred_consecutive_days_off(m: RosterModel) -> list[Penalty]:
     for person in m.people:
         bounds = m.rules(person).preferred_consecutive_days_off
         if bounds is not None and weight:
-            marks = [_negate(d) for d in worked_days(m, person)]
+            before = [not worked for worked in _before(m, person, bounds)]
+            marks = [*before, *(_negate(d) for d in worked_days(m, person))]
             penalties += soft_runs(
-                m, person, marks, bounds, weight, "preferred_consecutive_days_off"
+                m, person, marks, bounds, weight, "preferred_consecutive_days_off", past=len(before)
             )
     return penalties
 
@@ -65,11 +73,23 @@ def preferred_consecutive_shifts(m: RosterModel) -> list[Penalty]:
         if not limits or not weight:
             continue
         for name, bounds in sorted(limits.items()):
-            marks = _days_on_shift(m, person, name)
+            before = _before(m, person, bounds, name)
+            marks = [*before, *_days_on_shift(m, person, name)]
             penalties += soft_runs(
-                m, person, marks, bounds, weight, "preferred_consecutive_shifts", name
+                m, person, marks, bounds, weight, "preferred_consecutive_shifts", name, len(before)
             )
     return penalties
+
+
+def _before(m: RosterModel, person: Person, bounds: Bounds, shift: str = "") -> list[bool]:
+    """The published days just before the period that a run of ``bounds`` can reach back to
+    (``max`` days for the maximum, ``min`` for the minimum), as constants: whether the person
+    worked (with ``shift``, worked that shift) on each; empty without a history."""
+    reach = max(bounds.min or 0, bounds.max or 0)
+    if m.history is None or reach == 0:
+        return []
+    match = (lambda duty: shift_matches(duty, shift)) if shift else None
+    return m.history.worked_before(person.id, reach, match)
 
 
 def _lit(day: Day) -> Mark:
@@ -108,36 +128,49 @@ def soft_runs(
     weight: int,
     rule: str,
     label: str = "",
+    past: int = 0,
 ) -> list[Penalty]:
-    """Penalties for the runs of ``marks`` (true days) outside ``bounds``.
+    """Penalties for the runs of ``marks`` (true days) outside ``bounds``. The first ``past``
+    marks are published days before the period (constants, ``_before``).
 
     Over the maximum: each window of ``max + 1`` days all true costs once, so a run of length L
-    costs L − max. Under the minimum: each pattern "false, j true days, false" with j below the
-    minimum, both ends inside the period, costs min − j. Each penalty Boolean is exactly its
-    pattern (not merely at least), so any solution's objective is the roster's penalty."""
+    costs L − max; a window wholly among published days was charged when they were planned, so a
+    run from last week is charged only for its days over the maximum in the period. Under the
+    minimum: each pattern "false, j true days, false" with j below the minimum, both ends known,
+    costs min − j once its last day (the one that ends the run) is in the period: a short run
+    that ended on the day before the period is charged now, as its end was not known then. Each
+    penalty Boolean is exactly its pattern (not merely at least), so any solution's objective is
+    the roster's penalty."""
     dates = m.period.days
+    history = m.history.days_before(past) if m.history is not None and past else []
+    every = [*history, *dates]
     penalties: list[Penalty] = []
     tag = f"{rule}({person.id}{',' + label if label else ''}"
+
+    def planned(first: int, last: int) -> tuple[date, ...]:
+        """The dates of the period among ``every[first : last + 1]``."""
+        return tuple(every[max(first, past) : last + 1])
+
     if bounds.max is not None:
         size = bounds.max + 1
-        for first in range(len(dates) - size + 1):
+        for first in range(max(0, past - size + 1), len(every) - size + 1):
             pattern = [(marks[i], True) for i in range(first, first + size)]
-            var = _pattern(m, pattern, f"{tag},over,{dates[first]})")
+            var = _pattern(m, pattern, f"{tag},over,{every[first]})")
             if var is not None:
-                days = tuple(dates[first : first + size])
+                days = planned(first, first + size - 1)
                 penalties.append(Penalty(rule, var, weight, (person.id,), days))
     if bounds.min is not None:
         for j in range(1, bounds.min):
-            for before in range(len(dates) - j - 1):
+            for before in range(max(0, past - j - 1), len(every) - j - 1):
                 after = before + j + 1
                 pattern = [
                     (marks[before], False),
                     *[(marks[i], True) for i in range(before + 1, after)],
                     (marks[after], False),
                 ]
-                var = _pattern(m, pattern, f"{tag},short{j},{dates[before + 1]})")
+                var = _pattern(m, pattern, f"{tag},short{j},{every[before + 1]})")
                 if var is not None:
-                    days = tuple(dates[before : after + 1])
+                    days = planned(before, after)
                     penalties.append(
                         Penalty(rule, var, weight * (bounds.min - j), (person.id,), days)
                     )
