@@ -198,17 +198,35 @@ def choose_workers(model: RosterModel, requested: int | None, repeatable: bool =
     return 8 if model.variable_count() < small else 2
 
 
+@dataclass(frozen=True)
+class Reserve:
+    """Seconds a wall-clock run keeps at the end of its limit for work that follows it only when
+    its roster leaves something to explain: the run stops ``seconds`` before its limit if its
+    best roster by then has a positive value of ``terms`` (``(variable, coefficient)`` pairs:
+    the penalties of places left empty, whose proof and staffing hint take that time), and
+    otherwise searches to its limit."""
+
+    seconds: float
+    terms: tuple[tuple[cp_model.IntVar, int], ...]
+
+
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution to the progress callback; with ``stop_after`` (seconds),
-    stops the search at the first solution found past that time (a run's grace)."""
+    stops the search at the first solution found past that time (a run's grace). With
+    ``terms`` it notes whether the latest solution has a positive value of them (``wanting``)."""
 
     def __init__(
-        self, report: Callable[[Progress], None] | None, stop_after: float | None = None
+        self,
+        report: Callable[[Progress], None] | None,
+        stop_after: float | None = None,
+        terms: tuple[tuple[cp_model.IntVar, int], ...] = (),
     ) -> None:
         super().__init__()
         self._report = report
         self._count = 0
         self._stop_after = stop_after
+        self._terms = terms
+        self.wanting = False
 
     @property
     def found(self) -> bool:
@@ -217,6 +235,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self._count += 1
+        if self._terms:
+            self.wanting = any(coef * self.value(var) > 0 for var, coef in self._terms)
         if self._stop_after is not None and self.wall_time >= self._stop_after:
             self.stop_search()
         if self._report is not None:
@@ -289,8 +309,11 @@ def complete_hint(model: cp_model.CpModel, stop: Stop | None = None) -> bool:
     return True
 
 
-def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.CpSolver, Any]:
-    """Solve ``m`` with the given options; returns the solver and its status."""
+def run(
+    m: RosterModel, options: SolveOptions, workers: int, reserve: Reserve | None = None
+) -> tuple[cp_model.CpSolver, Any]:
+    """Solve ``m`` with the given options; returns the solver and its status. In the wall-clock
+    mode a ``reserve`` stops the run early when its roster leaves places empty (``Reserve``)."""
     if options.complete_hint and not options.repeatable:
         complete_hint(m.model, options.stop)
     solver = new_solver()
@@ -300,25 +323,40 @@ def run(m: RosterModel, options: SolveOptions, workers: int) -> tuple[cp_model.C
     set_limits(params, options, budget(options))
     params.log_search_progress = options.log
     apply_params(params, options.extra)
-    if options.repeatable or options.grace <= 0:
+    if options.repeatable:
         status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
         return solver, status
-    # The grace: CP-SAT's limit moves out by it, and the search is stopped at the time of its own
-    # limit when it has a solution by then, else at its first one.
     limit = params.max_time_in_seconds
-    left = options.stop.left() if options.stop is not None else math.inf
-    params.max_time_in_seconds = max(0.01, min(limit + options.grace, left))
-    watcher = _Watcher(options.on_progress, stop_after=limit)
+    timers: list[threading.Timer] = []
+    stop_after = None
+    if options.grace > 0:
+        # The grace: CP-SAT's limit moves out by it, and the search is stopped at the time of its
+        # own limit when it has a solution by then, else at its first one.
+        left = options.stop.left() if options.stop is not None else math.inf
+        params.max_time_in_seconds = max(0.01, min(limit + options.grace, left))
+        stop_after = limit
+    terms = reserve.terms if reserve is not None and reserve.seconds > 0 else ()
+    watcher = _Watcher(options.on_progress, stop_after=stop_after, terms=terms)
+    if options.grace > 0:
 
-    def at_limit() -> None:
-        if watcher.found:
-            solver.stop_search()
+        def at_limit() -> None:
+            if watcher.found:
+                solver.stop_search()
 
-    timer = threading.Timer(limit, at_limit)
-    timer.daemon = True
-    timer.start()
+        timers.append(threading.Timer(limit, at_limit))
+    if reserve is not None and terms:
+
+        def at_reserve() -> None:
+            if watcher.found and watcher.wanting:
+                solver.stop_search()
+
+        timers.append(threading.Timer(max(0.0, limit - reserve.seconds), at_reserve))
+    for timer in timers:
+        timer.daemon = True
+        timer.start()
     try:
         status = solve_registered(solver, m.model, options.stop, watcher)
     finally:
-        timer.cancel()
+        for timer in timers:
+            timer.cancel()
     return solver, status

@@ -26,11 +26,18 @@ from . import lns
 from .build import build_model
 from .components import PartRunner, SolveOne, find_parts, solve_in_parts
 from .explain import CONFLICT_BUDGET, HINT_BUDGET, conflict_error, staffing_hints
-from .proof import PROOF_BUDGET, not_proven_sentences, proof_fields, prove_shortage
+from .proof import (
+    PROOF_BUDGET,
+    SHORTAGE_TERMS,
+    not_proven_sentences,
+    proof_fields,
+    prove_shortage,
+)
 from .search import (
     SMALL_MODEL,
     WALL_CAP,
     Progress,
+    Reserve,
     SolveOptions,
     Stop,
     choose_workers,
@@ -39,9 +46,13 @@ from .search import (
 )
 from .search import budget as budget_of
 
-#: Share of a wall-clock limit kept from the search for the staffing hint (solver/explain.py),
-#: which runs after it and only when some place is left empty.
+#: Share of a wall-clock limit kept from the search for the shortage's proof and staffing hint
+#: (solver/proof.py, solver/explain.py), which run after it only when some place is left empty:
+#: the search stops that early only if its best roster by then leaves a place empty.
 EXPLAIN_SHARE = 0.1
+#: Share of a wall-clock limit kept from the search in any case, for reporting its roster
+#: (the checker recomputes every penalty, and the shortages are explained).
+REPORT_SHARE = 0.02
 #: Seconds below which the staffing hint is not tried in the wall-clock mode, on top of
 #: ``HINT_BUILDS`` times the time the model took to build.
 MIN_EXPLAIN = 0.2
@@ -100,7 +111,8 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
     """Solve a roster as one model (a part of a district, or a roster of one part): build it,
     search, explain a conflict or a shortage, and report the roster. In the wall-clock mode the
     whole of it ends within ``options.time_limit`` seconds (and by ``options.stop``'s deadline):
-    the search stops ``EXPLAIN_SHARE`` of the limit early, for the staffing hint.
+    the search stops ``EXPLAIN_SHARE`` of the limit early when its roster leaves places empty,
+    for their proof and the staffing hint, and ``REPORT_SHARE`` early otherwise.
 
     Raises InfeasibleError, naming the conflicting hard rules, when no roster satisfies them."""
     started = time.monotonic()
@@ -113,16 +125,22 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         m.hint(options.hint)
     workers = choose_workers(m, options.workers, options.repeatable)
     search_options = options
+    reserve = None
     if not options.repeatable:
         end = started + options.time_limit
-        search_for = end - time.monotonic() - EXPLAIN_SHARE * options.time_limit
+        kept = REPORT_SHARE if not options.lns else EXPLAIN_SHARE
+        search_for = end - time.monotonic() - kept * options.time_limit
         search_options = replace(options, time_limit=max(0.01, search_for))
+        empty = tuple((p.var, p.coef) for p in m.penalties if p.rule in SHORTAGE_TERMS)
+        if not options.lns and empty:
+            keep = (EXPLAIN_SHARE - REPORT_SHARE) * options.time_limit
+            reserve = Reserve(min(keep, search_for / 2), empty)
     bound: float | None = None
     if options.lns:
         solver, status, stats = lns.search(m, search_options, workers)
         bound = stats.bound
     else:
-        solver, status = run(m, search_options, workers)
+        solver, status = run(m, search_options, workers, reserve)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if stop.interrupted:
             raise SolveInterrupted("interrupted before any roster was found; nothing written")
