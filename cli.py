@@ -427,13 +427,17 @@ def make_options(
     }
     if repeatable and "time_limit" in given:
         raise click.UsageError(
-            "--time-limit is seconds of the default search; with --repeatable "
-            "give --work-units instead"
+            _(
+                "--time-limit is seconds of the default search; with --repeatable "
+                "give --work-units instead"
+            )
         )
     if not repeatable and "work_units" in given:
         raise click.UsageError(
-            "--work-units limits the --repeatable search; add --repeatable, "
-            "or give --time-limit in seconds"
+            _(
+                "--work-units limits the --repeatable search; add --repeatable, "
+                "or give --time-limit in seconds"
+            )
         )
     extra = dict(_parse_param(text) for text in params)
     check_params(extra)
@@ -452,14 +456,18 @@ def _parse_param(text: str) -> tuple[str, object]:
     """One ``KEY=VALUE`` of --param, the value read as YAML (numbers, true/false, [lists])."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
+        raise click.BadParameter(
+            _("{text!r}: write KEY=VALUE").format(text=text), param_hint="--param"
+        )
     try:
         parsed: object = yaml.safe_load(value)
     except yaml.YAMLError:
         parsed = value
     if isinstance(parsed, dict):
         raise click.BadParameter(
-            f"{text!r}: a single value or a [list], e.g. ignore_subsolvers=[core, no_lp]",
+            _("{text!r}: a single value or a [list], e.g. ignore_subsolvers=[core, no_lp]").format(
+                text=text
+            ),
             param_hint="--param",
         )
     return key.strip(), parsed
@@ -923,7 +931,7 @@ def print_command(
       roster print out/xingwang/schedule.json --week --format pdf --roster examples/xingwang
     """
     if day is not None and whole:
-        raise click.UsageError("give --day or --week, not both")
+        raise click.UsageError(_("give --day or --week, not both"))
     schedule = read_schedule(schedule_path)
     if folder is None:
         # Without a roster folder, messages go by the schedule's language (as `show`).
