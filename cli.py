@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import getpass
 import json
@@ -38,6 +39,7 @@ from roster.i18n import (
     current,
     pgettext,
     pgettext_in,
+    speaking,
     speaking_for,
     translator,
 )
@@ -425,13 +427,17 @@ def make_options(
     }
     if repeatable and "time_limit" in given:
         raise click.UsageError(
-            "--time-limit is seconds of the default search; with --repeatable "
-            "give --work-units instead"
+            _(
+                "--time-limit is seconds of the default search; with --repeatable "
+                "give --work-units instead"
+            )
         )
     if not repeatable and "work_units" in given:
         raise click.UsageError(
-            "--work-units limits the --repeatable search; add --repeatable, "
-            "or give --time-limit in seconds"
+            _(
+                "--work-units limits the --repeatable search; add --repeatable, "
+                "or give --time-limit in seconds"
+            )
         )
     extra = dict(_parse_param(text) for text in params)
     check_params(extra)
@@ -450,14 +456,18 @@ def _parse_param(text: str) -> tuple[str, object]:
     """One ``KEY=VALUE`` of --param, the value read as YAML (numbers, true/false, [lists])."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise click.BadParameter(f"{text!r}: write KEY=VALUE", param_hint="--param")
+        raise click.BadParameter(
+            _("{text!r}: write KEY=VALUE").format(text=text), param_hint="--param"
+        )
     try:
         parsed: object = yaml.safe_load(value)
     except yaml.YAMLError:
         parsed = value
     if isinstance(parsed, dict):
         raise click.BadParameter(
-            f"{text!r}: a single value or a [list], e.g. ignore_subsolvers=[core, no_lp]",
+            _("{text!r}: a single value or a [list], e.g. ignore_subsolvers=[core, no_lp]").format(
+                text=text
+            ),
             param_hint="--param",
         )
     return key.strip(), parsed
@@ -471,10 +481,10 @@ class ProgressPrinter:
 
     def __init__(self, options: SolveOptions) -> None:
         self.started = time.monotonic()
-        if options.repeatable:
-            self.limit = f" ({options.work_units:g} work units)"
-        else:
-            self.limit = f" of {options.time_limit:g} s"
+        self.options = options
+        # Lines are printed from the solver's threads too, which do not share the command's
+        # context: the message language is taken here, once.
+        self.language = current()
         self.latest: Progress | None = None
         self.printed = 0.0
         self.lock = threading.Lock()
@@ -499,18 +509,37 @@ class ProgressPrinter:
         with self.lock:
             progress = self.latest
             self.printed = now
-        line = f"  … {elapsed:5.1f} s{self.limit}"
+        click.echo(self.line(elapsed, progress), err=True)
+
+    def line(self, elapsed: float, progress: Progress | None) -> str:
+        """``  … 12.0 s of 60 s  penalty 1320  bound 1290``: elapsed against the limit, then
+        the best penalty and bound so far, in the message language the printer was made in."""
+        with speaking(self.language):
+            return self._line(elapsed, progress)
+
+    def _line(self, elapsed: float, progress: Progress | None) -> str:
+        seconds = f"{elapsed:5.1f}"
+        if self.options.repeatable:
+            spent = _("{elapsed} s ({units} work units)").format(
+                elapsed=seconds, units=f"{self.options.work_units:g}"
+            )
+        else:
+            spent = _("{elapsed} s of {limit} s").format(
+                elapsed=seconds, limit=f"{self.options.time_limit:g}"
+            )
         if progress is None:
-            click.echo(f"{line}  no roster yet", err=True)
-            return
+            return f"  … {spent}  " + _("no roster yet")
+        found = _("penalty {penalty}  bound {bound}").format(
+            penalty=round(progress.objective), bound=round(progress.bound)
+        )
         # A solve in independent parts (communities) reports how many parts have a roster; its
         # penalty covers only those, so it rises as parts are found.
         parts = getattr(progress, "parts", 1)
-        found = f"  parts {getattr(progress, 'parts_found', 0)}/{parts}" if parts > 1 else ""
-        click.echo(
-            f"{line}  penalty {round(progress.objective)}  bound {round(progress.bound)}{found}",
-            err=True,
-        )
+        if parts > 1:
+            found += "  " + _("parts {found}/{parts}").format(
+                found=getattr(progress, "parts_found", 0), parts=parts
+            )
+        return f"  … {spent}  {found}"
 
 
 class SignalStop:
@@ -521,17 +550,21 @@ class SignalStop:
     def __init__(self, stop: Stop, exit: Callable[[int], object] = os._exit) -> None:
         self.stop = stop
         self.exit = exit
+        self.language = current()
 
     def __call__(self, signum: int, frame: object) -> None:
-        if self.stop.interrupted:
-            click.echo("stopped; nothing written", err=True)
-            self.exit(INTERRUPTED)
-            return
-        click.echo(
-            "interrupted: stopping the search to write the best roster found so far "
-            "(press Ctrl-C again to stop at once, writing nothing)",
-            err=True,
-        )
+        with speaking(self.language):
+            if self.stop.interrupted:
+                click.echo(_("stopped; nothing written"), err=True)
+                self.exit(INTERRUPTED)
+                return
+            click.echo(
+                _(
+                    "interrupted: stopping the search to write the best roster found so far "
+                    "(press Ctrl-C again to stop at once, writing nothing)"
+                ),
+                err=True,
+            )
         self.stop.interrupt()
 
 
@@ -559,7 +592,9 @@ def solve_interruptibly(
         except BaseException as exc:  # re-raised in the main thread below
             outcome["error"] = exc
 
-    thread = threading.Thread(target=work, name="solve", daemon=True)
+    # The solve's own messages (SolveInterrupted) are in the command's message language.
+    context = contextvars.copy_context()
+    thread = threading.Thread(target=context.run, args=(work,), name="solve", daemon=True)
     main_thread = threading.current_thread() is threading.main_thread()
     previous = {}
     if main_thread:
@@ -670,7 +705,7 @@ def solve_command(
         else:
             schedule = _solve_on_cluster(cluster, roster, period, options)
     except SolveInterrupted as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(_("Error: {message}").format(message=exc), err=True)
         sys.exit(INTERRUPTED)
     target = out_dir or Path("out") / folder.resolve().name
     write_outputs(schedule, target)
@@ -896,7 +931,7 @@ def print_command(
       roster print out/xingwang/schedule.json --week --format pdf --roster examples/xingwang
     """
     if day is not None and whole:
-        raise click.UsageError("give --day or --week, not both")
+        raise click.UsageError(_("give --day or --week, not both"))
     schedule = read_schedule(schedule_path)
     if folder is None:
         # Without a roster folder, messages go by the schedule's language (as `show`).

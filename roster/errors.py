@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from roster.i18n import _
+
 
 class RosterError(ValueError):
     """Base of every error a coordinator can cause with their files or options.
@@ -72,6 +74,9 @@ class PrintError(RosterError):
 class SolveInterrupted(RosterError):
     """Raised when a solve is interrupted (Ctrl-C, SIGTERM) before it found any roster, so there
     is nothing to write. Solve again and let it run longer."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("interrupted before any roster was found; nothing written"))
 
 
 class HistoryError(RosterError):

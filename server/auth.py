@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from roster.errors import RosterError
+from roster.i18n import _
 from roster.schedule import atomic_write
 
 #: The file in the roster folder holding the coordinator's password hash (owner-only).
@@ -36,8 +37,9 @@ def hash_password(password: str) -> str:
     """The argon2id hash of a coordinator's password, as stored (parameters and salt inside)."""
     if len(password) < MIN_PASSWORD:
         raise PasswordError(
-            f"a password of {len(password)} characters is too easy to guess; "
-            f"give at least {MIN_PASSWORD}"
+            _(
+                "a password of {length} characters is too easy to guess; give at least {least}"
+            ).format(length=len(password), least=MIN_PASSWORD)
         )
     return _hasher.hash(password)
 
@@ -61,11 +63,16 @@ def load_password_hash(folder: Path) -> str | None:
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as exc:
-            raise PasswordError(f"{path}: cannot read the password hash ({exc})") from None
+            raise PasswordError(
+                _("{file}: cannot read the password hash ({reason})").format(file=path, reason=exc)
+            ) from None
         where = str(path)
     if not text.startswith("$argon2"):
         raise PasswordError(
-            f"{where}: not an argon2 password hash; set it again with `roster serve-password DIR`"
+            _(
+                "{where}: not an argon2 password hash; set it again with "
+                "`roster serve-password DIR`"
+            ).format(where=where)
         )
     return text
 
@@ -82,7 +89,7 @@ class Coordinator:
         """Whether an ``Authorization: Basic …`` header carries the password (any user name)."""
         if self.password_hash is None or not authorization:
             return False
-        scheme, _, credentials = authorization.partition(" ")
+        scheme, _space, credentials = authorization.partition(" ")
         if scheme.lower() != "basic" or len(credentials) > 1024:
             return False
         digest = hashlib.sha256(credentials.strip().encode("ascii", "replace")).digest()

@@ -189,7 +189,8 @@ def person_page(
     printable: bool = False,
 ) -> str:
     """A worker's page: the next duty first (place, instructions, crew), this week's and next
-    week's duties, subscribe buttons and a QR code of the feed's address."""
+    week's duties, subscribe buttons and a QR code of the feed's address. Before anything is
+    published, a sentence saying so takes the place of the duties."""
     zone = snap.roster.zone
     name = snap.person_name(person_id)
     entries = snap.shown.duties.get(person_id, [])
@@ -199,14 +200,19 @@ def person_page(
     title = words.person_title.format(name=name)
     body = [f"<h1>{escape(title)}</h1>"]
     body.append(f'<p class="muted">{escape(snap.roster.name)}</p>')
-    body.append(f"<h2>{escape(words.next_duty)}</h2>")
-    if upcoming:
+    if not snap.shown.periods:
+        # Nothing published yet: "no duty this week or next" would tell a worker they are free.
+        body.append(f'<p id="next">{escape(words.nothing_yet)}</p>')
+        weeks = []
+    elif upcoming:
+        body.append(f"<h2>{escape(words.next_duty)}</h2>")
         body.append(
             '<section class="next" id="next">'
             + _duty(snap, words, person_id, upcoming[0], full=True)
             + "</section>"
         )
     else:
+        body.append(f"<h2>{escape(words.next_duty)}</h2>")
         body.append(f'<p id="next">{escape(words.no_next)}</p>')
     for heading, first in weeks:
         last = first + timedelta(days=7)

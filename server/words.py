@@ -29,6 +29,7 @@ class PageWords:
     person_title: str
     next_duty: str
     no_next: str
+    nothing_yet: str
     this_week: str
     next_week: str
     no_duties: str
@@ -83,6 +84,11 @@ _MSGIDS: dict[str, tuple[str, str]] = {
     "person_title": NP_("pages", "Duties of {name}"),
     "next_duty": NP_("pages", "Next duty"),
     "no_next": NP_("pages", "You have no duty this week or next."),
+    "nothing_yet": NP_(
+        "pages",
+        "No roster has been published yet. Your duties appear here, and in your phone's "
+        "calendar once you subscribe below, as soon as the coordinator publishes one.",
+    ),
     "this_week": NP_("pages", "This week"),
     "next_week": NP_("pages", "Next week"),
     "no_duties": NP_("pages", "No duties."),

@@ -331,7 +331,7 @@ def solve_in_parts(
             pool.shutdown(wait=True)
     best = solving.best
     if not best and stop.interrupted:
-        raise SolveInterrupted("interrupted before any roster was found; nothing written")
+        raise SolveInterrupted()
     missing = [i for i in range(len(parts)) if i not in best]
     if missing and not stop.interrupted:
         raise InfeasibleError(

@@ -143,7 +143,7 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         solver, status = run(m, search_options, workers, reserve)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if stop.interrupted:
-            raise SolveInterrupted("interrupted before any roster was found; nothing written")
+            raise SolveInterrupted()
         if status == cp_model.INFEASIBLE:
             # Name the smallest set of contradicting hard rules (solver/explain.py): worth a
             # little time past the limit, since without it the error says nothing.

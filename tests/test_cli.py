@@ -87,14 +87,37 @@ def test_solve_by_wall_clock_says_so(small: Path, tmp_path: Path) -> None:
 
 
 def test_time_limit_and_work_units_belong_to_their_modes(small: Path) -> None:
+    # Click's usage error (exit 2, its "Usage:" and "Error:" in English), our sentence in the
+    # message language: the roster's Chinese, or English with --lang en.
     result = run("solve", small, "--week", "W6", "--repeatable", "--time-limit", "5")
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: --time-limit 是默认搜索的秒数；用 --repeatable 时请改给 --work-units\n"
+    )
+    result = run(
+        "--lang", "en", "solve", small, "--week", "W6", "--repeatable", "--time-limit", "5"
+    )
     assert result.exit_code == 2
     assert "--time-limit is seconds of the default search; with --repeatable give --work-units" in (
         result.output
     )
     result = run("solve", small, "--week", "W6", "--work-units", "5")
     assert result.exit_code == 2
+    assert "--work-units 限制的是 --repeatable 的搜索；请加上 --repeatable" in result.output
+    result = run("--lang", "en", "solve", small, "--week", "W6", "--work-units", "5")
+    assert result.exit_code == 2
     assert "--work-units limits the --repeatable search; add --repeatable" in result.output
+
+
+def test_param_usage_errors_in_the_message_language(small: Path) -> None:
+    result = run("solve", small, "--week", "W6", "--param", "linearization_level")
+    assert result.exit_code == 2
+    assert result.output.endswith("'linearization_level'：请写成 KEY=VALUE\n")
+    result = run("solve", small, "--week", "W6", "--param", "x={a: 1}")
+    assert result.exit_code == 2
+    assert "'x={a: 1}'：只能是单个值或 [列表]，例如 ignore_subsolvers=[core, no_lp]" in (
+        result.output
+    )
 
 
 def test_param_names_a_cp_sat_parameter(small: Path, tmp_path: Path, english: None) -> None:

@@ -369,6 +369,9 @@ def test_day_and_week_together(xingwang: tuple[Path, Schedule]) -> None:
     result = run("print", path, "--day", "2020-02-03", "--week")
     assert result.exit_code == 2
     assert result.output.endswith("Error: give --day or --week, not both\n")
+    chinese = run("--lang", "zh", "print", path, "--day", "2020-02-03", "--week")
+    assert chinese.exit_code == 2
+    assert chinese.output.endswith("Error: 请给出 --day 或 --week，不要同时给出\n")
 
 
 def test_the_roster_folder_of_another_community(

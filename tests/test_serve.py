@@ -382,6 +382,32 @@ def test_phones_follow_the_privacy_rules(server: Running, folder: Path) -> None:
     assert "13900000004" not in text  # his own phone is nobody's business here
 
 
+def test_worker_page_before_anything_is_published(folder: Path) -> None:
+    """An empty store: the page says nothing is published yet (not that the worker is free),
+    in the page's language, and still offers the subscription that fills in later."""
+    from test_calendars_factory import write_roster
+
+    write_roster(folder)
+    location = str(folder / "roster.db")
+    open_store(location).close()
+    page = "/" + paths(folder)["p03"].removesuffix(".ics")
+    config = ServeConfig(folder=folder, db=location, base_url=BASE, poll=0.05)
+    with serving(config) as running, running.client() as client:
+        zh = client.get(page)
+        en = client.get(page, headers={"accept-language": "en"})
+    assert zh.status_code == 200 and en.status_code == 200
+    assert zh.text.split('id="next">')[1].startswith(
+        "排班还没有发布。协调人发布后，你的值班就会显示在这里；在下面订阅后，也会出现在手机日历里。"
+    )
+    assert "本周和下周没有你的班" not in zh.text and "本周" not in zh.text
+    assert 'id="subscribe"' in zh.text and f'href="{BASE}/{paths(folder)["p03"]}"' in zh.text
+    assert en.text.split('id="next">')[1].startswith(
+        "No roster has been published yet. Your duties appear here, and in your phone&#x27;s "
+        "calendar once you subscribe below, as soon as the coordinator publishes one."
+    )
+    assert "no duty this week or next" not in en.text and "This week" not in en.text
+
+
 def test_coordinator_pages_need_the_password(server: Running, folder: Path) -> None:
     with server.client() as client:
         anonymous = client.get("/coordinator")
@@ -450,6 +476,39 @@ def test_serve_password_stores_a_hash_only(folder: Path, english: None) -> None:
         main, ["serve-password", str(folder), "--print-hash"], input=f"{PASSWORD}\n" * 2
     )
     assert printed.output.strip().splitlines()[-1].startswith("$argon2id$")
+
+
+def test_password_errors_in_the_message_language(folder: Path) -> None:
+    from roster.i18n import speaking
+    from server.auth import PasswordError, hash_password, load_password_hash
+
+    folder.mkdir()
+    # The roster folder has no roster.yaml and the locale names no language: Chinese.
+    short = CliRunner().invoke(main, ["serve-password", str(folder)], input="short\nshort\n")
+    assert short.exit_code == 1
+    assert short.output.endswith("错误：5 个字符的密码太容易被猜到；请至少用 10 个字符\n")
+    with speaking("en"), pytest.raises(PasswordError) as too_short:
+        hash_password("短口令")
+    assert str(too_short.value) == (
+        "a password of 3 characters is too easy to guess; give at least 10"
+    )
+    stored = folder / PASSWORD_FILE
+    stored.write_text("$2b$12$not-argon2\n", encoding="ascii")
+    with speaking("zh"), pytest.raises(PasswordError) as chinese:
+        load_password_hash(folder)
+    assert str(chinese.value) == (
+        f"{stored}：不是 argon2 密码哈希；请用 `roster serve-password DIR` 重新设置"
+    )
+    with speaking("en"), pytest.raises(PasswordError) as english:
+        load_password_hash(folder)
+    assert str(english.value) == (
+        f"{stored}: not an argon2 password hash; set it again with `roster serve-password DIR`"
+    )
+    stored.unlink()
+    stored.mkdir()
+    with speaking("zh"), pytest.raises(PasswordError) as unreadable:
+        load_password_hash(folder)
+    assert str(unreadable.value).startswith(f"{stored}：无法读取密码哈希（")
 
 
 def test_serve_refuses_a_folder_without_a_store(tmp_path: Path, english: None) -> None:
