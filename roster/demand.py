@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .eligibility import ineligibility, may_take_post
+from .eligibility import ineligibility, takers
 from .i18n import _, current, pgettext, speaking_for
 from .load import Roster
 from .models import Person, Post
@@ -108,8 +108,9 @@ def static_warnings(roster: Roster) -> list[DemandWarning]:
     maximum or than the people who may take the post, a minimum larger than those people."""
     words = _Words(roster)
     out: list[DemandWarning] = []
+    qualified = takers(roster)
     for post in roster.config.posts:
-        able = [p for p in roster.people if may_take_post(p, post)]
+        able = qualified[post.id]
         heads = _post_heads(post)
         most_min = max(lo for lo, _hi in heads)
         if not able and most_min > 0:
@@ -229,10 +230,7 @@ def period_warnings(
     no nights), and skills or tags whose holders cannot give the hours needed."""
     words = _Words(roster)
     out: list[DemandWarning] = []
-    qualified = {
-        post.id: [p for p in roster.people if may_take_post(p, post)]
-        for post in roster.config.posts
-    }
+    qualified = takers(roster)
     empty: dict[str, list[Slot]] = {}
     for slot in slots:
         able = qualified[slot.post]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 # The store's backends: a SQLite file, and a real PostgreSQL server started for the run.
 from pgserver import postgres_server, store_url  # noqa: F401
+
+from cli import main
 
 #: A gate with a temperature post around the clock and a 24-hour duty turn, in the words of the
 #: reference community; small enough to solve to optimality in well under a second.
@@ -94,6 +97,23 @@ def english(monkeypatch: pytest.MonkeyPatch) -> None:
 def small(tmp_path: Path) -> Path:
     """The small Chinese roster folder."""
     return write_folder(tmp_path / "社区")
+
+
+@pytest.fixture(scope="module")
+def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The small Chinese roster (no fairness term, so the solve proves optimal at once) and its
+    solved 2020-W06 (repeatable, 2 workers), made once for each module that asks for it; returns
+    the folder and the schedule.json. Tests copy what they change."""
+    base = tmp_path_factory.mktemp("solved")
+    folder = write_folder(base / "社区", SMALL_YAML + "weights: {fair_hours: 0}\n")
+    out = base / "solved"
+    args = [
+        "solve", folder, "--week", "2020-W06", "--out", out, "--workers", "2",
+        "--repeatable", "--work-units", "20",
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
+    assert result.exit_code == 0, result.output
+    return folder, out / "schedule.json"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

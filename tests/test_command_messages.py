@@ -29,19 +29,6 @@ def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
 
 
-@pytest.fixture(scope="module")
-def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("messages")
-    folder = write_folder(base / "社区", SMALL_YAML + "weights: {fair_hours: 0}\n")
-    out = base / "solved"
-    result = run(
-        "solve", folder, "--week", "2020-W06", "--out", out, "--workers", "2",
-        "--repeatable", "--work-units", "20",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return folder, out / "schedule.json"
-
-
 @pytest.fixture
 def week(solved_week: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     folder, schedule = solved_week

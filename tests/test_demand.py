@@ -7,11 +7,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.district import write_district
 from cli import main
+from roster import demand
 from roster.demand import capacity_hours, demand_report
-from roster.load import Roster
+from roster.eligibility import may_take_post, takers
+from roster.load import Roster, load_roster
+from roster.models import Person
+from roster.slots import Period, Slot, expand, make_period
 from tests.explainkit import days, person, post, write_roster
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "xingwang"
 ZH_LABELS = {"thermometer": "测温", "party_member": "党员", "committee": "两委委员"}
 
 
@@ -127,3 +133,53 @@ def test_validate_command_prints_the_warnings(tmp_path: Path) -> None:
         english.output
     )
     assert "  skill thermometer: 84 h needed, 2 people can give at most 24 h\n" in english.output
+
+
+def _every_pair(roster: Roster) -> dict[str, list[Person]]:
+    """The people who may take each post, asked of every (person, post) pair: the computation the
+    demand report made before it used the index of ``takers``."""
+    return {
+        post.id: [p for p in roster.people if may_take_post(p, post)]
+        for post in roster.config.posts
+    }
+
+
+def _reports(
+    roster: Roster, period: Period, slots: list[Slot], monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The demand report through the index, and the same report through every pair."""
+    indexed = demand_report(roster, period, slots).to_dict()
+    with monkeypatch.context() as patch:
+        patch.setattr(demand, "takers", _every_pair)
+        paired = demand_report(roster, period, slots).to_dict()
+    return indexed, paired
+
+
+def test_report_through_the_index_is_the_report_of_every_pair_on_xingwang(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    roster = load_roster(EXAMPLE)
+    period = make_period(roster.config.timezone, "2020-W06", None, None)
+    slots = expand(roster.config, period)
+    assert takers(roster) == _every_pair(roster)
+    indexed, paired = _reports(roster, period, slots, monkeypatch)
+    assert indexed == paired
+    assert indexed["needs"]
+
+
+def test_report_through_the_index_is_the_report_of_every_pair_in_a_district(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three communities, 30 people in all, each community's posts open to its own tag only.
+    roster = load_roster(write_district(tmp_path / "城中区", 0, 3, 30))
+    period = make_period(roster.config.timezone, "2020-W06", None, None)
+    slots = expand(roster.config, period)
+    qualified = takers(roster)
+    assert qualified == _every_pair(roster)
+    # The index must not widen a post to other communities: every taker shares one of its tags.
+    for each in roster.config.posts:
+        for taker in qualified[each.id]:
+            assert not each.tags or set(each.tags) & set(taker.tags)
+    indexed, paired = _reports(roster, period, slots, monkeypatch)
+    assert indexed == paired
+    assert indexed["needs"]

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SMALL_YAML, write_folder
 
 from cli import main
 from store import open_store
@@ -26,21 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
-
-
-@pytest.fixture(scope="module")
-def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The small Chinese roster (no fairness term, so the solve proves optimal at once) and its
-    solved 2020-W06, made once for the module."""
-    base = tmp_path_factory.mktemp("publish")
-    folder = write_folder(base / "社区", SMALL_YAML + "weights: {fair_hours: 0}\n")
-    out = base / "solved"
-    result = run(
-        "solve", folder, "--week", "2020-W06", "--out", out, "--workers", "2",
-        "--repeatable", "--work-units", "20",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return folder, out / "schedule.json"
 
 
 @pytest.fixture

@@ -17,7 +17,14 @@ from roster.models import Leave
 from roster.report import assignment_of
 from roster.schedule import Schedule
 from roster.slots import Period, expand, make_period
-from solver.repair import RepairError, repair
+from solver.repair import (
+    FIRST_PHASE,
+    POLISH_FLOOR,
+    POLISH_RATIO,
+    RepairError,
+    polish_budget,
+    repair,
+)
 from solver.solve import SolveOptions, solve
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -249,3 +256,32 @@ def test_an_event_in_the_last_hour_of_the_week_hands_on_only_what_is_left(tmp_pa
     assert all(after[s.id] == before[s.id] for s in base.slots if s.end <= now)
     assert {c.slot for c in result.changes} <= {s.id for s in base.slots if s.end > now}
     assert check(sick, period, expand(sick.config, period), after).violations == []
+
+
+class _Spent:
+    """What a finished first phase reports: its wall time and its deterministic time."""
+
+    def __init__(self, wall: float, work: float) -> None:
+        self.wall_time = wall
+        self.deterministic_time = work
+
+
+@pytest.mark.parametrize(
+    ("repeatable", "wall", "work", "expected"),
+    [
+        # Repeatable: the work units of the first phase count, never the (machine's) seconds.
+        (True, 9.0, 0.05, POLISH_FLOOR),
+        (True, 0.1, 1.0, POLISH_RATIO * 1.0),
+        (True, 0.1, 100.0, 20 * (1 - FIRST_PHASE)),
+        # Wall clock: the seconds of the first phase count.
+        (False, 0.1, 9.0, POLISH_FLOOR),
+        (False, 1.0, 0.0, POLISH_RATIO * 1.0),
+        (False, 50.0, 0.0, 10 * (1 - FIRST_PHASE)),
+    ],
+)
+def test_polish_budget_follows_the_first_phase_between_the_floor_and_the_share(
+    repeatable: bool, wall: float, work: float, expected: float
+) -> None:
+    options = SolveOptions(repeatable=repeatable, work_units=20, time_limit=10, workers=1)
+    spent = _Spent(wall, work)
+    assert polish_budget(options, spent) == pytest.approx(expected)  # type: ignore[arg-type]

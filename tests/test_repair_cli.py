@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SMALL_YAML, write_folder
+from conftest import write_folder
 
 from cli import main
 from roster.load import load_roster
@@ -27,19 +27,6 @@ NOW = "2020-02-06T07:00"
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
-
-
-@pytest.fixture(scope="module")
-def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("repair")
-    folder = write_folder(base / "社区", SMALL_YAML + "weights: {fair_hours: 0}\n")
-    out = base / "solved"
-    result = run(
-        "solve", folder, "--week", "2020-W06", "--out", out, "--workers", "2",
-        "--repeatable", "--work-units", "20",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return folder, out / "schedule.json"
 
 
 @pytest.fixture
