@@ -11,7 +11,8 @@ main solve's.
 
 With ``--within-limit`` only the 60 days are solved, at each ``--long-time-limit`` given
 (comma-separated), and each row says how long the whole solve took against its limit and whether
-the proof finished, stopped at the limit ("not proven within the limit") or was not needed.
+the proof finished, stopped at the limit ("not proven within the limit") or was not needed, and
+how many shortages the limit left without their reasons ("unexplained").
 """
 
 from __future__ import annotations
@@ -100,8 +101,9 @@ def within_limit_rows(limits: list[float], workers: int, seeds: list[int]) -> No
     long = make_period(roster.config.timezone, None, date(2020, 2, 3), date(2020, 4, 2))
     click.echo(
         f"load average {os.getloadavg()[0]:.2f}\n"
-        "| limit s | seed | solve s (all) | past the limit s | missing | proven | proof |\n"
-        "| ---: | ---: | ---: | ---: | ---: | --- | --- |"
+        "| limit s | seed | solve s (all) | past the limit s | missing | proven | proof "
+        "| unexplained |\n"
+        "| ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"
     )
     stopped = not_proven_within_limit(roster.config.language)
     for limit in limits:
@@ -127,7 +129,7 @@ def within_limit_rows(limits: list[float], workers: int, seeds: list[int]) -> No
             )
             click.echo(
                 f"| {limit:g} | {seed} | {wall:.1f} | {max(0.0, wall - limit):.1f} | {missing} "
-                f"| {proven} | {proof} |"
+                f"| {proven} | {proof} | {schedule.solver.shortages_unexplained} |"
             )
     click.echo(f"load average {os.getloadavg()[0]:.2f}")
 

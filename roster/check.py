@@ -6,6 +6,7 @@ return violations; soft rules return their penalty. ``check`` runs them all.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -699,12 +700,19 @@ def min_consecutive_days_off(ctx: Ctx) -> list[Violation]:
 def weekend_days(period: Period) -> list[list[int]]:
     """The weekends of the period as day indices: the Saturday and Sunday of each ISO week, as far
     as they fall inside the period."""
+    return [list(weekend) for weekend in _weekend_days(period.first, period.last)]
+
+
+@functools.lru_cache(maxsize=64)
+def _weekend_days(first: date, last: date) -> tuple[tuple[int, ...], ...]:
+    """``weekend_days`` made once per period (the explanation of shortages asks it per person)."""
     out: dict[tuple[int, int], list[int]] = {}
-    for i, day in enumerate(period.days):
+    for i in range((last - first).days + 1):
+        day = first + timedelta(days=i)
         if day.weekday() >= 5:
             iso = day.isocalendar()
             out.setdefault((iso.year, iso.week), []).append(i)
-    return list(out.values())
+    return tuple(tuple(days) for days in out.values())
 
 
 def max_weekends(ctx: Ctx) -> list[Violation]:

@@ -8,6 +8,7 @@ rule of ``roster/check.py`` (the ones added later too) explains shortages withou
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from .slots import Period, Slot
 #: The reason of a person who could have been added without breaking any hard rule: the solver
 #: left them out for a soft rule, or it stopped before it was optimal.
 FREE = "free"
+#: The reason of a shortage the wall-clock limit left no time to explain (``unexplained``).
+UNEXPLAINED = "unexplained"
 
 #: How each reason reads after a count of people, by reason id (msgids of the catalogue; the
 #: sentences are in the roster's language). Reasons of the eligibility check and of ``hours`` are
@@ -344,6 +347,34 @@ class ShortageExplainer:
         )
 
 
+def unexplained(roster: Roster, slot: Slot, missing: int, tag: str | None = None) -> ShortageOut:
+    """A shortage left without its reasons: the time limit ran out before it was explained. Its
+    reasons hold ``UNEXPLAINED`` (the people missing), its people none, and the sentence says
+    so."""
+    t = translator(roster.config.language)
+    if tag is None:
+        text = t("{missing} missing: not explained within the time limit").format(missing=missing)
+    else:
+        label = roster.config.tags.get(tag, tag)
+        text = t("{missing} {label} missing: not explained within the time limit").format(
+            missing=missing, label=label
+        )
+    return ShortageOut(
+        slot=slot.id,
+        post=slot.post,
+        start=slot.start,
+        missing=missing,
+        reasons={UNEXPLAINED: missing},
+        text=text,
+        people={},
+        tag=tag,
+    )
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
 def _reason_order() -> dict[str, int]:
     """Reason ids in the order they are looked for: eligibility, then the checker's rules (ids
     not named after a check come after them), and ``free`` last."""
@@ -363,13 +394,18 @@ def explain_shortages(
     assignment: dict[str, list[str]],
     shortages: dict[str, int],
     history: History | None = None,
+    deadline: float | None = None,
 ) -> list[ShortageOut]:
     """One entry per short slot (slot id → people missing below its minimum), in slot order, with
     everyone who is not on the slot counted under the reason that kept them away (published duties
-    before the period too, with ``history``)."""
+    before the period too, with ``history``). Past ``deadline`` (``time.monotonic()``; the
+    wall-clock limit of a solve) the remaining entries come ``unexplained``."""
     explainer = ShortageExplainer(roster, period, slots, assignment, history)
     by_id = {s.id: s for s in slots}
-    return [explainer.explain(by_id[sid], n) for sid, n in shortages.items()]
+    return [
+        unexplained(roster, by_id[sid], n) if _past(deadline) else explainer.explain(by_id[sid], n)
+        for sid, n in shortages.items()
+    ]
 
 
 def explain_quota_shortages(
@@ -379,13 +415,17 @@ def explain_quota_shortages(
     assignment: dict[str, list[str]],
     shortfalls: dict[str, dict[str, int]],
     history: History | None = None,
+    deadline: float | None = None,
 ) -> list[ShortageOut]:
     """One entry per slot and tag below a team quota's minimum (slot id → tag → people missing),
-    in slot order, each with why (see ``ShortageExplainer.explain_quota``)."""
+    in slot order, each with why (see ``ShortageExplainer.explain_quota``); past ``deadline``
+    ``unexplained``."""
     explainer = ShortageExplainer(roster, period, slots, assignment, history)
     by_id = {s.id: s for s in slots}
     return [
-        explainer.explain_quota(by_id[sid], tag, n)
+        unexplained(roster, by_id[sid], n, tag)
+        if _past(deadline)
+        else explainer.explain_quota(by_id[sid], tag, n)
         for sid, tags in shortfalls.items()
         for tag, n in tags.items()
     ]

@@ -75,6 +75,10 @@ _LABELS: dict[str, str | tuple[str, str]] = {
         "Interrupted: the best roster found before the stop; solve again with more time for a "
         "better one"
     ),
+    "wall_guard": N_(
+        "The wall-clock guard stopped the search before its work units: this roster may differ "
+        "from another machine's (solve again on a less busy machine, or with fewer --work-units)"
+    ),
 }
 
 #: roster.csv's headings (the id columns, post, person and slot, are kept beside the names so a
@@ -271,6 +275,8 @@ def render_summary(schedule: Schedule, language: str | None = None) -> str:
     )
     if info.interrupted:
         lines.append(words["interrupted"])
+    if info.wall_guard:
+        lines.append(words["wall_guard"])
     # The rule column as wide as its longest id, so the penalties line up.
     rule_width = max((len(t.rule) for t in schedule.objective_terms), default=0)
     for term in schedule.objective_terms:

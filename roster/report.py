@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
 from .check import check
-from .explain import explain_quota_shortages, explain_shortages
+from .explain import UNEXPLAINED, explain_quota_shortages, explain_shortages
 from .history import History, iso_week
 from .i18n import N_, translator
 from .load import Roster
@@ -89,10 +89,14 @@ def build_schedule(
     strict: bool = False,
     generated_at: datetime | None = None,
     history: History | None = None,
+    deadline: float | None = None,
 ) -> Schedule:
     """The schedule of an assignment, with every penalty recomputed from the roster itself (so an
     intermediate solution's slack never overstates the penalty). With ``history`` the rules count
-    across the border, and the schedule holds each person's totals over the rolling window."""
+    across the border, and the schedule holds each person's totals over the rolling window. Past
+    ``deadline`` (``time.monotonic()``, a wall-clock solve's limit) the shortages not yet explained
+    are listed without their reasons, counted in ``solver.shortages_unexplained`` and said in a
+    hint."""
     report = check(roster, period, slots, assignment, strict=strict, history=history)
     order = {p.id: i for i, p in enumerate(roster.people)}
     slot_out = []
@@ -132,17 +136,28 @@ def build_schedule(
         for p in roster.people
     ]
     # Each shortage with why the people not on the slot could not take it (roster/explain.py).
-    shortage_out = explain_shortages(roster, period, slots, assignment, short, history)
+    shortage_out = explain_shortages(roster, period, slots, assignment, short, history, deadline)
     quota_out = explain_quota_shortages(
-        roster, period, slots, assignment, report.quota_shortages, history
+        roster, period, slots, assignment, report.quota_shortages, history, deadline
     )
+    hints: list[str] = []
+    left = sum(1 for item in [*shortage_out, *quota_out] if UNEXPLAINED in item.reasons)
+    if left:
+        t = translator(roster.config.language)
+        hints.append(
+            t(
+                "{count} of {total} shortages are listed without their reasons: the time limit "
+                "ran out before they were explained (give more --time-limit, or solve with "
+                "--repeatable, for every reason)"
+            ).format(count=left, total=len(shortage_out) + len(quota_out))
+        )
     used = terms_in_use(roster)
     terms = [
         ObjectiveTerm(rule=rule, penalty=value, label=term_label(rule, roster.config.language))
         for rule, value in report.terms.items()
         if value or rule not in PER_PERSON_TERMS or rule in used
     ]
-    solver = solver.model_copy(update={"objective": report.penalty})
+    solver = solver.model_copy(update={"objective": report.penalty, "shortages_unexplained": left})
     return Schedule(
         roster=roster.name,
         timezone=roster.config.timezone,
@@ -156,6 +171,7 @@ def build_schedule(
         people=people_out,
         shortages=shortage_out,
         quota_shortages=quota_out,
+        hints=hints,
         window=window_totals(roster, period, slots, assignment, history) if history else None,
     )
 

@@ -47,6 +47,19 @@ class SolverInfo(Open):
     interrupted: bool = Field(
         False, description="True when the solve was stopped (Ctrl-C) and this is its best so far."
     )
+    wall_guard: bool = Field(
+        False,
+        description="Repeatable mode: true when the wall-clock guard (a multiple of the work "
+        "units in seconds) stopped the search before its work units, on a machine far slower or "
+        "busier than CP-SAT's estimate; this roster may then differ from another machine's. "
+        "Written only when true.",
+    )
+    shortages_unexplained: int = Field(
+        0,
+        description="Wall-clock mode: shortages (entries of shortages and quota_shortages) listed "
+        "without their reasons because the time limit ran out before they were explained (their "
+        'reasons read {"unexplained": missing}). Written only when above 0.',
+    )
     shortage_proven: bool | None = Field(
         None,
         description="Whether the roster's shortage (people and quota places missing) is proven "
@@ -181,6 +194,10 @@ class Schedule(Open):
         data = self.model_dump(mode="json", exclude_none=False)
         if data.get("window") is None:
             data.pop("window", None)  # a schedule made without history reads as before
+        if not data["solver"].get("wall_guard"):
+            data["solver"].pop("wall_guard", None)  # written only when the guard stopped a run
+        if not data["solver"].get("shortages_unexplained"):
+            data["solver"].pop("shortages_unexplained", None)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -43,19 +44,32 @@ class Period:
     @property
     def days(self) -> list[date]:
         """Every date of the period, in order."""
-        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+        return list(_days(self.first, self.last))
 
     def weeks(self) -> dict[tuple[int, int], list[date]]:
         """The period's dates grouped by ISO (year, week)."""
-        out: dict[tuple[int, int], list[date]] = {}
-        for day in self.days:
-            iso = day.isocalendar()
-            out.setdefault((iso.year, iso.week), []).append(day)
-        return out
+        return {week: list(days) for week, days in _weeks(self.first, self.last)}
 
     def full_weeks(self) -> set[tuple[int, int]]:
         """The ISO weeks wholly inside the period: weekly minimums apply to these only."""
-        return {week for week, days in self.weeks().items() if len(days) == 7}
+        return {week for week, days in _weeks(self.first, self.last) if len(days) == 7}
+
+
+# The checker asks a period for its days and weeks for every person it explains a shortage with
+# (a 60 days' roster with 1,000 missing places: tens of thousands of times), so they are made once
+# per period; callers get their own copies.
+@functools.lru_cache(maxsize=64)
+def _days(first: date, last: date) -> tuple[date, ...]:
+    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
+
+
+@functools.lru_cache(maxsize=64)
+def _weeks(first: date, last: date) -> tuple[tuple[tuple[int, int], tuple[date, ...]], ...]:
+    out: dict[tuple[int, int], list[date]] = {}
+    for day in _days(first, last):
+        iso = day.isocalendar()
+        out.setdefault((iso.year, iso.week), []).append(day)
+    return tuple((week, tuple(days)) for week, days in out.items())
 
 
 def parse_week(text: str) -> tuple[date, date]:

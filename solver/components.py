@@ -752,6 +752,7 @@ def merge(
         seed=options.seed,
         mode="repeatable" if options.repeatable else "wall",
         interrupted=stop is not None and stop.interrupted,
+        wall_guard=any(i.wall_guard for i in infos),
     )
     schedule = build_schedule(
         roster,
@@ -762,6 +763,7 @@ def merge(
         strict=options.strict,
         generated_at=options.generated_at,
         history=options.history,
+        deadline=None if options.repeatable or stop is None else stop.deadline,
     )
     # build_schedule recomputes the objective from the whole roster. It is the parts' sum unless a
     # rule ties parts together; then the parts' optimality says nothing about the whole.

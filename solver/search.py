@@ -257,10 +257,31 @@ def set_limits(params: Any, options: SolveOptions, amount: float) -> None:
     if options.repeatable:
         params.interleave_search = True
         params.max_deterministic_time = amount
-        params.max_time_in_seconds = WALL_CAP * amount + WALL_SLACK
+        params.max_time_in_seconds = wall_guard(amount)
         return
     left = options.stop.left() if options.stop is not None else math.inf
     params.max_time_in_seconds = max(0.01, min(amount, left))
+
+
+#: Share of the wall-clock guard a repeatable run must have used to count as stopped by it:
+#: CP-SAT checks its limits between steps, so it stops a little before or after the guard.
+GUARD_SHARE = 0.98
+
+
+def wall_guard(amount: float) -> float:
+    """The wall-clock guard of a repeatable run of ``amount`` work units, in seconds."""
+    return WALL_CAP * amount + WALL_SLACK
+
+
+def stopped_by_guard(wall: float, work: float, amount: float, finished: bool = False) -> bool:
+    """Whether a repeatable run of ``amount`` work units was ended by its wall-clock guard rather
+    than by its work: it ran (``wall`` seconds) up to the guard while its deterministic time
+    (``work``) was still short of the units, and the search had not ``finished`` (proved its
+    roster optimal or the model infeasible). Such a roster depends on the machine's speed and
+    load, so it may differ from another machine's."""
+    if finished:
+        return False
+    return work < amount and wall >= GUARD_SHARE * wall_guard(amount)
 
 
 def solve_registered(

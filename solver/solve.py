@@ -43,6 +43,7 @@ from .search import (
     choose_workers,
     mode,
     run,
+    stopped_by_guard,
 )
 from .search import budget as budget_of
 
@@ -170,6 +171,14 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         seed=options.seed,
         mode=mode(options),
         interrupted=stop.interrupted,
+        wall_guard=options.repeatable
+        and not options.lns
+        and stopped_by_guard(
+            solver.wall_time,
+            solver.response_proto.deterministic_time,
+            options.work_units,
+            finished=status == cp_model.OPTIMAL,
+        ),
     )
     schedule = build_schedule(
         roster,
@@ -180,6 +189,9 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         strict=options.strict,
         generated_at=options.generated_at,
         history=options.history,
+        deadline=None
+        if options.repeatable
+        else min(started + options.time_limit, stop.deadline or math.inf),
     )
     if stop.interrupted:
         return schedule
