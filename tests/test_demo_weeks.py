@@ -35,7 +35,7 @@ def demo(tmp: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     ):
         result = runner.invoke(main, [str(a) for a in args])
         assert result.exit_code == 0, result.output
-    assert "history: 2020-W06 v1" in result.output
+    assert "历史：2020-W06 v1" in result.output  # the roster is Chinese, so are the messages
     return tuple(  # type: ignore[return-value]
         json.loads((tmp / w / "schedule.json").read_text(encoding="utf-8")) for w in ("w06", "w07")
     )
