@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -114,6 +117,37 @@ def solved_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     result = CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
     assert result.exit_code == 0, result.output
     return folder, out / "schedule.json"
+
+
+@pytest.fixture
+def week(solved_week: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """The roster folder and a copy of its solved week of this test's own."""
+    folder, schedule = solved_week
+    mine = tmp_path / "out" / "schedule.json"
+    mine.parent.mkdir()
+    shutil.copyfile(schedule, mine)
+    return folder, mine
+
+
+def edited(path: Path, name: str, change: Any) -> Path:
+    """A copy of the schedule at ``path`` beside it, changed by ``change(data)``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    target = path.parent / name
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def swap_people(a: str, b: str) -> Any:
+    """Every duty of ``a`` to ``b`` and the other way round: two people of the same tags and
+    skills, so no hard rule can break."""
+
+    def change(data: dict[str, Any]) -> None:
+        swap = {a: b, b: a}
+        for slot in data["slots"]:
+            slot["assigned"] = [swap.get(p, p) for p in slot["assigned"]]
+
+    return change
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -5,14 +5,12 @@ in the roster's language either way (docs/i18n.md)."""
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner, Result
-from conftest import SMALL_YAML, write_folder
+from conftest import SMALL_YAML, edited, swap_people, write_folder
 
 from cli import main
 from roster.i18n import speaking
@@ -27,31 +25,6 @@ import messages  # noqa: E402 - tools/ is not a package
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
-
-
-@pytest.fixture
-def week(solved_week: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
-    folder, schedule = solved_week
-    mine = tmp_path / "out" / "schedule.json"
-    mine.parent.mkdir()
-    shutil.copyfile(schedule, mine)
-    return folder, mine
-
-
-def edited(path: Path, name: str, change: Any) -> Path:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    target = path.parent / name
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return target
-
-
-def swap_people(a: str, b: str) -> Any:
-    def change(data: dict[str, Any]) -> None:
-        for slot in data["slots"]:
-            slot["assigned"] = [{a: b, b: a}.get(p, p) for p in slot["assigned"]]
-
-    return change
 
 
 def test_publish_reports_and_refuses_in_chinese(week: tuple[Path, Path], tmp_path: Path) -> None:

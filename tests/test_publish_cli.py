@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import edited, swap_people
 
 from cli import main
 from store import open_store
@@ -25,37 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env={"ROSTER_DB": None})
-
-
-@pytest.fixture
-def week(solved_week: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
-    """The roster folder and a copy of its solved week of this test's own."""
-    folder, schedule = solved_week
-    mine = tmp_path / "out" / "schedule.json"
-    mine.parent.mkdir()
-    shutil.copyfile(schedule, mine)
-    return folder, mine
-
-
-def edited(path: Path, name: str, change: Any) -> Path:
-    """A copy of the schedule at ``path`` beside it, changed by ``change(data)``."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    target = path.parent / name
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return target
-
-
-def swap_people(a: str, b: str) -> Any:
-    """Every duty of ``a`` to ``b`` and the other way round: two people of the same tags and
-    skills, so no hard rule can break."""
-
-    def change(data: dict[str, Any]) -> None:
-        swap = {a: b, b: a}
-        for slot in data["slots"]:
-            slot["assigned"] = [swap.get(p, p) for p in slot["assigned"]]
-
-    return change
 
 
 def duties(path: Path, person: str) -> list[str]:
