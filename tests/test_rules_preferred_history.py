@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from rulekit import MONDAY, judge, make_roster, past, published
+from rulekit import MONDAY, Outcome, judge, make_roster, past, published
 
 from roster.history import History, reach_days
 from roster.slots import Period
@@ -22,6 +22,16 @@ WEIGHT = 7
 RUNS = {"min": 2, "max": 3}
 #: A Sunday border: the period starts on Sunday 2023-12-31, the published days end on Saturday.
 SUNDAY = date(2023, 12, 31)
+
+
+def agreed_term(outcome: Outcome, rule: str) -> int:
+    """The term of ``rule`` in a feasible, unbroken roster, which the solver's objective, the
+    checker's term and the checker's whole penalty must all equal."""
+    assert outcome.feasible
+    assert outcome.report.violations == []
+    term = outcome.report.terms[rule]
+    assert outcome.objective == term == outcome.report.penalty
+    return term
 
 
 def cost(
@@ -41,12 +51,7 @@ def cost(
     weights = {"fair_hours": 0, rule: WEIGHT}
     r = make_roster(people=1, rules=rules, weights=weights, **extra)
     history = past(r, {"p1": before}, days=published_days)
-    outcome = judge(r, {"p1": row}, days=len(row), history=history)
-    assert outcome.feasible
-    assert outcome.report.violations == []
-    term = outcome.report.terms[rule]
-    assert outcome.objective == term == outcome.report.penalty
-    return term
+    return agreed_term(judge(r, {"p1": row}, days=len(row), history=history), rule)
 
 
 @pytest.mark.parametrize(
@@ -130,11 +135,7 @@ def sunday_cost(rule: str, limit: Any, saturday: str, row: str, key: str | None 
     period = Period(SUNDAY, SUNDAY, "UTC")
     history = History.from_schedules(r, [schedule], period)
     outcome = judge(r, {"p1": row}, days=len(row), history=history, first=SUNDAY)
-    assert outcome.feasible
-    assert outcome.report.violations == []
-    term = outcome.report.terms[rule]
-    assert outcome.objective == term == outcome.report.penalty
-    return term
+    return agreed_term(outcome, rule)
 
 
 @pytest.mark.parametrize(
