@@ -1242,9 +1242,8 @@ def publish(
         )
         if diff is not None:
             click.echo(
-                _("Duties changed for {people} ({assignments}): {command}").format(
-                    people=_people(len(diff.people)),
-                    assignments=_assignments(diff.assignments_changed),
+                _("{changes}: {command}").format(
+                    changes=diff.count(current()),
                     command=f"roster diff {folder} {version.parent} {version.number} "
                     f"{_period_args(start, end, roster.config.timezone)}",
                 )
@@ -1275,11 +1274,6 @@ def _people(count: int) -> str:
     return (_("{count} person") if count == 1 else _("{count} people")).format(count=count)
 
 
-def _assignments(count: int) -> str:
-    """``1 assignment``, ``3 assignments`` (``3 处``)."""
-    return (_("{count} assignment") if count == 1 else _("{count} assignments")).format(count=count)
-
-
 @main.command()
 @roster_dir
 @period_options
@@ -1295,7 +1289,7 @@ def history(
     fmt: str,
 ) -> None:
     """List the published versions: who published each, when, why, its penalty, shortages,
-    and how many duties changed from the version before.
+    and how many shifts changed and people it affected against the version before.
 
     Without a period, every version of the community; with --week or --from/--to, those of
     the periods that overlap those days.
@@ -1349,7 +1343,9 @@ def diff_command(
 
     OLD and NEW are version numbers of the period given with --week (or --from/--to), or
     schedule.json files; a number and a file compare a draft with what is published. The
-    text is in the roster's language, one line per person, ready to paste into a chat group.
+    text is in the roster's language, ready to paste into a chat group: how many shifts
+    changed and people it affected (as repair, publish and history count them), then one
+    line per person.
 
     \b
     Example:
@@ -1612,6 +1608,8 @@ def repair(
             "absent": list(result.absent),
             "changes": len(result.added),
             "assignments_changed": diff.assignments_changed,
+            "shifts_changed": diff.shifts_changed,
+            "people_affected": diff.people_affected,
             "change_cost": result.change_cost,
             "change_bound": result.change_bound,
             "proven_minimal": result.proven_minimal,
@@ -1631,14 +1629,11 @@ def repair(
         if result.proven_minimal
         else _("lower bound {bound}").format(bound=result.change_bound)
     )
+    # Counted from the diff, as publish, history and diff count the same change.
     click.echo(
-        _(
-            "Kept the {frozen} shifts before --now; changed {changed} shifts for {people}, change "
-            "cost {cost} ({proof})"
-        ).format(
+        _("Kept the {frozen} shifts before --now; {changes}; change cost {cost} ({proof})").format(
             frozen=result.frozen_slots,
-            changed=len(result.added),
-            people=_people(len(result.people_touched)),
+            changes=diff.count(current()),
             cost=result.change_cost,
             proof=proof,
         )

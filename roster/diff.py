@@ -1,9 +1,11 @@
-"""What changed between two schedules of one period, per person, in words for a chat group."""
+"""What changed between two schedules of one period: per person, in words for a chat group, and
+per shift, counted in the one unit every command reports a change in (``change_count``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import zip_longest
 from typing import Any, Literal
 
 from .errors import ScheduleFileError
@@ -24,16 +26,39 @@ _WORDS = {
     "removed": NP_("diff", "{before} → cancelled"),
     "added": NP_("diff", "new: {after}"),
     "moved": NP_("diff", "{before} → {after}"),
-    "header_one": NP_("diff", "{roster} {period} {old} → {new}: changes for {n} person"),
-    "header": NP_("diff", "{roster} {period} {old} → {new}: changes for {n} people"),
-    "none": NP_("diff", "{roster} {period} {old} → {new}: no changes"),
+    "header": NP_("diff", "{roster} {period} {old} → {new}: {changes}"),
     # A day as a duty names it: Thu 6 Feb, 2月6日 (the weekday left out in Chinese).
     "day": NP_("diff", "{weekday} {day} {month}"),
 }
 
 
+#: How much changed, in the words repair, publish, history and diff share (context "changes"): a
+#: place on a shift whose person changed, or that was newly filled or emptied, is one shift changed;
+#: everyone who left or took one is a person affected.
+_COUNTS = {
+    "none": NP_("changes", "no shift changed"),
+    "shift": NP_("changes", "{count} shift changed"),
+    "shifts": NP_("changes", "{count} shifts changed"),
+    "person": NP_("changes", "{count} person affected"),
+    "people": NP_("changes", "{count} people affected"),
+    "both": NP_("changes", "{shifts}, {people}"),
+}
+
+
 def _word(language: str, key: str) -> str:
     return pgettext_in(language, *_WORDS[key])
+
+
+def change_count(language: str, shifts: int, people: int) -> str:
+    """How much a new version changed, as every command says it: ``2 shifts changed, 3 people
+    affected`` / ``改动 2 个班次，涉及 3 人`` (``no shift changed`` when nothing did)."""
+    if shifts == 0:
+        return pgettext_in(language, *_COUNTS["none"])
+    counted = pgettext_in(language, *_COUNTS["shift" if shifts == 1 else "shifts"])
+    affected = pgettext_in(language, *_COUNTS["person" if people == 1 else "people"])
+    return pgettext_in(language, *_COUNTS["both"]).format(
+        shifts=counted.format(count=shifts), people=affected.format(count=people)
+    )
 
 
 def day_words(language: str, day: date) -> str:
@@ -124,6 +149,20 @@ class PersonChanges:
 
 
 @dataclass(frozen=True)
+class ShiftChange:
+    """One place on a shift whose person changed: who left it and who took it. A place newly
+    filled has nobody who left it; a place emptied has nobody who took it."""
+
+    duty: Duty
+    left: str | None
+    took: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The change for JSON: the shift, and the ids of who left and who took it (or null)."""
+        return self.duty.to_dict() | {"left": self.left, "took": self.took}
+
+
+@dataclass(frozen=True)
 class ScheduleDiff:
     """The changes between two schedules of one period, per person (people in the roster's order;
     people whose duties did not change are left out)."""
@@ -133,6 +172,8 @@ class ScheduleDiff:
     period_start: datetime
     period_end: datetime
     people: tuple[PersonChanges, ...]
+    #: The same changes per place on a shift, in the new schedule's order of slots.
+    shifts: tuple[ShiftChange, ...] = ()
 
     @property
     def period(self) -> str:
@@ -147,15 +188,32 @@ class ScheduleDiff:
             (c.before is not None) + (c.after is not None) for p in self.people for c in p.changes
         )
 
+    @property
+    def shifts_changed(self) -> int:
+        """How many places on shifts changed: a place whose person changed counts once (not as
+        one lost and one gained duty), a place newly filled or emptied once too."""
+        return len(self.shifts)
+
+    @property
+    def people_affected(self) -> int:
+        """How many people left or took a place: everyone whose duties changed."""
+        return len(self.people)
+
+    def count(self, language: str) -> str:
+        """How much changed, in ``language``: ``改动 2 个班次，涉及 3 人``."""
+        return change_count(language, self.shifts_changed, self.people_affected)
+
     def render(self, old: str, new: str) -> str:
         """The whole diff as text to paste: a header naming the two sides (``old``, ``new``,
-        e.g. 第1版 and 第2版), then one line per person."""
-        fill = {"roster": self.roster, "period": self.period, "old": old, "new": new}
-        if not self.people:
-            return _word(self.language, "none").format(**fill) + "\n"
-        n = len(self.people)
-        header = _word(self.language, "header_one" if n == 1 else "header")
-        lines = [header.format(n=n, **fill)]
+        e.g. 第1版 and 第2版) and how much changed, then one line per person."""
+        header = _word(self.language, "header").format(
+            roster=self.roster,
+            period=self.period,
+            old=old,
+            new=new,
+            changes=self.count(self.language),
+        )
+        lines = [header]
         lines.extend(p.text(self.language) for p in self.people)
         return "\n".join(lines) + "\n"
 
@@ -169,6 +227,9 @@ class ScheduleDiff:
                 "label": self.period,
             },
             "assignments_changed": self.assignments_changed,
+            "shifts_changed": self.shifts_changed,
+            "people_affected": self.people_affected,
+            "shifts": [c.to_dict() for c in self.shifts],
             "people": [
                 {
                     "id": p.person,
@@ -206,6 +267,28 @@ def _duty(slot: SlotOut, posts: dict[str, str], shifts: dict[str, str]) -> Duty:
         start=slot.start,
         end=slot.end,
     )
+
+
+def _places(old: Schedule, new: Schedule, shifts: dict[str, str]) -> list[ShiftChange]:
+    """Per slot, the places whose person changed: who left paired with who took, in the order
+    the schedules list them; what is left over is a place emptied or newly filled. A slot only
+    one schedule has (its post changed in between) counts from nothing or to nothing."""
+    posts = {p.id: p.name for p in old.posts} | {p.id: p.name for p in new.posts}
+    before = {s.id: s for s in old.slots}
+    after = {s.id: s for s in new.slots}
+    changes: list[ShiftChange] = []
+    for sid in list(after) + [sid for sid in before if sid not in after]:
+        was = before[sid].assigned if sid in before else []
+        now = after[sid].assigned if sid in after else []
+        left = [p for p in was if p not in now]
+        took = [p for p in now if p not in was]
+        if not (left or took):
+            continue
+        duty = _duty(after[sid] if sid in after else before[sid], posts, shifts)
+        changes.extend(
+            ShiftChange(duty, gone, came) for gone, came in zip_longest(left, took, fillvalue=None)
+        )
+    return changes
 
 
 def _pair(removed: list[Duty], added: list[Duty]) -> list[Change]:
@@ -291,4 +374,5 @@ def diff_schedules(
         period_start=new.period.start,
         period_end=new.period.end,
         people=tuple(people),
+        shifts=tuple(_places(old, new, shifts)),
     )

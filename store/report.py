@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from roster.diff import diff_schedules
+from roster.diff import change_count, diff_schedules
 from roster.i18n import NP_, pgettext_in
 from roster.render import table
 from roster.slots import period_label
@@ -24,19 +24,22 @@ _HEADERS = [
     NP_("history", "Changes"),
     NP_("history", "Message"),
 ]
-_CHANGES = NP_("history", "{people} people / {assignments}")
 
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One version as the history shows it; ``changed_people`` and ``changed_assignments``
-    compare it with its parent (None for a period's first version)."""
+    """One version as the history shows it; ``changed_shifts``, ``changed_people`` and
+    ``changed_assignments`` compare it with its parent (None for a period's first version):
+    places on shifts whose person changed (the unit every command counts changes in, see
+    ``roster.diff.change_count``), people who left or took one, and (person, slot) assignments
+    lost or gained (a place that changed hands is two)."""
 
     version: Version
     penalty: int | None
     shortages: int
     changed_people: int | None
     changed_assignments: int | None
+    changed_shifts: int | None = None
 
     @property
     def period(self) -> str:
@@ -62,6 +65,9 @@ class HistoryRow:
             "shortages": self.shortages,
             "changed_people": self.changed_people,
             "changed_assignments": self.changed_assignments,
+            # The names the diff, publish and repair give the same two counts.
+            "shifts_changed": self.changed_shifts,
+            "people_affected": self.changed_people,
         }
 
 
@@ -72,17 +78,18 @@ def history_rows(versions: list[Version]) -> list[HistoryRow]:
     rows = []
     for v in versions:
         parent = by_key.get((v.period_start, v.period_end, v.parent)) if v.parent else None
-        people = assignments = None
+        people = assignments = shifts = None
         if parent is not None:
             diff = diff_schedules(parent.schedule, v.schedule)
-            people, assignments = len(diff.people), diff.assignments_changed
+            people, assignments = diff.people_affected, diff.assignments_changed
+            shifts = diff.shifts_changed
         schedule = v.schedule
         penalty = schedule.solver.objective
         if penalty is None and schedule.objective_terms:
             penalty = sum(t.penalty for t in schedule.objective_terms)
         # Counted from the slots, which a hand-edited schedule cannot leave stale.
         shortages = sum(max(0, s.min - len(s.assigned)) for s in schedule.slots)
-        rows.append(HistoryRow(v, penalty, shortages, people, assignments))
+        rows.append(HistoryRow(v, penalty, shortages, people, assignments, shifts))
     return rows
 
 
@@ -90,13 +97,12 @@ def render_history(rows: list[HistoryRow], language: str, timezone: str) -> str:
     """The history as an aligned table in ``language`` (the headings; each version's message is
     shown as it was recorded), times in the community's zone."""
     zone = ZoneInfo(timezone)
-    words = pgettext_in(language, *_CHANGES)
     body = []
     for row in rows:
         v = row.version
         changes = (
-            words.format(people=row.changed_people, assignments=row.changed_assignments)
-            if row.changed_people is not None
+            change_count(language, row.changed_shifts, row.changed_people or 0)
+            if row.changed_shifts is not None
             else "—"
         )
         body.append(

@@ -76,13 +76,21 @@ def test_removed_added_and_moved_duties_in_chinese() -> None:
     )
     diff = diff_schedules(old, new, shifts=names_of_shifts(new))
     assert diff.render("第1版", "第2版") == (
-        "兴旺社区 2020-W06 第1版 → 第2版：3 人的班次有变动\n"
+        "兴旺社区 2020-W06 第1版 → 第2版：改动 4 个班次，涉及 3 人\n"
         "张海燕：2月6日 早班 体温检测岗 → 取消\n"
         "王芳：新增 2月9日 早班 楼道消杀\n"
         "李明：2月8日 早班 体温检测岗 → 2月8日 中班 体温检测岗\n"
     )
     assert [c.kind for p in diff.people for c in p.changes] == ["removed", "added", "moved"]
     assert diff.assignments_changed == 4
+    # 李明's move is two shifts: the early one he left (emptied) and the late one he took.
+    assert diff.shifts_changed == 4 and diff.people_affected == 3
+    assert [(c.duty.slot, c.left, c.took) for c in diff.shifts] == [
+        (thursday_early, "p01", None),
+        (slot_id("gate-temp", 5, "06:00"), "p03", None),
+        (slot_id("gate-temp", 5, "14:00"), None, "p03"),
+        (slot_id("disinfect", 6, "06:00"), None, "p02"),
+    ]
 
 
 def test_english_and_hours_when_a_shift_has_no_name() -> None:
@@ -90,9 +98,28 @@ def test_english_and_hours_when_a_shift_has_no_name() -> None:
     new = schedule({slot_id("gate-temp", 1, "06:00"): ["p01"]}, language="en")
     diff = diff_schedules(old, new)
     assert diff.render("version 1", "version 2").splitlines() == [
-        "兴旺社区 2020-W06 version 1 → version 2: changes for 1 person",
+        "兴旺社区 2020-W06 version 1 → version 2: 2 shifts changed, 1 person affected",
         "张海燕: Mon 3 Feb 06:00–14:00 体温检测岗 → Tue 4 Feb 06:00–14:00 体温检测岗",
     ]
+
+
+def test_a_place_that_changed_hands_is_one_shift_changed() -> None:
+    two = slot_id("gate-temp", 1, "06:00")
+    old = schedule({two: ["p01", "p02"]}, language="en")
+    new = schedule({two: ["p03", "p02"]}, language="en")
+    diff = diff_schedules(old, new)
+    assert [(c.duty.slot, c.left, c.took) for c in diff.shifts] == [(two, "p01", "p03")]
+    assert (diff.shifts_changed, diff.people_affected, diff.assignments_changed) == (1, 2, 2)
+    assert diff.count("en") == "1 shift changed, 2 people affected"
+    assert diff.count("zh") == "改动 1 个班次，涉及 2 人"
+    # Both places of the shift to others: two places, two shifts changed.
+    both = diff_schedules(old, schedule({two: ["p03"]}, language="en"))
+    assert [(c.left, c.took) for c in both.shifts] == [("p01", "p03"), ("p02", None)]
+    assert both.count("en") == "2 shifts changed, 3 people affected"
+    assert both.to_dict()["shifts"][1] | {"start": "", "end": ""} == {
+        "slot": two, "post": "gate-temp", "post_name": "体温检测岗", "shift": "",
+        "start": "", "end": "", "left": "p02", "took": None,
+    }  # fmt: skip
 
 
 def test_a_move_pairs_the_same_day_before_the_same_post() -> None:
@@ -116,8 +143,8 @@ def test_duties_on_other_days_and_posts_are_not_a_move() -> None:
 def test_the_same_schedule_has_no_changes() -> None:
     same = schedule({slot_id("gate-temp", 0, "06:00"): ["p01", "p02"]})
     diff = diff_schedules(same, same)
-    assert diff.people == () and diff.assignments_changed == 0
-    assert diff.render("第1版", "第2版") == "兴旺社区 2020-W06 第1版 → 第2版：没有变动\n"
+    assert diff.people == () and diff.assignments_changed == 0 and diff.shifts_changed == 0
+    assert diff.render("第1版", "第2版") == "兴旺社区 2020-W06 第1版 → 第2版：没有改动班次\n"
     assert diff.to_dict()["people"] == []
 
 

@@ -109,6 +109,8 @@ def test_publish_history_and_diff_of_a_second_version(
     assert changed == {"p04", "p08"}
     moved = len(duties(schedule, "p04")) + len(duties(schedule, "p08"))
     assert data["changes"]["assignments_changed"] == 2 * moved
+    # Each of their duties is a place that changed hands: one shift changed each.
+    assert (data["changes"]["shifts_changed"], data["changes"]["people_affected"]) == (moved, 2)
 
     listed = run("history", folder, "--db", store_url, "--format", "json")
     assert listed.exit_code == 0, listed.output
@@ -118,6 +120,7 @@ def test_publish_history_and_diff_of_a_second_version(
         (2, 1, "王芳", "赵强与吴敏对调"),
     ]
     assert (rows[1]["changed_people"], rows[1]["changed_assignments"]) == (2, 2 * moved)
+    assert (rows[1]["shifts_changed"], rows[1]["people_affected"]) == (moved, 2)
     assert (rows[1]["penalty"], rows[1]["shortages"]) == (0, 0)
     # The table is a message: English here (ROSTER_LANG=en), Chinese with --lang zh; each
     # version's own message is shown as it was recorded.
@@ -126,7 +129,9 @@ def test_publish_history_and_diff_of_a_second_version(
     assert english.output.splitlines()[0].split() == [
         "Period", "Version", "Parent", "Published", "By", "Penalty", "Short", "Changes", "Message",
     ]  # fmt: skip
-    assert english.output.splitlines()[3].endswith(f"2 people / {2 * moved}  赵强与吴敏对调")
+    assert english.output.splitlines()[3].endswith(
+        f"{moved} shifts changed, 2 people affected  赵强与吴敏对调"
+    )
     table = run("--lang", "zh", "history", folder, "--week", "2020-W06", "--db", store_url)
     assert table.exit_code == 0, table.output
     lines = table.output.splitlines()
@@ -134,12 +139,12 @@ def test_publish_history_and_diff_of_a_second_version(
         "周期", "版本", "上一版", "发布时间", "发布人", "罚分", "缺员", "变动", "说明",
     ]  # fmt: skip
     assert lines[3].split()[:3] == ["2020-W06", "2", "1"]
-    assert lines[3].endswith(f"王芳    0     0     2 人 / {2 * moved} 处  赵强与吴敏对调")
+    assert lines[3].endswith(f"王芳    0     0     改动 {moved} 个班次，涉及 2 人  赵强与吴敏对调")
 
     text = run("diff", folder, "1", "2", "--week", "2020-W06", "--db", store_url)
     assert text.exit_code == 0, text.output
     lines = text.output.splitlines()
-    assert lines[0] == "测试社区 2020-W06 第1版 → 第2版：2 人的班次有变动"
+    assert lines[0] == f"测试社区 2020-W06 第1版 → 第2版：改动 {moved} 个班次，涉及 2 人"
     assert lines[1].startswith("赵强：") and lines[2].startswith("吴敏：")
     first = duties(schedule, "p04")[0]
     assert f"2月{int(first[-8:-6])}日" in lines[1]
@@ -173,7 +178,7 @@ def test_diff_of_a_draft_against_the_published_version(
         slot[-5:], "18:00–00:00 (+1)"
     )
     assert result.output == (
-        f"测试社区 2020-W06 第1版 → {draft}：1 人的班次有变动\n"
+        f"测试社区 2020-W06 第1版 → {draft}：改动 1 个班次，涉及 1 人\n"
         f"林红：2月{day}日 {hours} 体温检测岗 → 取消\n"
     )
     # Two files need no store at all.
