@@ -34,6 +34,7 @@ from ortools.sat.python import cp_model
 from .limits import WALL_SLACK
 from .model import Penalty, RosterModel, apply_params
 from .search import (
+    GUARD_SHARE,
     SMALL_MODEL,
     Progress,
     SolveOptions,
@@ -138,6 +139,10 @@ class LnsStats:
     by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: (phase, deterministic time, wall seconds)
     phases: list[tuple[str, float, float]] = field(default_factory=list)
+    #: Repeatable only: whether the loop's wall-clock stop (``WALL_CAP``) ended any of its CP-SAT
+    #: calls before its work, or the loop itself before its units were spent. The roster then
+    #: depends on the machine's speed and load (``roster.schedule.SolverInfo.wall_guard``).
+    wall_guard: bool = False
 
 
 @dataclass
@@ -192,6 +197,11 @@ def search(
         # Work counted when repeatable, the clock otherwise.
         return used if options.repeatable else time.monotonic() - started
 
+    def guarded(solver: cp_model.CpSolver, status: Any) -> None:
+        # Only a repeatable run has work to stop short of; the clock is its limit otherwise.
+        if options.repeatable and _cut_by_wall(solver, status):
+            stats.wall_guard = True
+
     # 1. A first roster, ignoring the objective: CP-SAT finds one far sooner that way (0.1 s
     # against 4 s and more on Curtois & Qu instance 5), and minimising from it goes faster too.
     feasible = m.model.clone()
@@ -199,16 +209,19 @@ def search(
     finder = new_solver()
     _limits(finder, options, workers, limit * FIND_SHARE, wall_deadline)
     found = solve_registered(finder, feasible, stop)
+    guarded(finder, found)
     used = finder.deterministic_time
     if found not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Infeasible, or too hard to find alone: the plain run decides (and explains).
         solver, status = run(m, _capped(options, max(1.0, limit - spent()), wall_deadline), workers)
+        guarded(solver, status)
         return solver, status, stats
     # 2. CP-SAT's portfolio from that roster, for a share of the time: it proves small models
     # optimal, and gives the bound.
     _set_hint(m.model, list(finder.response_proto.solution))
     share = FIRST_SHARE if m.variable_count() < SMALL_MODEL else FIRST_SHARE_LARGE
     solver, status = run(m, _capped(options, max(1.0, limit * share), wall_deadline), workers)
+    guarded(solver, status)
     used += solver.deterministic_time
     if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return solver, status, stats
@@ -263,6 +276,8 @@ def search(
                 remaining = max(0.1, wall_deadline - time.monotonic())
                 jobs.append((kind, pool.submit(_sub_solve, sub, seed, remaining, stop)))
             results = [(kind, job.result()) for kind, job in jobs]
+            for _, (sub_solver, sub_status) in results:
+                guarded(sub_solver, sub_status)
             # The batch ran side by side: it costs the longest of its sub-solves.
             used += max(r.deterministic_time for _, (r, _) in results) + SUB_OVERHEAD
             moved = False
@@ -291,6 +306,15 @@ def search(
                 else:
                     # Out of time before proving anything: look narrower next time.
                     kind.shrink()
+    if (
+        options.repeatable
+        and not stop.interrupted
+        and spent() < limit - final_limit
+        and best_objective > bound
+    ):
+        # The loop ended at its wall-clock stop, with work units left: another machine, or this
+        # one less busy, would have gone on.
+        stats.wall_guard = True
     stats.by_kind = {k.name: (k.tries, k.wins) for k in kinds}
     looped = spent() - sum(p[1] for p in stats.phases)
     stats.phases.append(("loop", looped, time.monotonic() - loop_start))
@@ -306,6 +330,7 @@ def search(
     )
     remaining = max(final_limit, limit - spent())
     solver, status = run(m, _capped(options, remaining, wall_deadline), workers)
+    guarded(solver, status)
     stats.phases.append(("final", solver.deterministic_time, solver.wall_time))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         stats.final_objective = solver.objective_value
@@ -319,12 +344,28 @@ def search(
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(10.0, wall_deadline - time.monotonic())
     status = solver.solve(fixed)
+    guarded(solver, status)
     if status == cp_model.OPTIMAL and solver.objective_value > bound:
         status = cp_model.FEASIBLE
     stats.bound = bound
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         stats.final_objective = solver.objective_value
     return solver, status, stats
+
+
+def _cut_by_wall(solver: cp_model.CpSolver, status: Any) -> bool:
+    """Whether one CP-SAT call ended at its wall-clock stop (``max_time_in_seconds``, less the
+    share ``solver.search.GUARD_SHARE`` allows for CP-SAT checking between steps) rather than at
+    its deterministic limit, without having proven its answer (as ``solver.search.stopped_by_guard``
+    asks of one run, with the call's own limits: the loop gives each what is left of its stop).
+    A call stopped by Ctrl-C ends well before its stop and does not count."""
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return False
+    params = solver.parameters
+    return bool(
+        solver.deterministic_time < params.max_deterministic_time
+        and solver.wall_time >= GUARD_SHARE * params.max_time_in_seconds
+    )
 
 
 def _kinds(cells: _Cells, people: list[str], days: list[date]) -> list[_Kind]:

@@ -137,9 +137,10 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
             keep = (EXPLAIN_SHARE - REPORT_SHARE) * options.time_limit
             reserve = Reserve(min(keep, search_for / 2), empty)
     bound: float | None = None
+    lns_guard = False
     if options.lns:
         solver, status, stats = lns.search(m, search_options, workers)
-        bound = stats.bound
+        bound, lns_guard = stats.bound, stats.wall_guard
     else:
         solver, status = run(m, search_options, workers, reserve)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -171,13 +172,17 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         seed=options.seed,
         mode=mode(options),
         interrupted=stop.interrupted,
+        # The LNS loop makes many CP-SAT calls, each with its own stop: it says itself.
         wall_guard=options.repeatable
-        and not options.lns
-        and stopped_by_guard(
-            solver.wall_time,
-            solver.response_proto.deterministic_time,
-            options.work_units,
-            finished=status == cp_model.OPTIMAL,
+        and (
+            lns_guard
+            if options.lns
+            else stopped_by_guard(
+                solver.wall_time,
+                solver.response_proto.deterministic_time,
+                options.work_units,
+                finished=status == cp_model.OPTIMAL,
+            )
         ),
     )
     schedule = build_schedule(
