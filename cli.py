@@ -1242,7 +1242,7 @@ def publish(
         )
         if diff is not None:
             click.echo(
-                _("{changes}: {command}").format(
+                _("{changes} (listed by {command})").format(
                     changes=diff.count(current()),
                     command=f"roster diff {folder} {version.parent} {version.number} "
                     f"{_period_args(start, end, roster.config.timezone)}",
@@ -1631,8 +1631,9 @@ def repair(
     )
     # Counted from the diff, as publish, history and diff count the same change.
     click.echo(
-        _("Kept the {frozen} shifts before --now; {changes}; change cost {cost} ({proof})").format(
+        _("Kept the {frozen} shifts before {now}; {changes}; change cost {cost} ({proof})").format(
             frozen=result.frozen_slots,
+            now=f"{now:%Y-%m-%d %H:%M}",
             changes=diff.count(current()),
             cost=result.change_cost,
             proof=proof,
@@ -1656,6 +1657,16 @@ def repair(
             _("Published version {number} → {store}").format(
                 number=published.number, store=store.location
             )
+        )
+    elif not diff.people:
+        click.echo(_("Nothing changed: nothing to publish"))
+    else:
+        # The notices above are for once it is published: say that it is not yet.
+        click.echo(
+            _(
+                "Not published yet: check it, then `roster publish {folder} {schedule}` records "
+                "it as version {number} (or repair with --publish)"
+            ).format(folder=folder, schedule=target / "schedule.json", number=base.number + 1)
         )
 
 

@@ -3,7 +3,7 @@ per shift, counted in the one unit every command reports a change in (``change_c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import zip_longest
 from typing import Any, Literal
@@ -25,6 +25,10 @@ _WORDS = {
     "join": NP_("diff", "; "),
     "removed": NP_("diff", "{before} → cancelled"),
     "added": NP_("diff", "new: {after}"),
+    # A place someone else took, or took from someone: the chat group sees the shift is not
+    # cancelled but handed on.
+    "removed_to": NP_("diff", "{before} → {other} takes it"),
+    "added_from": NP_("diff", "new: {after}, instead of {other}"),
     "moved": NP_("diff", "{before} → {after}"),
     "header": NP_("diff", "{roster} {period} {old} → {new}: {changes}"),
     # A day as a duty names it: Thu 6 Feb, 2月6日 (the weekday left out in Chinese).
@@ -107,11 +111,15 @@ class Duty:
 
 @dataclass(frozen=True)
 class Change:
-    """A duty a person gained (``after`` only), lost (``before`` only) or that moved (both)."""
+    """A duty a person gained (``after`` only), lost (``before`` only) or that moved (both).
+    ``other`` is who took the place a person lost, or whose place they gained (an id; None when
+    the place was emptied or newly filled, and for a move); ``other_name`` is how it is said."""
 
     kind: Kind
     before: Duty | None
     after: Duty | None
+    other: str | None = None
+    other_name: str = ""
 
     @property
     def when(self) -> datetime:
@@ -123,7 +131,9 @@ class Change:
         """The change in words, without the person's name."""
         before = self.before.text(language) if self.before else ""
         after = self.after.text(language) if self.after else ""
-        return _word(language, self.kind).format(before=before, after=after)
+        key = {"removed": "removed_to", "added": "added_from"}.get(self.kind, self.kind)
+        words = _word(language, key if self.other else self.kind)
+        return words.format(before=before, after=after, other=self.other_name)
 
     def to_dict(self) -> dict[str, Any]:
         """The change for JSON."""
@@ -131,6 +141,7 @@ class Change:
             "kind": self.kind,
             "before": self.before.to_dict() if self.before else None,
             "after": self.after.to_dict() if self.after else None,
+            "other": self.other,
         }
 
 
@@ -351,6 +362,10 @@ def diff_schedules(
             )
         )
     shifts = shifts or {}
+    places = _places(old, new, shifts)
+    # Who took the place a person left, and whose place a person took, by (person, slot).
+    took_from = {(c.left, c.duty.slot): c.took for c in places if c.left and c.took}
+    left_for = {(c.took, c.duty.slot): c.left for c in places if c.left and c.took}
     before = _duties(old, shifts)
     after = _duties(new, shifts)
     people_names = {p.id: p.name for p in old.people} | {p.id: p.name for p in new.people}
@@ -366,13 +381,24 @@ def diff_schedules(
         removed = [d for s, d in mine_before.items() if s not in mine_after]
         added = [d for s, d in mine_after.items() if s not in mine_before]
         if removed or added:
-            changes = tuple(_pair(removed, added))
-            people.append(PersonChanges(pid, people_names.get(pid, pid), changes))
+            changes = []
+            for change in _pair(removed, added):
+                if change.kind == "removed" and change.before is not None:
+                    other = took_from.get((pid, change.before.slot))
+                elif change.kind == "added" and change.after is not None:
+                    other = left_for.get((pid, change.after.slot))
+                else:
+                    other = None
+                if other is not None:
+                    name = people_names.get(other, other)
+                    change = replace(change, other=other, other_name=name)
+                changes.append(change)
+            people.append(PersonChanges(pid, people_names.get(pid, pid), tuple(changes)))
     return ScheduleDiff(
         roster=new.roster,
         language=new.language,
         period_start=new.period.start,
         period_end=new.period.end,
         people=tuple(people),
-        shifts=tuple(_places(old, new, shifts)),
+        shifts=tuple(places),
     )

@@ -76,14 +76,19 @@ def test_every_command_counts_a_repair_in_shifts_changed_and_people_affected(
     assert shifts > 0
     words = f"改动 {shifts} 个班次，涉及 {people} 人"
     repair = walked["repair"].splitlines()
-    assert repair[0].startswith("保留 --now 之前的 ")
+    assert repair[0].startswith("保留 2020-02-06 07:00 之前的 ")
     assert f"；{words}；改动代价 " in repair[0]
     assert repair[1] == f"测试社区 2020-W06 第1版 → 修复后：{words}"
+    # Not published by the repair: it says so, and how (the notices above wait for it).
+    assert repair[-1] == (
+        f"尚未发布：核对无误后，`roster publish {folder} {walked['schedule']}` 会把它记为第 2 版"
+        "（或在 repair 时加 --publish）"
+    )
     published = run(
         "publish", folder, walked["schedule"], "-m", "修复", "--by", "王书记", "--db", db,
         "--no-feeds",
     ).output.splitlines()  # fmt: skip
-    assert published[1] == f"{words}：roster diff {folder} 1 2 --week 2020-W06"
+    assert published[1] == f"{words}（明细见 roster diff {folder} 1 2 --week 2020-W06）"
     history = run("history", folder, "--week", "2020-W06", "--db", db).output.splitlines()
     assert history[3].split()[:3] == ["2020-W06", "2", "1"]
     assert history[3].endswith(f"  {words}  修复")
@@ -97,6 +102,14 @@ def test_every_command_counts_a_repair_in_shifts_changed_and_people_affected(
     assert history_en.output.splitlines()[3].endswith(f"  {words_en}  修复")
     diff_en = run("--lang", "en", "diff", folder, "1", "2", "--week", "2020-W06", "--db", db)
     assert diff_en.output.splitlines()[0] == diff[0]
+    # A repair of version 2 with nothing new to it changes nothing, and says so in the same words.
+    again = run(
+        "repair", folder, "--week", "2020-W06", "--now", NOW, "--out", walked["schedule"].parent,
+        "--workers", "2", "--repeatable", "--db", db,
+    ).output.splitlines()  # fmt: skip
+    assert "；没有改动班次；改动代价 0（已证明最少）" in again[0]
+    assert again[1] == "测试社区 2020-W06 第2版 → 修复后：没有改动班次"
+    assert again[-1] == "没有改动，无需发布"
 
 
 def test_every_commands_json_carries_the_same_two_counts(walked: dict[str, Any]) -> None:

@@ -122,6 +122,25 @@ def test_a_place_that_changed_hands_is_one_shift_changed() -> None:
     }  # fmt: skip
 
 
+def test_a_place_handed_on_names_who_took_it_and_whom_they_replaced() -> None:
+    early = slot_id("gate-temp", 3, "06:00")
+    old = schedule({early: ["p01"]})
+    new = schedule({early: ["p02"]})
+    diff = diff_schedules(old, new, shifts=names_of_shifts(new))
+    assert diff.render("第1版", "第2版").splitlines()[1:] == [
+        "张海燕：2月6日 早班 体温检测岗 → 由王芳接替",
+        "王芳：新增 2月6日 早班 体温检测岗（接替张海燕）",
+    ]
+    assert [c["other"] for p in diff.to_dict()["people"] for c in p["changes"]] == ["p02", "p01"]
+    english = diff_schedules(
+        schedule({early: ["p01"]}, language="en"), schedule({early: ["p02"]}, language="en")
+    )
+    assert [p.text("en") for p in english.people] == [
+        "张海燕: Thu 6 Feb 06:00–14:00 体温检测岗 → 王芳 takes it",
+        "王芳: new: Thu 6 Feb 06:00–14:00 体温检测岗, instead of 张海燕",
+    ]
+
+
 def test_a_move_pairs_the_same_day_before_the_same_post() -> None:
     old = schedule({slot_id("gate-temp", 2, "06:00"): ["p01"]})
     new = schedule(

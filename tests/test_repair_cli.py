@@ -200,7 +200,7 @@ def test_repair_reports_in_chinese_and_its_diff_and_notices_stay_chinese_in_engl
     zh = run(*args)
     assert zh.exit_code == 0, zh.output
     lines = zh.output.splitlines()
-    assert lines[0].startswith("保留 --now 之前的 ")
+    assert lines[0].startswith("保留 2020-02-06 07:00 之前的 ")
     assert lines[0].endswith("（已证明最少）")
     assert lines[1].startswith("测试社区 2020-W06 第1版 → 修复后：")
     assert "需要通知：" in lines
