@@ -19,6 +19,7 @@ import dask
 import pytest
 from click.testing import CliRunner, Result
 
+from benchmarks.city import history_bytes
 from benchmarks.district import write_district
 from cli import main
 from roster.errors import InfeasibleError, SolveInterrupted
@@ -191,6 +192,14 @@ def test_a_part_gets_the_history_of_its_people_alone(
         assert all(members <= mine for members in trimmed.listed.values())
     assert kept == len(history.duties)
     assert part_history(SolveOptions(), roster) is None
+
+
+def test_the_benchmark_measures_what_a_part_carries(
+    roster: Roster, period: Period, history: History
+) -> None:
+    measured = history_bytes(roster, period, SolveOptions(history=history))
+    assert measured.parts == 2 and measured.duties == len(history.duties)
+    assert all(own < whole for own, whole in zip(measured.own, measured.whole, strict=True))
 
 
 def test_a_part_solved_with_its_history_alone_is_the_same(
