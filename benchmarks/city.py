@@ -5,6 +5,8 @@ default), made by the district's generator (``benchmarks.district``), as one ros
     python -m benchmarks.city generate OUT_DIR [--seed 0] [--communities 300] [--people 11000]
     python -m benchmarks.city run [--time-limit S] [--workers N] [--communities 300] [--results F]
         [--repeatable] [--cluster local:2 | tcp://HOST:PORT]
+    python -m benchmarks.city history [--work-units U] [--communities 10] [--people 367]
+    python -m benchmarks.city progress [--work-units U] [--rounds 3] [--cluster local:2]
 
 Every community shares nobody with another, so the engine solves the city as that many
 independent parts (``solver.components``) and merges their rosters, in threads of this process or,
@@ -20,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -342,6 +344,161 @@ def figures_markdown(f: CityFigures, command: str) -> str:
     return "\n".join(lines)
 
 
+# --- what a cluster's parts carry, and what their progress costs ---------------------------------
+
+#: The week before WEEK, solved as the published roster a history comes from.
+WEEK_BEFORE = "2020-W05"
+
+
+@dataclass(frozen=True)
+class HistoryBytes:
+    """What a part's task would carry with the whole city's history and with its own people's:
+    pickled bytes of (part roster, options) each way, by part, and the seconds trimming took."""
+
+    parts: int
+    duties: int
+    whole: list[int]
+    own: list[int]
+    trim_seconds: float
+
+
+def history_bytes(roster: Roster, period: Period, options: SolveOptions) -> HistoryBytes:
+    """Pickle each part's task arguments (its ``sub_roster`` and ``options``) once with
+    ``options.history`` whole and once with the part's (``solver.cluster.part_history``), as Dask
+    pickles a task's arguments to send them."""
+    import pickle
+
+    from solver.cluster import part_history
+    from solver.components import find_parts, sub_roster
+
+    assert options.history is not None
+    whole: list[int] = []
+    own: list[int] = []
+    trimming = 0.0
+    parts = find_parts(roster)
+    for part in parts:
+        sub = sub_roster(roster, part)
+        whole.append(len(pickle.dumps((sub, period, options), protocol=5)))
+        started = time.perf_counter()
+        trimmed = replace(options, history=part_history(options, sub))
+        trimming += time.perf_counter() - started
+        own.append(len(pickle.dumps((sub, period, trimmed), protocol=5)))
+    return HistoryBytes(len(parts), len(options.history.duties), whole, own, trimming)
+
+
+def measure_history(
+    folder: Path, seed: int, communities: int, people: int, units: float, workers: int
+) -> tuple[HistoryBytes, float]:
+    """Generate the city, solve WEEK_BEFORE (repeatable, ``units``) as its published roster,
+    and measure ``history_bytes`` for WEEK; also returns the seconds the week before took."""
+    from roster.history import History
+    from solver.solve import solve
+
+    write_city(folder, seed, communities, people)
+    roster = load_roster(folder)
+    before = make_period(roster.config.timezone, WEEK_BEFORE, None, None)
+    started = time.monotonic()
+    options = SolveOptions(repeatable=True, work_units=units, workers=workers)
+    published = solve(roster, before, options)
+    solved = time.monotonic() - started
+    period = make_period(roster.config.timezone, WEEK, None, None)
+    history = History.from_schedules(roster, [published], period)
+    return history_bytes(roster, period, replace(options, history=history)), solved
+
+
+def history_markdown(b: HistoryBytes, command: str, communities: int, people: int) -> str:
+    """A Markdown block of ``history_bytes``' figures."""
+
+    def kib(values: list[int]) -> str:
+        return (
+            f"{statistics.median(values) / 1024:,.1f} KiB (sum {sum(values) / 1024 / 1024:,.2f} "
+            "MiB)"
+        )
+
+    return "\n".join(
+        [
+            f"`{command}`",
+            "",
+            f"{communities} communities, {people:,} people, {b.parts} parts; the history of "
+            f"{WEEK} from the solved {WEEK_BEFORE}: {b.duties:,} published duties.",
+            "",
+            "| a part's task arguments (part roster, period, options), pickled | median a part |",
+            "| --- | --- |",
+            f"| with the whole city's history | {kib(b.whole)} |",
+            f"| with its own people's history (`part_history`) | {kib(b.own)} |",
+            f"| trimming, all parts | {b.trim_seconds * 1000:,.1f} ms |",
+            "",
+        ]
+    )
+
+
+def measure_progress(
+    folder: Path,
+    seed: int,
+    communities: int,
+    people: int,
+    units: float,
+    workers: int,
+    cluster: str,
+    rounds: int,
+) -> list[tuple[bool, float, int, int | None]]:
+    """Generate the city and solve WEEK on one cluster ``rounds`` times each with the parts'
+    progress relayed while they run and without, taking turns (repeatable, ``units``: the same
+    roster each time). Each solve: (relayed, wall seconds, progress events heard, objective)."""
+    from solver import cluster as on_cluster
+
+    write_city(folder, seed, communities, people)
+    roster = load_roster(folder)
+    period = make_period(roster.config.timezone, WEEK, None, None)
+    out: list[tuple[bool, float, int, int | None]] = []
+    with on_cluster.Cluster(on_cluster.parse_cluster(cluster)) as remote:
+        for _round in range(rounds):
+            for relayed in (True, False):
+                remote.progress = relayed
+                heard = remote.progress_events
+                options = SolveOptions(
+                    repeatable=True,
+                    work_units=units,
+                    workers=workers,
+                    on_progress=lambda progress: None,
+                )
+                started = time.monotonic()
+                schedule = on_cluster.solve(roster, period, options, remote)
+                wall = time.monotonic() - started
+                out.append(
+                    (relayed, wall, remote.progress_events - heard, schedule.solver.objective)
+                )
+    return out
+
+
+def progress_markdown(
+    runs: list[tuple[bool, float, int, int | None]], command: str, load: tuple[float, float]
+) -> str:
+    """A Markdown block of ``measure_progress``' figures."""
+    lines = [
+        f"`{command}`",
+        "",
+        "| progress of a running part | solves | wall seconds (median; each) | events heard "
+        "(median) | objective |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for relayed, label in ((True, "relayed (`Worker.log_event`)"), (False, "only at its end")):
+        mine = [r for r in runs if r[0] == relayed]
+        walls = ", ".join(f"{r[1]:.1f}" for r in mine)
+        objectives = ", ".join(sorted({str(r[3]) for r in mine}))
+        lines.append(
+            f"| {label} | {len(mine)} | {statistics.median(r[1] for r in mine):.2f} ({walls}) | "
+            f"{statistics.median(r[2] for r in mine):g} | {objectives} |"
+        )
+    lines += [
+        "",
+        f"Machine: {_cores()} cores; 1-minute load average {load[0]:.1f} at the start, "
+        f"{load[1]:.1f} at the end.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 # --- CLI ----------------------------------------------------------------------------------------
 
 
@@ -429,15 +586,71 @@ def run(
             handle.write(block + "\n")
 
 
+_units = click.option(
+    "--work-units", default=10.0, show_default=True, help="Work units of each repeatable solve."
+)
+
+
+@main.command()
+@_units
+@click.option("--workers", default=1, show_default=True, help="CP-SAT workers a part.")
+@_seed
+@click.option("--communities", default=10, show_default=True, help="Number of communities.")
+@click.option("--people", default=367, show_default=True, help="People in the city.")
+def history(work_units: float, workers: int, seed: int, communities: int, people: int) -> None:
+    """Solve the week before as the published roster, then print what each part's task carries
+    to a cluster with the whole city's history and with its own people's.
+
+    Example: python -m benchmarks.city history --communities 30 --people 1100 --work-units 10
+    """
+    command = "python -m benchmarks.city history " + " ".join(sys.argv[2:])
+    with tempfile.TemporaryDirectory(prefix="city-") as folder:
+        b, _solved = measure_history(Path(folder), seed, communities, people, work_units, workers)
+    click.echo(history_markdown(b, command.strip(), communities, people))
+
+
+@main.command()
+@_units
+@click.option("--workers", default=1, show_default=True, help="CP-SAT workers a part.")
+@click.option("--rounds", default=3, show_default=True, help="Solves of each kind, in turns.")
+@click.option("--cluster", default="local:2", show_default=True, metavar="ADDRESS")
+@_seed
+@click.option("--communities", default=10, show_default=True, help="Number of communities.")
+@click.option("--people", default=367, show_default=True, help="People in the city.")
+def progress(
+    work_units: float,
+    workers: int,
+    rounds: int,
+    cluster: str,
+    seed: int,
+    communities: int,
+    people: int,
+) -> None:
+    """Solve the city on one cluster with the parts' progress relayed while they run and without,
+    taking turns, and print the wall times (the repeatable search: the same roster each time).
+
+    Example: python -m benchmarks.city progress --work-units 10 --rounds 3 --cluster local:2
+    """
+    command = "python -m benchmarks.city progress " + " ".join(sys.argv[2:])
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="city-") as folder:
+        runs = measure_progress(
+            Path(folder), seed, communities, people, work_units, workers, cluster, rounds
+        )
+    click.echo(progress_markdown(runs, command.strip(), (load, os.getloadavg()[0])))
+
+
 if __name__ == "__main__":
     main()
 
 
 __all__ = [
     "CityFigures",
+    "HistoryBytes",
     "PartCall",
     "TimedRunner",
     "figures_markdown",
+    "history_bytes",
     "measure_city",
     "project",
     "write_city",

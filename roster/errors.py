@@ -73,10 +73,24 @@ class PrintError(RosterError):
 
 class SolveInterrupted(RosterError):
     """Raised when a solve is interrupted (Ctrl-C, SIGTERM) before it found any roster, so there
-    is nothing to write. Solve again and let it run longer."""
+    is nothing to write. Solve again and let it run longer.
+
+    Without a ``message`` it holds no text: its sentence is said when it is shown, in the message
+    language of that moment, so that one raised on a cluster's worker, which may speak another
+    language, reads in the coordinator's."""
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or _("interrupted before any roster was found; nothing written"))
+        self.message = message or None
+        super().__init__(*(() if self.message is None else (self.message,)))
+
+    def __str__(self) -> str:
+        if self.message is not None:
+            return self.message
+        return _("interrupted before any roster was found; nothing written")
+
+    def __reduce__(self) -> tuple[type[SolveInterrupted], tuple[str | None]]:
+        # Pickled without its sentence when it has the standard one (a worker's language).
+        return type(self), (self.message,)
 
 
 class HistoryError(RosterError):

@@ -317,6 +317,37 @@ class History:
         ordered = sorted(versions, key=lambda v: (v.period_start, v.number))
         return cls.from_schedules(roster, [v.schedule for v in ordered], period, window_weeks)
 
+    def of_people(self, people: Iterable[str]) -> History:
+        """This history as the rules see it for a roster of ``people`` alone (a part of a
+        district sent to a cluster's worker): their duties, and of each published date the
+        people listed among them; the dates, the sources and the window unchanged, since the
+        border rules and fairness read those whoever is planned. Every rule reads the history
+        through a person of the roster (``of``, ``worked_before``, ``in_window``,
+        ``window_days``) or through its dates (``covered``, ``days_before``, ``sources``), so
+        solving and checking those people give the same as with the whole. The warnings about
+        people or posts gone from the roster are the whole's, said once: not kept here."""
+        ids = frozenset(people)
+        duties = sorted(
+            (d for pid in ids for d in self.of(pid)), key=lambda d: (d.start, d.slot, d.person)
+        )
+        # A published schedule lists the same people on each of its dates: intersect each list
+        # once, so the part's copy shares it between dates as the whole does.
+        kept: dict[int, frozenset[str]] = {}
+        listed = {}
+        for day, members in self.listed.items():
+            if id(members) not in kept:
+                kept[id(members)] = members & ids
+            listed[day] = kept[id(members)]
+        return History(
+            first=self.first,
+            since=self.since,
+            window_weeks=self.window_weeks,
+            duties=tuple(duties),
+            covered=self.covered,
+            sources=self.sources,
+            listed=listed,
+        )
+
     def of(self, person_id: str) -> list[PastDuty]:
         """A person's past duties, by start."""
         return self._by_person.get(person_id, [])

@@ -6,9 +6,15 @@ Dask distributed cluster instead of a thread of this process: ``solve_in_parts``
 passes, shares the time, keeps the best roster of each part and merges them; ``Cluster.solve``
 is the seam (``solver.components.PartRunner``) through which each of its calls of ``solve_one``
 goes. What crosses the wire per call: the part's roster (its people, posts, leave, requests and
-pins, the roster's rules), the period, the SolveOptions without their clock and callbacks, the
-seconds left, and back the part's Schedule. The function itself travels by name
-(``solver.solve.solve_one``), so every worker needs dutyroster installed at the client's version.
+pins, the roster's rules), the period, the SolveOptions without their clock and callbacks and
+with the history of the part's people alone (``History.of_people``), the seconds left, and back
+the part's Schedule. The function itself travels by name (``solver.solve.solve_one``), so every
+worker needs dutyroster installed at the client's version.
+
+While a part is searched, its worker sends each new best roster's penalty and bound back as a
+Dask event (``Worker.log_event`` on the cluster's topic, at most every ``PROGRESS_EVERY``
+seconds), which the client hands to the solve's progress callback, as a thread of this process
+would.
 
 The scheduler is the cluster's own (``dask scheduler`` and ``dask worker``, docs/cluster.md), or a
 ``distributed.LocalCluster`` of worker processes on 127.0.0.1 for the time of one command.
@@ -24,19 +30,21 @@ import resource
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import metadata
 from types import TracebackType
 from typing import Any
 
 from roster.errors import InfeasibleError, RosterError
+from roster.history import History
 from roster.i18n import _
 from roster.load import Roster
 from roster.schedule import Schedule
 from roster.slots import Period
 
 from .components import PartRunner, SolveOne
-from .search import SolveOptions, Stop
+from .search import Progress, SolveOptions, Stop
 from .solve import solve as solve_here
 
 #: Seconds to reach a scheduler, and then to see its first worker, before giving up.
@@ -53,6 +61,9 @@ GRACE = 2.0
 RETRIES = 1
 #: How often a waiting client looks at the interrupt, and a worker at the interrupt's event.
 POLL = 0.25
+#: Seconds at least between two progress events of a part's search (its latest best roster is
+#: sent, the ones between are dropped): the progress line prints at most twice a second.
+PROGRESS_EVERY = 0.5
 #: Address schemes of a Dask scheduler that a client reaches over the network.
 SCHEMES = ("tcp", "tls")
 DEFAULT_PORT = 8786
@@ -116,11 +127,14 @@ def solve_part(
     options: SolveOptions,
     seconds: float | None,
     interrupt: str | None = None,
+    progress: tuple[str, str] | None = None,
 ) -> Schedule:
     """The task a worker runs: ``solve_one(roster, period, options)`` (``solver.solve.solve_one``:
     build the part's model, search, report) under a Stop of its own, whose deadline is ``seconds``
     from now (None in the repeatable mode) and which is interrupted when the Dask event named
-    ``interrupt`` is set (the client's Ctrl-C), so the part still returns its best roster."""
+    ``interrupt`` is set (the client's Ctrl-C), so the part still returns its best roster. With
+    ``progress`` (a topic and the part's key), each new best roster is sent to the client as an
+    event on that topic (``ProgressRelay``)."""
     stop = Stop(None if seconds is None else time.monotonic() + seconds)
     done = threading.Event()
     event = _event(interrupt) if interrupt is not None else None
@@ -128,10 +142,64 @@ def solve_part(
         threading.Thread(
             target=_watch, args=(event, stop, done), name="interrupt", daemon=True
         ).start()
+    relay = ProgressRelay.on_worker(progress, done) if progress is not None else None
     try:
-        return solve_one(roster, period, replace(options, stop=stop))
+        return solve_one(
+            roster,
+            period,
+            replace(options, stop=stop, on_progress=relay.report if relay else None),
+        )
     finally:
         done.set()
+
+
+class ProgressRelay:
+    """A part's progress on its way to the client: ``report`` (called by the search for each
+    new best roster, in CP-SAT's thread) keeps the latest; a thread of its own sends it every
+    ``PROGRESS_EVERY`` seconds, when there is one, as ``send([key, objective, bound, elapsed,
+    solutions])``, until ``done`` (the part's roster goes back with its result)."""
+
+    def __init__(
+        self, key: str, send: Callable[[list[object]], None], done: threading.Event
+    ) -> None:
+        self.key = key
+        self.send = send
+        self.done = done
+        self.latest: Progress | None = None
+        self.lock = threading.Lock()
+        threading.Thread(target=self._run, name="progress", daemon=True).start()
+
+    @classmethod
+    def on_worker(cls, progress: tuple[str, str], done: threading.Event) -> ProgressRelay | None:
+        """The relay of a task on this worker (None off a worker: the task called in a
+        process), sending Dask events on the topic of ``progress``."""
+        from distributed import get_worker
+
+        topic, key = progress
+        try:
+            worker = get_worker()
+        except ValueError:
+            return None
+        return cls(key, lambda message: worker.log_event(topic, message), done)
+
+    def report(self, progress: Progress) -> None:
+        """A new best roster of the part's search: kept until the next send."""
+        with self.lock:
+            self.latest = progress
+
+    def flush(self) -> None:
+        """Send the latest progress not sent yet, if any."""
+        with self.lock:
+            latest, self.latest = self.latest, None
+        if latest is not None:
+            self.send([self.key, latest.objective, latest.bound, latest.elapsed, latest.solutions])
+
+    def _run(self) -> None:
+        while not self.done.wait(PROGRESS_EVERY):
+            try:
+                self.flush()
+            except Exception:  # the worker is closing: its task ends with it
+                return
 
 
 def _event(name: str) -> Any:
@@ -174,11 +242,20 @@ class Cluster:
     """A connection to a Dask cluster that solves parts (``solver.components.PartRunner``): opened
     by ``with Cluster(spec) as cluster``, which starts a local cluster when the spec says so and
     closes it on leaving. ``lanes`` is the number of parts it solves at once (its workers'
-    threads)."""
+    threads). With ``progress`` (the default) a part's progress comes back while it is searched,
+    as Dask events on a topic of this connection; without, only with its roster."""
 
-    def __init__(self, spec: ClusterSpec, timeout: float | None = None) -> None:
+    def __init__(
+        self, spec: ClusterSpec, timeout: float | None = None, progress: bool = True
+    ) -> None:
         self.spec = spec
         self.timeout = CONNECT_TIMEOUT if timeout is None else timeout
+        self.progress = progress
+        #: The Dask topic the workers send the parts' progress on, and who waits for each part's.
+        self.topic = f"dutyroster-progress-{uuid.uuid4().hex}"
+        self._listeners: dict[str, Callable[[Progress], None]] = {}
+        #: Progress events received (a figure for the benchmark and the tests).
+        self.progress_events = 0
         self.client: Any = None
         self._local: Any = None
         self.threads: dict[str, int] = {}
@@ -246,6 +323,7 @@ class Cluster:
         except BaseException:
             self.close()
             raise
+        self.client.subscribe_topic(self.topic, self._progress)
         self.ready_seconds = time.monotonic() - started
 
     def _check_workers(self) -> None:
@@ -283,6 +361,8 @@ class Cluster:
     def close(self) -> None:
         """Close the connection, and the local cluster when this started one."""
         if self.client is not None:
+            with contextlib.suppress(Exception):  # never subscribed, or the scheduler is gone
+                self.client.unsubscribe_topic(self.topic)
             self.client.close()
             self.client = None
         if self._local is not None:
@@ -325,18 +405,49 @@ class Cluster:
         """``solve_one(roster, period, options)`` on a worker (``solve_part``), waited for here: the
         client's Stop reaches the worker as seconds left and, when interrupted, as a Dask event.
         A part whose worker died is sent again ``RETRIES`` times, then ClusterError; a part with
-        no answer ``GRACE`` seconds past the deadline is given up (InfeasibleError, no roster)."""
+        no answer ``GRACE`` seconds past the deadline is given up (InfeasibleError, no roster).
+        The options' progress callback hears the part's new best rosters while it is searched
+        (in a thread of the Dask client)."""
+        stop = options.stop
+        sent = replace(options, stop=None, on_progress=None, history=part_history(options, roster))
+        key = uuid.uuid4().hex
+        progress = None
+        if self.progress and options.on_progress is not None:
+            progress = (self.topic, key)
+            with self._lock:
+                self._listeners[key] = options.on_progress
+        try:
+            return self._solve(solve_one, roster, period, sent, stop, progress)
+        finally:
+            with self._lock:
+                self._listeners.pop(key, None)
+
+    def _solve(
+        self,
+        solve_one: SolveOne,
+        roster: Roster,
+        period: Period,
+        sent: SolveOptions,
+        stop: Stop | None,
+        progress: tuple[str, str] | None,
+    ) -> Schedule:
         from distributed.scheduler import KilledWorker
 
-        stop = options.stop
-        sent = replace(options, stop=None, on_progress=None)
         died: list[str] = []
         for _attempt in range(1 + RETRIES):
-            seconds = None if options.repeatable or stop is None else stop.left()
+            seconds = None if sent.repeatable or stop is None else stop.left()
             name = f"dutyroster-interrupt-{uuid.uuid4().hex}"
             try:
                 future = self.client.submit(
-                    solve_part, solve_one, roster, period, sent, seconds, name, pure=False
+                    solve_part,
+                    solve_one,
+                    roster,
+                    period,
+                    sent,
+                    seconds,
+                    name,
+                    progress,
+                    pure=False,
                 )
                 return self._wait(future, stop, name, seconds)
             except KilledWorker as exc:
@@ -358,6 +469,16 @@ class Cluster:
                 "--cluster"
             ).format(address=self, posts=posts, count=len(died), reason=died[-1])
         )
+
+    def _progress(self, event: tuple[float, list[Any]]) -> None:
+        """A part's progress event (``ProgressRelay``) to the callback of whoever waits for the
+        part; dropped when the part has come back meanwhile."""
+        key, objective, bound, elapsed, solutions = event[1]
+        with self._lock:
+            self.progress_events += 1
+            listener = self._listeners.get(key)
+        if listener is not None:
+            listener(Progress(objective, bound, elapsed, solutions))
 
     def _wait(self, future: Any, stop: Stop | None, name: str, seconds: float | None) -> Schedule:
         """The part's Schedule once its worker returns it; the interrupt passed on meanwhile."""
@@ -387,6 +508,14 @@ class Cluster:
         return result
 
 
+def part_history(options: SolveOptions, roster: Roster) -> History | None:
+    """The history a part's worker gets: the published duties of the part's people alone
+    (``History.of_people``), so that a city's parts do not each carry the whole city's."""
+    if options.history is None:
+        return None
+    return options.history.of_people(person.id for person in roster.people)
+
+
 def solve(roster: Roster, period: Period, options: SolveOptions, cluster: PartRunner) -> Schedule:
     """``solver.solve.solve`` with the parts solved on ``cluster``'s workers, each with
     ``options.workers`` CP-SAT workers (``PART_WORKERS`` when None). The same passes, shares and
@@ -402,10 +531,13 @@ def solve(roster: Roster, period: Period, options: SolveOptions, cluster: PartRu
 __all__ = [
     "CONNECT_TIMEOUT",
     "PART_WORKERS",
+    "PROGRESS_EVERY",
     "Cluster",
     "ClusterError",
     "ClusterSpec",
+    "ProgressRelay",
     "parse_cluster",
+    "part_history",
     "solve",
     "solve_part",
 ]

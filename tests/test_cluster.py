@@ -1,5 +1,7 @@
 """Parts of a roster solved on a real Dask cluster of worker processes (``roster solve --cluster``):
-the same roster as in this process, a worker's death, an interrupt, and the user's errors."""
+the same roster as in this process (with a published history too, each part given its own
+people's), progress while a part runs, a worker's death, an interrupt told in the client's
+language, and the user's errors."""
 
 from __future__ import annotations
 
@@ -9,22 +11,35 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import dask
 import pytest
 from click.testing import CliRunner, Result
 
+from benchmarks.city import history_bytes
 from benchmarks.district import write_district
 from cli import main
 from roster.errors import InfeasibleError, SolveInterrupted
+from roster.history import History
+from roster.i18n import current, speaking
 from roster.load import Roster, load_roster
-from roster.schedule import Schedule
+from roster.schedule import Schedule, read_schedule
 from roster.slots import Period, make_period
 from solver import cluster as cluster_module
-from solver.cluster import Cluster, ClusterError, ClusterSpec, parse_cluster, solve_part
+from solver.cluster import (
+    Cluster,
+    ClusterError,
+    ClusterSpec,
+    ProgressRelay,
+    parse_cluster,
+    part_history,
+    solve_part,
+)
 from solver.components import find_parts, sub_roster
-from solver.search import SolveOptions, Stop
+from solver.search import Progress, SolveOptions, Stop
 from solver.solve import solve_one
 
 DAY = "2020-02-03"
@@ -50,8 +65,13 @@ def period(roster: Roster) -> Period:
 
 @pytest.fixture(scope="module")
 def local() -> Iterator[Cluster]:
-    """One local cluster of two worker processes for the module (a start costs seconds)."""
-    with Cluster(ClusterSpec(processes=2)) as cluster:
+    """One local cluster of two worker processes for the module (a start costs seconds). Its
+    workers speak Chinese (ROSTER_LANG=zh in their environment) whatever this process speaks, so
+    that a test can tell the client's language from theirs."""
+    with (
+        dask.config.set({"distributed.nanny.environ": {"ROSTER_LANG": "zh"}}),
+        Cluster(ClusterSpec(processes=2)) as cluster,
+    ):
         yield cluster
 
 
@@ -61,7 +81,12 @@ def run(*args: object) -> Result:
 
 def schedule_without_clock(out: Path) -> dict[str, object]:
     """schedule.json of ``out`` without what the clock says (when and how long)."""
-    data = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    return without_clock((out / "schedule.json").read_text(encoding="utf-8"))
+
+
+def without_clock(text: str) -> dict[str, object]:
+    """A schedule's JSON without what the clock says."""
+    data = json.loads(text)
     data.pop("generated_at", None)
     data["solver"].pop("wall_seconds")
     return data  # type: ignore[no-any-return]
@@ -125,6 +150,161 @@ def test_library_solve_on_the_cluster_counts_one_cp_sat_worker_per_part(
     assert data == in_process
 
 
+# --- a published history: each part gets its own people's ------------------------------------
+
+#: The four days before DAY, solved as the published roster the history comes from.
+PUBLISHED = ("--from", "2020-01-30", "--to", "2020-02-02", "--repeatable", "--work-units", "2")
+
+
+@pytest.fixture(scope="module")
+def published(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The district's schedule.json of the four days before DAY (repeatable, one worker)."""
+    out = tmp_path_factory.mktemp("published")
+    result = run("--lang", "en", "solve", folder, *PUBLISHED, "--workers", "1", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out / "schedule.json"
+
+
+@pytest.fixture(scope="module")
+def history(roster: Roster, period: Period, published: Path) -> History:
+    return History.from_schedules(roster, [read_schedule(published)], period)
+
+
+def test_a_part_gets_the_history_of_its_people_alone(
+    roster: Roster, period: Period, history: History
+) -> None:
+    everyone = {d.person for d in history.duties}
+    kept = 0
+    for part in find_parts(roster):
+        mine = set(part.people)
+        trimmed = part_history(SolveOptions(history=history), sub_roster(roster, part))
+        assert trimmed is not None
+        assert {d.person for d in trimmed.duties} == everyone & mine != set()
+        kept += len(trimmed.duties)
+        # What the rules read of it, for each of the part's people, is the whole's.
+        for pid in part.people:
+            assert trimmed.of(pid) == history.of(pid)
+            assert trimmed.in_window(pid) == history.in_window(pid)
+            assert trimmed.window_days(pid) == history.window_days(pid)
+            assert trimmed.worked_before(pid, 7) == history.worked_before(pid, 7)
+        assert trimmed.days_before(7) == history.days_before(7)
+        assert trimmed.sources == history.sources and trimmed.covered == history.covered
+        assert all(members <= mine for members in trimmed.listed.values())
+    assert kept == len(history.duties)
+    assert part_history(SolveOptions(), roster) is None
+
+
+def test_the_benchmark_measures_what_a_part_carries(
+    roster: Roster, period: Period, history: History
+) -> None:
+    measured = history_bytes(roster, period, SolveOptions(history=history))
+    assert measured.parts == 2 and measured.duties == len(history.duties)
+    assert all(own < whole for own, whole in zip(measured.own, measured.whole, strict=True))
+
+
+def test_a_part_solved_with_its_history_alone_is_the_same(
+    roster: Roster, period: Period, history: History
+) -> None:
+    """Each part's roster and penalty, repeatable: the same with the part's history as with the
+    whole's, and the history changes them (the published days count)."""
+    options = SolveOptions(repeatable=True, work_units=1, workers=1, seed=0)
+    differs = False
+    for part in find_parts(roster):
+        sub = sub_roster(roster, part)
+        whole = solve_one(sub, period, replace(options, history=history))
+        trimmed = history.of_people(part.people)
+        alone = solve_one(sub, period, replace(options, history=trimmed))
+        assert without_clock(alone.to_json()) == without_clock(whole.to_json())
+        none = solve_one(sub, period, options)
+        differs = differs or without_clock(none.to_json()) != without_clock(whole.to_json())
+    assert differs
+
+
+def test_a_cluster_with_a_history_gives_the_in_process_roster(
+    local: Cluster, folder: Path, published: Path, tmp_path: Path
+) -> None:
+    address = local.client.scheduler.address
+    here, there = tmp_path / "here", tmp_path / "there"
+    solved = [
+        run("--lang", "en", "solve", folder, *SOLVE, "--history", published, "--out", here),
+        run(
+            "--lang", "en", "solve", folder, *SOLVE, "--history", published,
+            "--cluster", address, "--out", there,
+        ),
+    ]  # fmt: skip
+    for result in solved:
+        assert result.exit_code == 0, result.output
+    assert schedule_without_clock(there) == schedule_without_clock(here)
+
+
+def report_the_history(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """Says whose duties the worker's history holds, as an error (the quickest way back)."""
+    assert options.history is not None
+    people = sorted({d.person for d in options.history.duties})
+    raise InfeasibleError(" ".join(people), [])
+
+
+def test_the_worker_gets_the_history_of_the_part_alone(
+    local: Cluster, roster: Roster, period: Period, history: History
+) -> None:
+    part = first_part(roster)
+    options = SolveOptions(repeatable=True, work_units=1, workers=1, history=history)
+    with pytest.raises(InfeasibleError) as caught:
+        local.solve(report_the_history, part, period, options)
+    mine = {p.id for p in part.people}
+    assert set(str(caught.value).split()) == {d.person for d in history.duties} & mine
+
+
+# --- progress while a part runs ------------------------------------------------------------------
+
+
+def solve_reporting(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """Reports a roster of penalty 40 (bound 35), then searches on until the client has heard of
+    it (a marker its progress callback writes), as a long search would."""
+    assert options.on_progress is not None
+    options.on_progress(Progress(41, 30, 0.1, 1))
+    options.on_progress(Progress(40, 35, 0.2, 2))
+    marker = roster.folder / "heard"
+    for _ in range(600):
+        if marker.exists():
+            raise InfeasibleError("heard while searching", [])
+        time.sleep(0.1)
+    raise InfeasibleError("the client never heard", [])
+
+
+def test_a_part_reports_progress_while_it_runs(
+    local: Cluster, roster: Roster, period: Period, tmp_path: Path
+) -> None:
+    part = first_part(roster)
+    part = Roster(tmp_path, part.config, part.people, part.leave)
+    heard: list[Progress] = []
+
+    def listen(progress: Progress) -> None:
+        heard.append(progress)
+        (tmp_path / "heard").write_text("", encoding="utf-8")
+
+    options = SolveOptions(repeatable=True, work_units=1, workers=1, on_progress=listen)
+    with pytest.raises(InfeasibleError) as caught:
+        local.solve(solve_reporting, part, period, options)
+    assert str(caught.value) == "heard while searching"
+    # The relay sends the latest every PROGRESS_EVERY seconds: the second (once; both only if
+    # its first send fell between the two reports).
+    assert heard[-1] == Progress(40, 35, 0.2, 2) and len(heard) <= 2
+
+
+def test_the_relay_sends_the_latest_progress_once() -> None:
+    sent: list[list[object]] = []
+    done = threading.Event()
+    done.set()  # its own thread ends at once: flushed here instead
+    relay = ProgressRelay("部分-1", sent.append, done)
+    relay.flush()
+    relay.report(Progress(50, 20, 0.1, 1))
+    relay.report(Progress(45, 21, 0.3, 2))
+    relay.flush()
+    relay.flush()
+    assert sent == [["部分-1", 45, 21, 0.3, 2]]
+
+
 # --- errors that travel back, deaths and interrupts -------------------------------------------
 
 
@@ -181,6 +361,24 @@ def test_an_interrupt_reaches_the_worker(local: Cluster, roster: Roster, period:
         local.solve(solve_until_interrupted, first_part(roster), period, options)
     timer.cancel()
     assert str(caught.value) == "城中区（2个社区）: interrupted on the worker"
+
+
+def solve_interrupted(roster: Roster, period: Period, options: SolveOptions) -> Schedule:
+    """A search interrupted before its first roster, as ``solve_one`` ends then."""
+    raise SolveInterrupted()
+
+
+def test_an_interrupt_on_a_worker_is_told_in_the_client_language(
+    local: Cluster, roster: Roster, period: Period
+) -> None:
+    assert set(local.client.run(current).values()) == {"zh"}
+    options = SolveOptions(repeatable=True, work_units=1, workers=1)
+    with speaking("en"), pytest.raises(SolveInterrupted) as caught:
+        local.solve(solve_interrupted, first_part(roster), period, options)
+    with speaking("en"):
+        assert str(caught.value) == "interrupted before any roster was found; nothing written"
+    with speaking("zh"):
+        assert str(caught.value) == "在找到任何排班之前就中断了；没有写出文件"
 
 
 def test_a_part_whose_worker_dies_is_sent_once_more(
