@@ -671,7 +671,8 @@ def _gap(schedule: Schedule) -> int:
 
 def _better(old: Schedule | None, new: Schedule) -> Schedule:
     """The better of two rosters of a part (lower penalty; the first on a tie), with the better
-    of the two proven bounds, OPTIMAL when that bound meets the penalty."""
+    of the two proven bounds, OPTIMAL when that bound meets the penalty, and the wall-clock guard
+    said when it stopped either search (which roster is kept may then depend on the machine)."""
     if old is None:
         return new
     keep = new if (new.solver.objective or 0) < (old.solver.objective or 0) else old
@@ -683,6 +684,7 @@ def _better(old: Schedule | None, new: Schedule) -> Schedule:
             "bound": bound,
             "status": status,
             "workers": max(old.solver.workers, new.solver.workers),
+            "wall_guard": old.solver.wall_guard or new.solver.wall_guard,
         }
     )
     return keep.model_copy(update={"solver": solver})

@@ -36,6 +36,7 @@ from .proof import (
 from .search import (
     SMALL_MODEL,
     WALL_CAP,
+    Guard,
     Progress,
     Reserve,
     SolveOptions,
@@ -43,7 +44,6 @@ from .search import (
     choose_workers,
     mode,
     run,
-    stopped_by_guard,
 )
 from .search import budget as budget_of
 
@@ -137,11 +137,12 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
             keep = (EXPLAIN_SHARE - REPORT_SHARE) * options.time_limit
             reserve = Reserve(min(keep, search_for / 2), empty)
     bound: float | None = None
+    guard = Guard()
     if options.lns:
         solver, status, stats = lns.search(m, search_options, workers)
         bound = stats.bound
     else:
-        solver, status = run(m, search_options, workers, reserve)
+        solver, status = run(m, search_options, workers, reserve, guard)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if stop.interrupted:
             raise SolveInterrupted()
@@ -171,14 +172,9 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         seed=options.seed,
         mode=mode(options),
         interrupted=stop.interrupted,
-        wall_guard=options.repeatable
-        and not options.lns
-        and stopped_by_guard(
-            solver.wall_time,
-            solver.response_proto.deterministic_time,
-            options.work_units,
-            finished=status == cp_model.OPTIMAL,
-        ),
+        # Whether the search's wall-clock guard stopped it before its work units, so that
+        # its roster depends on the machine (an optimal roster does not).
+        wall_guard=options.repeatable and guard.fired and status != cp_model.OPTIMAL,
     )
     schedule = build_schedule(
         roster,
@@ -219,7 +215,10 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         deadline=deadline,
         model=m if reuse else None,
     )
-    schedule.solver = schedule.solver.model_copy(update=proof_fields(proof))
+    proven = proof_fields(proof)
+    if proof is not None and proof.guarded:
+        proven["wall_guard"] = True  # the proof's guard stopped it: proven or not may differ
+    schedule.solver = schedule.solver.model_copy(update=proven)
     if proof is not None and not proof.proven:
         # More people are advised only for a shortage no roster can fill.
         schedule.hints.extend(not_proven_sentences(roster, proof))
