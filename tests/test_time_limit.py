@@ -35,9 +35,9 @@ def test_the_guard_is_named_only_when_it_ended_the_run_before_its_work_units() -
 def test_a_guard_that_cut_the_run_well_before_its_seconds_is_named() -> None:
     """CP-SAT's own wall-clock limit stops up to the longest gap between its checks of the clock
     early: examples/xingwang 2020-W06, 10 units, 2 workers, under a limit of 100 s on a loaded
-    machine stopped at 80.8 s with 8.1 units done and penalty 368 (the roster `make demo` once
-    gave in 175 s under its 230 s guard), where the whole 10 units give 322. The wall time it
-    ran says nothing; the work short of the units does."""
+    machine stopped at 80.8 s with 8.1 units done and CP-SAT's penalty 368 (`make demo` once
+    reported 368 in 175 s under its 230 s guard), where the whole 10 units give 322. The wall
+    time it ran says nothing; the work short of the units does."""
     assert stopped_by_guard(8.099, 10)
 
 
