@@ -50,9 +50,9 @@ class SolverInfo(Open):
     wall_guard: bool = Field(
         False,
         description="Repeatable mode: true when the wall-clock guard (a multiple of the work "
-        "units in seconds) stopped the search before its work units, on a machine far slower or "
-        "busier than CP-SAT's estimate; this roster may then differ from another machine's. "
-        "Written only when true.",
+        "units in seconds) stopped the search, or the proof of its shortage, before its work "
+        "units, on a machine far slower or busier than CP-SAT's estimate; this roster may then "
+        "differ from another machine's. Written only when true.",
     )
     shortages_unexplained: int = Field(
         0,

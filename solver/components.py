@@ -23,6 +23,7 @@ from typing import Protocol
 
 from roster.eligibility import takers
 from roster.errors import InfeasibleError, SolveInterrupted
+from roster.i18n import _
 from roster.load import Roster
 from roster.report import assignment_of, build_schedule
 from roster.schedule import Schedule, SolverInfo
@@ -334,10 +335,24 @@ def solve_in_parts(
         raise SolveInterrupted()
     missing = [i for i in range(len(parts)) if i not in best]
     if missing and not stop.interrupted:
+        if options.repeatable:
+            sentence = _(
+                "no roster found within {units:g} work units for {missing} of {parts} parts "
+                "(the first: {first}); give more (--work-units)"
+            )
+        else:
+            sentence = _(
+                "no roster found within {units:g} s for {missing} of {parts} parts "
+                "(the first: {first}); give more time (--time-limit)"
+            )
+        first = _part_name(parts, missing[0])
         raise InfeasibleError(
-            f"no roster found within {options.time_limit:g} s for {len(missing)} of "
-            f"{len(parts)} parts (the first: {_part_name(parts, missing[0])}); give more "
-            "time (--time-limit)",
+            sentence.format(
+                units=options.work_units if options.repeatable else options.time_limit,
+                missing=len(missing),
+                parts=len(parts),
+                first=first,
+            ),
             [],
         )
     found = [best.get(i) for i in range(len(parts))]
@@ -671,7 +686,8 @@ def _gap(schedule: Schedule) -> int:
 
 def _better(old: Schedule | None, new: Schedule) -> Schedule:
     """The better of two rosters of a part (lower penalty; the first on a tie), with the better
-    of the two proven bounds, OPTIMAL when that bound meets the penalty."""
+    of the two proven bounds, OPTIMAL when that bound meets the penalty, and the wall-clock guard
+    said when it stopped either search (which roster is kept may then depend on the machine)."""
     if old is None:
         return new
     keep = new if (new.solver.objective or 0) < (old.solver.objective or 0) else old
@@ -683,6 +699,7 @@ def _better(old: Schedule | None, new: Schedule) -> Schedule:
             "bound": bound,
             "status": status,
             "workers": max(old.solver.workers, new.solver.workers),
+            "wall_guard": old.solver.wall_guard or new.solver.wall_guard,
         }
     )
     return keep.model_copy(update={"solver": solver})

@@ -21,22 +21,23 @@ than the estimate). Otherwise the same shares are of wall-clock seconds, spent a
 
 from __future__ import annotations
 
+import math
 import random
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
 from .limits import WALL_SLACK
 from .model import Penalty, RosterModel, apply_params
 from .search import (
-    GUARD_SHARE,
     SMALL_MODEL,
+    Guard,
     Progress,
+    Reserve,
     SolveOptions,
     Stop,
     budget,
@@ -46,8 +47,19 @@ from .search import (
     with_budget,
 )
 
-#: One full CP-SAT run (``solver.search.run``; a test may pass another).
-Run = Callable[[RosterModel, SolveOptions, int], tuple[cp_model.CpSolver, Any]]
+
+class Run(Protocol):
+    """One full CP-SAT run (``solver.search.run``; a test may pass another)."""
+
+    def __call__(
+        self,
+        m: RosterModel,
+        options: SolveOptions,
+        workers: int,
+        reserve: Reserve | None = None,
+        guard: Guard | None = None,
+    ) -> tuple[cp_model.CpSolver, Any]: ...
+
 
 #: Share of the time limit that finding a first roster may take at most.
 FIND_SHARE = 0.5
@@ -197,10 +209,17 @@ def search(
         # Work counted when repeatable, the clock otherwise.
         return used if options.repeatable else time.monotonic() - started
 
-    def guarded(solver: cp_model.CpSolver, status: Any) -> None:
+    def guarded(guard: Guard | None, status: Any) -> None:
         # Only a repeatable run has work to stop short of; the clock is its limit otherwise.
-        if options.repeatable and _cut_by_wall(solver, status):
+        if options.repeatable and guard is not None and _cut_by_guard(guard, status):
             stats.wall_guard = True
+
+    def full_run(dtime: float) -> tuple[cp_model.CpSolver, Any]:
+        # A full run of ``dtime``, under a guard of the loop's own stop when repeatable.
+        guard = Guard() if options.repeatable else None
+        solver, status = run(m, _capped(options, dtime, wall_deadline), workers, None, guard)
+        guarded(guard, status)
+        return solver, status
 
     # 1. A first roster, ignoring the objective: CP-SAT finds one far sooner that way (0.1 s
     # against 4 s and more on Curtois & Qu instance 5), and minimising from it goes faster too.
@@ -208,20 +227,19 @@ def search(
     feasible.proto.clear_objective()
     finder = new_solver()
     _limits(finder, options, workers, limit * FIND_SHARE, wall_deadline)
-    found = solve_registered(finder, feasible, stop)
-    guarded(finder, found)
+    finding = Guard() if options.repeatable else None
+    found = _solve(finder, feasible, stop, finding)
+    guarded(finding, found)
     used = finder.deterministic_time
     if found not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Infeasible, or too hard to find alone: the plain run decides (and explains).
-        solver, status = run(m, _capped(options, max(1.0, limit - spent()), wall_deadline), workers)
-        guarded(solver, status)
+        solver, status = full_run(max(1.0, limit - spent()))
         return solver, status, stats
     # 2. CP-SAT's portfolio from that roster, for a share of the time: it proves small models
     # optimal, and gives the bound.
     _set_hint(m.model, list(finder.response_proto.solution))
     share = FIRST_SHARE if m.variable_count() < SMALL_MODEL else FIRST_SHARE_LARGE
-    solver, status = run(m, _capped(options, max(1.0, limit * share), wall_deadline), workers)
-    guarded(solver, status)
+    solver, status = full_run(max(1.0, limit * share))
     used += solver.deterministic_time
     if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return solver, status, stats
@@ -274,10 +292,12 @@ def search(
                 sub = _fixed_copy(m.model, cells, free, best)
                 seed = options.seed + stats.iterations
                 remaining = max(0.1, wall_deadline - time.monotonic())
-                jobs.append((kind, pool.submit(_sub_solve, sub, seed, remaining, stop)))
-            results = [(kind, job.result()) for kind, job in jobs]
-            for _, (sub_solver, sub_status) in results:
-                guarded(sub_solver, sub_status)
+                guard = Guard() if options.repeatable else None
+                job = pool.submit(_sub_solve, sub, seed, remaining, stop, guard)
+                jobs.append((kind, guard, job))
+            results = [(kind, job.result()) for kind, _, job in jobs]
+            for (_, guard, _), (_, (_, sub_status)) in zip(jobs, results, strict=True):
+                guarded(guard, sub_status)
             # The batch ran side by side: it costs the longest of its sub-solves.
             used += max(r.deterministic_time for _, (r, _) in results) + SUB_OVERHEAD
             moved = False
@@ -329,8 +349,7 @@ def search(
         >= round(bound) - round(objective.offset)
     )
     remaining = max(final_limit, limit - spent())
-    solver, status = run(m, _capped(options, remaining, wall_deadline), workers)
-    guarded(solver, status)
+    solver, status = full_run(remaining)
     stats.phases.append(("final", solver.deterministic_time, solver.wall_time))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         stats.final_objective = solver.objective_value
@@ -343,8 +362,9 @@ def search(
     solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(10.0, wall_deadline - time.monotonic())
-    status = solver.solve(fixed)
-    guarded(solver, status)
+    fixing = Guard() if options.repeatable else None
+    status = _solve(solver, fixed, None, fixing)
+    guarded(fixing, status)
     if status == cp_model.OPTIMAL and solver.objective_value > bound:
         status = cp_model.FEASIBLE
     stats.bound = bound
@@ -353,19 +373,32 @@ def search(
     return solver, status, stats
 
 
-def _cut_by_wall(solver: cp_model.CpSolver, status: Any) -> bool:
-    """Whether one CP-SAT call ended at its wall-clock stop (``max_time_in_seconds``, less the
-    share ``solver.search.GUARD_SHARE`` allows for CP-SAT checking between steps) rather than at
-    its deterministic limit, without having proven its answer (as ``solver.search.stopped_by_guard``
-    asks of one run, with the call's own limits: the loop gives each what is left of its stop).
-    A call stopped by Ctrl-C ends well before its stop and does not count."""
-    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        return False
-    params = solver.parameters
-    return bool(
-        solver.deterministic_time < params.max_deterministic_time
-        and solver.wall_time >= GUARD_SHARE * params.max_time_in_seconds
+def _cut_by_guard(guard: Guard, status: Any) -> bool:
+    """Whether one CP-SAT call was ended by its wall-clock guard (``solver.search.Guard``: the
+    loop gives each call what is left of its own stop) before it had proven its answer. A call
+    stopped by Ctrl-C is not counted."""
+    return guard.fired and status not in (
+        cp_model.OPTIMAL,
+        cp_model.INFEASIBLE,
+        cp_model.MODEL_INVALID,
     )
+
+
+def _solve(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    stop: Stop | None,
+    guard: Guard | None,
+) -> Any:
+    """``solver.search.solve_registered``; with a ``guard`` (a repeatable run) the solver's wall
+    limit becomes the guard's seconds and CP-SAT gets none of its own: CP-SAT's stops early by the
+    longest of its recent gaps between looks at the clock (see ``solver.search.Guard``)."""
+    if guard is None:
+        return solve_registered(solver, model, stop)
+    seconds = solver.parameters.max_time_in_seconds
+    solver.parameters.max_time_in_seconds = math.inf
+    with guard.watching(solver, seconds):
+        return solve_registered(solver, model, stop)
 
 
 def _kinds(cells: _Cells, people: list[str], days: list[date]) -> list[_Kind]:
@@ -410,9 +443,14 @@ def _fixed_copy(
 
 
 def _sub_solve(
-    sub: cp_model.CpModel, seed: int, wall: float, stop: Stop | None = None
+    sub: cp_model.CpModel,
+    seed: int,
+    wall: float,
+    stop: Stop | None = None,
+    guard: Guard | None = None,
 ) -> tuple[cp_model.CpSolver, Any]:
-    """One short single-worker solve of a neighbourhood (deterministic for its seed)."""
+    """One short single-worker solve of a neighbourhood (deterministic for its seed), within
+    ``wall`` seconds (kept by ``guard`` when given)."""
     solver = new_solver()
     params = solver.parameters
     params.num_workers = 1
@@ -420,7 +458,7 @@ def _sub_solve(
     params.max_deterministic_time = SUB_DTIME
     params.max_time_in_seconds = wall
     apply_params(params, SUB_PARAMS)
-    status = solve_registered(solver, sub, stop)
+    status = _solve(solver, sub, stop, guard)
     return solver, status
 
 

@@ -30,7 +30,7 @@ from roster.slots import Period, Slot
 from .build import build_model
 from .limits import WALL_SLACK
 from .model import RosterModel
-from .search import new_solver
+from .search import Guard, new_solver
 
 #: The deterministic time of the second solve, at most (CP-SAT's work units, 2 to 3 wall seconds
 #: each on a busy 2-core machine); a short main solve gets half its own limit, at least 1.
@@ -65,6 +65,9 @@ class ShortageProof:
     #: The proof reached its limit (the command's time, or its work budget) before it could
     #: prove the shortage, or had no time left to start: not proven within the limit.
     stopped: bool = False
+    #: A deterministic proof stopped by its wall-clock guard before its work was done: its
+    #: answer depends on the machine (``solver.wall_guard`` of the schedule).
+    guarded: bool = False
 
     @property
     def proven(self) -> bool:
@@ -136,18 +139,21 @@ def prove_shortage(
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = seed
+    guard = Guard()
     if not timed:
-        # Deterministic, as the main solve's repeatable mode (solver/search.py).
+        # Deterministic, as the main solve's repeatable mode (solver/search.py), and guarded
+        # the same way: by the engine's clock, not CP-SAT's (``Guard``).
         params.interleave_search = True
         params.max_deterministic_time = budget
-        params.max_time_in_seconds = budget * WALL_FACTOR + WALL_SLACK
+        with guard.watching(solver, budget * WALL_FACTOR + WALL_SLACK):
+            status = solver.solve(m.model)
     else:
         # The model build may have used the time: judge again what is left.
         seconds = left()
         if seconds < MIN_PROOF_WALL:
             return ShortageProof(cost, 0, 0, missing, None, optimal, 0.0, stopped=True)
         params.max_time_in_seconds = seconds
-    status = solver.solve(m.model)
+        status = solver.solve(m.model)
     work = solver.response_proto.deterministic_time
     raw = solver.best_objective_bound
     # The objective is a whole number: a fractional bound rounds up and stays a bound.
@@ -159,7 +165,15 @@ def prove_shortage(
     # Stopped by the limit: the search did not finish and the bound does not reach the cost.
     stopped = status != cp_model.OPTIMAL and status != cp_model.INFEASIBLE and bound < cost
     return ShortageProof(
-        cost, bound, _places(bound, top), missing, better, optimal, work, stopped=stopped
+        cost,
+        bound,
+        _places(bound, top),
+        missing,
+        better,
+        optimal,
+        work,
+        stopped=stopped,
+        guarded=guard.fired and status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE),
     )
 
 

@@ -35,8 +35,8 @@ SMALL_MODEL = 2000
 SMALL_MODEL_WALL = 5000
 
 #: The hard wall-clock stop of a repeatable run, as a multiple of its work units, plus
-#: ``solver.limits.WALL_SLACK`` seconds. It only guards against a machine far slower than
-#: CP-SAT's estimate: a stop that comes first makes the roster depend on the load. Five times
+#: ``solver.limits.WALL_SLACK`` seconds (``Guard``). It only guards against a machine far slower
+#: than CP-SAT's estimate: a stop that comes first makes the roster depend on the load. Five times
 #: plus 5 s was too tight on the shared 2-core machine (one unit took 2 to 5.6 wall seconds):
 #: `make demo` (10 units, before the example's ``fair_nights: 5``) was cut at 55 s there and gave
 #: penalty 112 instead of the 105 it gave in 12 s when quiet; the district's parts of 1 unit were
@@ -251,21 +251,15 @@ def set_limits(params: Any, options: SolveOptions, amount: float) -> None:
     """The search and limits of one run of ``amount`` (the mode's unit). Repeatable: interleaved
     search (its batches merged in a fixed order, not as threads finish) within ``amount`` of
     deterministic time, which counts work rather than seconds, so a busy or slow machine stops
-    at the same point; the wall-clock cap only guards against a machine far slower than the work
-    estimate assumes. Otherwise CP-SAT's ordinary portfolio for ``amount`` seconds, and never past
-    the solve's deadline."""
+    at the same point; no wall-clock limit of CP-SAT's own (the run's ``Guard`` stops a machine
+    far slower than the work estimate assumes). Otherwise CP-SAT's ordinary portfolio for
+    ``amount`` seconds, and never past the solve's deadline."""
     if options.repeatable:
         params.interleave_search = True
         params.max_deterministic_time = amount
-        params.max_time_in_seconds = wall_guard(amount)
         return
     left = options.stop.left() if options.stop is not None else math.inf
     params.max_time_in_seconds = max(0.01, min(amount, left))
-
-
-#: Share of the wall-clock guard a repeatable run must have used to count as stopped by it:
-#: CP-SAT checks its limits between steps, so it stops a little before or after the guard.
-GUARD_SHARE = 0.98
 
 
 def wall_guard(amount: float) -> float:
@@ -273,15 +267,82 @@ def wall_guard(amount: float) -> float:
     return WALL_CAP * amount + WALL_SLACK
 
 
-def stopped_by_guard(wall: float, work: float, amount: float, finished: bool = False) -> bool:
-    """Whether a repeatable run of ``amount`` work units was ended by its wall-clock guard rather
-    than by its work: it ran (``wall`` seconds) up to the guard while its deterministic time
-    (``work``) was still short of the units, and the search had not ``finished`` (proved its
-    roster optimal or the model infeasible). Such a roster depends on the machine's speed and
-    load, so it may differ from another machine's."""
-    if finished:
-        return False
-    return work < amount and wall >= GUARD_SHARE * wall_guard(amount)
+def stopped_by_guard(work: float, amount: float, finished: bool = False) -> bool:
+    """Whether a repeatable run of ``amount`` work units that CP-SAT's own wall-clock limit could
+    end (``max_time_in_seconds`` set) was ended by it: its deterministic time (``work``) is short
+    of the units and the search had not ``finished`` (proved its roster optimal or the model
+    infeasible). The wall time it ran says nothing: CP-SAT stops as soon as the time already
+    spent plus the longest gap between its last checks of the clock reaches the limit, and
+    between the batches of an interleaved search on a loaded machine that gap is a minute (a
+    run guarded at 100 s stopped at 80.8 s with 8.1 of 10 units). Such a roster depends on the
+    machine's speed and load, so it may differ from another machine's. (A run with a ``Guard``
+    knows it exactly: ``Guard.fired``.)"""
+    return not finished and work < amount
+
+
+#: Seconds between two calls of ``stop_search`` while a fired guard waits for its run to end:
+#: CP-SAT hears the call only once its search has started.
+GUARD_POLL = 0.1
+
+
+class Guard:
+    """The wall-clock guard of one repeatable CP-SAT run, kept outside CP-SAT so that it stops
+    the run exactly when its seconds are up and says so (``fired``).
+
+    CP-SAT's own ``max_time_in_seconds`` is conservative: it stops when the time spent plus the
+    longest of its recent gaps between checks of the clock reaches the limit. An interleaved
+    search checks between batches, which on a loaded machine are up to a minute apart, so a run
+    could stop well before the limit, its roster cut short with nothing said (``make demo`` once
+    gave 368 instead of 312 in 175 s under a guard of 230 s). With the limit here, a run that was
+    not stopped by it did all its work, wherever it ran."""
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._solver: cp_model.CpSolver | None = None
+
+    def fire(self) -> None:
+        """Stop the run now, as its seconds being up would (and note it); nothing once the run
+        has ended."""
+        with self._lock:
+            if self._done.is_set() or self._solver is None:
+                return
+            self.fired = True
+            solver = self._solver
+        solver.stop_search()
+
+    @contextmanager
+    def watching(self, solver: cp_model.CpSolver, seconds: float) -> Iterator[None]:
+        """Guard ``solver``'s run (the body of the ``with``) with ``seconds`` of wall-clock time."""
+        with self._lock:
+            self._solver = solver
+            self._done.clear()
+        end = time.monotonic() + seconds
+        watcher = threading.Thread(target=self._watch, args=(end,), name="guard", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._done.set()
+            watcher.join()
+
+    def _watch(self, end: float) -> None:
+        while not self._done.wait(GUARD_POLL):
+            if not self.fired and time.monotonic() >= end:
+                self.fire()
+            if self.fired and self._solver is not None:
+                self._solver.stop_search()
+
+
+def guard_seconds(options: SolveOptions, amount: float) -> float:
+    """The seconds of a repeatable run's ``Guard``: ``wall_guard(amount)``, or the caller's
+    ``max_time_in_seconds`` (``--param``), which takes the place of the engine's guard."""
+    given = options.extra.get("max_time_in_seconds")
+    if isinstance(given, int | float):
+        return float(given)
+    return wall_guard(amount)
 
 
 def solve_registered(
@@ -331,10 +392,16 @@ def complete_hint(model: cp_model.CpModel, stop: Stop | None = None) -> bool:
 
 
 def run(
-    m: RosterModel, options: SolveOptions, workers: int, reserve: Reserve | None = None
+    m: RosterModel,
+    options: SolveOptions,
+    workers: int,
+    reserve: Reserve | None = None,
+    guard: Guard | None = None,
 ) -> tuple[cp_model.CpSolver, Any]:
     """Solve ``m`` with the given options; returns the solver and its status. In the wall-clock
-    mode a ``reserve`` stops the run early when its roster leaves places empty (``Reserve``)."""
+    mode a ``reserve`` stops the run early when its roster leaves places empty (``Reserve``). A
+    repeatable run is watched by ``guard`` (a new one when None; ``guard_seconds``), which says
+    whether it stopped the run."""
     if options.complete_hint and not options.repeatable:
         complete_hint(m.model, options.stop)
     solver = new_solver()
@@ -345,7 +412,11 @@ def run(
     params.log_search_progress = options.log
     apply_params(params, options.extra)
     if options.repeatable:
-        status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
+        # The guard is the engine's, not CP-SAT's (see ``Guard``), even when given by --param.
+        params.max_time_in_seconds = math.inf
+        guard = guard or Guard()
+        with guard.watching(solver, guard_seconds(options, budget(options))):
+            status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
         return solver, status
     limit = params.max_time_in_seconds
     timers: list[threading.Timer] = []

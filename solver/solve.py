@@ -17,6 +17,7 @@ from dataclasses import replace
 from ortools.sat.python import cp_model
 
 from roster.errors import InfeasibleError, SolveInterrupted
+from roster.i18n import _
 from roster.load import Roster
 from roster.report import build_schedule
 from roster.schedule import Schedule, SolverInfo
@@ -36,14 +37,15 @@ from .proof import (
 from .search import (
     SMALL_MODEL,
     WALL_CAP,
+    Guard,
     Progress,
     Reserve,
     SolveOptions,
     Stop,
     choose_workers,
+    guard_seconds,
     mode,
     run,
-    stopped_by_guard,
 )
 from .search import budget as budget_of
 
@@ -120,7 +122,7 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
     stop = options.stop or Stop()
     options = replace(options, stop=stop)
     slots = expand(roster.config, period)
-    m, _ = build_model(roster, period, slots, strict=options.strict, history=options.history)
+    m, _index = build_model(roster, period, slots, strict=options.strict, history=options.history)
     built = time.monotonic() - started
     if options.hint:
         m.hint(options.hint)
@@ -138,29 +140,25 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
             reserve = Reserve(min(keep, search_for / 2), empty)
     bound: float | None = None
     lns_guard = False
+    guard = Guard()
     if options.lns:
         solver, status, stats = lns.search(m, search_options, workers)
         bound, lns_guard = stats.bound, stats.wall_guard
     else:
-        solver, status = run(m, search_options, workers, reserve)
+        solver, status = run(m, search_options, workers, reserve, guard)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if stop.interrupted:
             raise SolveInterrupted()
         if status == cp_model.INFEASIBLE:
             # Name the smallest set of contradicting hard rules (solver/explain.py): worth a
             # little time past the limit, since without it the error says nothing.
-            explained, _ = build_model(
+            explained, _index = build_model(
                 roster, period, slots, strict=options.strict, explain=True, history=options.history
             )
             budget = min(CONFLICT_BUDGET, max(2.0, budget_of(options)))
             wall = None if options.repeatable else max(MIN_CONFLICT, stop.left())
             raise conflict_error(roster, explained, budget=budget, seed=options.seed, wall=wall)
-        limit = (
-            f"{options.work_units:g} work units; give more (--work-units)"
-            if options.repeatable
-            else f"{options.time_limit:g} s; give more time (--time-limit)"
-        )
-        raise InfeasibleError(f"no roster found within {limit}", [])
+        raise InfeasibleError(not_found(options, guard.fired), [])
     assignment = m.extract(solver)
     info = SolverInfo(
         status=solver.status_name(status),
@@ -172,18 +170,11 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         seed=options.seed,
         mode=mode(options),
         interrupted=stop.interrupted,
-        # The LNS loop makes many CP-SAT calls, each with its own stop: it says itself.
+        # Whether a wall-clock guard stopped the search before its work units, so that its
+        # roster depends on the machine (an optimal roster does not). The LNS loop makes many
+        # CP-SAT calls, each with its own guard: it says itself.
         wall_guard=options.repeatable
-        and (
-            lns_guard
-            if options.lns
-            else stopped_by_guard(
-                solver.wall_time,
-                solver.response_proto.deterministic_time,
-                options.work_units,
-                finished=status == cp_model.OPTIMAL,
-            )
-        ),
+        and (lns_guard if options.lns else guard.fired and status != cp_model.OPTIMAL),
     )
     schedule = build_schedule(
         roster,
@@ -224,7 +215,10 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         deadline=deadline,
         model=m if reuse else None,
     )
-    schedule.solver = schedule.solver.model_copy(update=proof_fields(proof))
+    proven = proof_fields(proof)
+    if proof is not None and proof.guarded:
+        proven["wall_guard"] = True  # the proof's guard stopped it: proven or not may differ
+    schedule.solver = schedule.solver.model_copy(update=proven)
     if proof is not None and not proof.proven:
         # More people are advised only for a shortage no roster can fill.
         schedule.hints.extend(not_proven_sentences(roster, proof))
@@ -244,3 +238,22 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         )
     )
     return schedule
+
+
+def not_found(options: SolveOptions, guarded: bool = False) -> str:
+    """The sentence for a search that ended without any roster (and without proving there is
+    none): in the mode's unit, or, when the repeatable mode's wall-clock guard stopped it
+    (``guarded``), that the machine was too slow for the work asked, not the work too little."""
+    if options.repeatable and guarded:
+        return _(
+            "no roster found before the wall-clock guard stopped the search after {seconds:g} s, "
+            "short of its {units:g} work units: this machine is too slow or too busy for them; "
+            "solve again when it is less busy, or without --repeatable"
+        ).format(seconds=guard_seconds(options, budget_of(options)), units=options.work_units)
+    if options.repeatable:
+        return _("no roster found within {units:g} work units; give more (--work-units)").format(
+            units=options.work_units
+        )
+    return _("no roster found within {seconds:g} s; give more time (--time-limit)").format(
+        seconds=options.time_limit
+    )

@@ -15,6 +15,7 @@ from roster.check import check
 from roster.slots import expand
 from solver import lns
 from solver.model import RosterModel
+from solver.search import Guard, Reserve
 from solver.solve import SolveOptions, build_model, run
 
 CURTOIS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
@@ -129,11 +130,17 @@ def test_a_last_run_that_finds_nothing_keeps_the_loops_roster_and_bound(
     m, _ = build_model(roster, per, slots, strict=False)
     calls: list[float] = []
 
-    def last_run_fails(model: RosterModel, options: SolveOptions, workers: int) -> Any:
+    def last_run_fails(
+        model: RosterModel,
+        options: SolveOptions,
+        workers: int,
+        reserve: Reserve | None = None,
+        guard: Guard | None = None,
+    ) -> Any:
         calls.append(options.work_units)
         if len(calls) == 2:
             options = replace(options, extra={**options.extra, "stop_after_presolve": True})
-        return run(model, options, workers)
+        return run(model, options, workers, reserve, guard)
 
     solver, status, stats = lns.search(
         m, SolveOptions(repeatable=True, work_units=8, seed=0), 2, last_run_fails

@@ -29,8 +29,8 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Catalogues and whether each must translate every message (en may leave a msgstr empty, which
 #: gettext reads as the msgid; `extract` fills it in anyway).
 LOCALES = {"zh_CN": True, "en": False}
-#: Where marked messages live: every package that speaks to people. Of solver/, only the
-#: repair's and the cluster's errors (the model's own explanations are built from the checker's
+#: Where marked messages live: every package that speaks to people. Of solver/, the repair's, the
+#: cluster's and the search's own errors (the model's explanations are built from the checker's
 #: sentences).
 METHOD_MAP = [
     ("roster/**.py", "python"),
@@ -39,6 +39,8 @@ METHOD_MAP = [
     ("server/**.py", "python"),
     ("solver/repair.py", "python"),
     ("solver/cluster.py", "python"),
+    ("solver/solve.py", "python"),
+    ("solver/components.py", "python"),
     ("cli.py", "python"),
 ]
 #: gettext's keywords plus those of roster.i18n: N_(msg), NP_(context, msg), pgettext_in(language,
