@@ -78,10 +78,11 @@ WALL_PART_PARAMS: dict[str, object] = {"cp_model_presolve": False}
 #: Wall-clock mode: share of the lanes' seconds left that the parts' first searches share, each
 #: when it starts, with the parts still to start and the searches running (``WallPlan``). One
 #: long search of a part beats a short one and restarts from its roster: the bound comes from
-#: CP-SAT's LP, which each search builds again. On the district at 60 s (load 9 to 15, seeds 0-2)
-#: 0.8 with the shares taken when each search starts, smallest parts first, gave 8,908 / 6,882
-#: against 9,142 / 6,548 for 0.6 fixed at the start; 1.0 gave 8,999 / 6,830
-#: (benchmarks/district.md).
+#: CP-SAT's LP, which each search builds again. On the district at 60 s, side by side with 0.6
+#: fixed at the start in the parts' order, 0.8 with the shares taken when each search starts,
+#: smallest parts first, had the better penalty and bound on 9 of 9 seeds in three runs (load 9
+#: to 15: 8,908 / 6,882 against 9,142 / 6,548; load 6 to 8: 8,342 / 7,190 against 8,421 /
+#: 7,118); 1.0 gave 8,999 / 6,830 (benchmarks/district.md).
 FIRST_SHARE = 0.8
 #: Wall-clock mode: the least seconds of a first search, and of a search that improves a roster
 #: (a search restarts from the part's roster and builds its model again).
