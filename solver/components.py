@@ -76,8 +76,15 @@ RETRY_TIME = 10.0
 #: 5 s against 193 / 25 and 122 / 55 with it (c11: 105 / 88 against 146 / 84 at 5 s).
 WALL_PART_WORKERS = 2
 WALL_PART_PARAMS: dict[str, object] = {"cp_model_presolve": False}
-#: Wall-clock mode: share of the lanes' seconds for the parts' first searches.
-FIRST_SHARE = 0.6
+#: Wall-clock mode: share of the lanes' seconds left that the parts' first searches share, each
+#: when it starts, with the parts still to start and the searches running (``WallPlan``). One
+#: long search of a part beats a short one and restarts from its roster: the bound comes from
+#: CP-SAT's LP, which each search builds again. On the district at 60 s, side by side with 0.6
+#: fixed at the start in the parts' order, 0.8 with the shares taken when each search starts,
+#: smallest parts first, had the better penalty and bound on 9 of 9 seeds in three runs (load 9
+#: to 15: 8,908 / 6,882 against 9,142 / 6,548; load 6 to 8: 8,342 / 7,190 against 8,421 /
+#: 7,118); 1.0 gave 8,999 / 6,830 (benchmarks/district.md).
+FIRST_SHARE = 0.8
 #: Wall-clock mode: the least seconds of a first search, and of a search that improves a roster
 #: (a search restarts from the part's roster and builds its model again).
 MIN_FIRST = 0.5
@@ -303,8 +310,9 @@ def solve_in_parts(
       proven optimal in proportion to their gap. The shares depend only on the parts and on what
       the first pass found, never on the clock, so the roster is the same however the parts run.
     - Wall clock (seconds): ``WallPlan`` chooses the next search each time a lane is free: every
-      part's first search (short: ``FIRST_SHARE`` of the lanes' seconds, shared equally), again
-      and twice as long for a part that found no roster, then the part with the largest gap for
+      part's first search, smallest part first (``FIRST_SHARE`` of the lanes' seconds left,
+      shared with the parts still to start), again and twice as long for a part that found no
+      roster, then the part with the largest gap for
       its share of the seconds left, until the deadline. A part still without a roster at the
       deadline is searched past it until its first roster (``RESCUE_TIME`` at most): a roster of
       the whole district beats none.
@@ -538,7 +546,10 @@ class _Solving:
         it, until its first roster."""
         stop = self.options.stop
         assert stop is not None
-        plan = WallPlan(len(self.parts), self.lanes, end - time.monotonic())
+        # Smallest parts first: they are proven or settle soonest, and their time left over
+        # goes to the larger parts after them.
+        order = sorted(range(len(self.parts)), key=lambda i: (len(self.parts[i].people), i))
+        plan = WallPlan(len(self.parts), self.lanes, end - time.monotonic(), order)
         running: dict[Future[Schedule | None], PartRun] = {}
         while True:
             while len(running) < self.lanes and not stop.interrupted:
@@ -607,8 +618,11 @@ class WallPlan:
     clock: the caller says how many seconds are left when a lane is free (``next``) and what a
     search left behind (``finished``).
 
-    In order of precedence: every part's first search, ``first_share`` seconds, in the parts'
-    order; a part whose searches found no roster yet, again, twice as long each time; then the
+    In order of precedence: every part's first search, in ``order`` (the parts' own by
+    default), each ``FIRST_SHARE`` of the lanes' seconds left shared among the parts still to
+    start and the searches running (``first_share``), so a part proven early leaves its time to
+    the parts after it; a part whose searches found no roster yet, again, twice as long each
+    time (from its share at the start); then the
     idle part with the largest gap (penalty − bound; proven parts have none; halved for each
     search in a row that did not narrow it), for its share of the seconds the lanes have left in
     proportion to its gap, at least ``MIN_SLICE`` (a search restarts from its roster, so very
@@ -616,10 +630,14 @@ class WallPlan:
     more than the seconds left; none starts with less than ``MIN_SLICE`` left unless a part has
     no roster yet."""
 
-    def __init__(self, parts: int, lanes: int, seconds: float) -> None:
+    def __init__(
+        self, parts: int, lanes: int, seconds: float, order: Iterable[int] | None = None
+    ) -> None:
         self.parts = parts
         self.lanes = max(1, lanes)
         self.first = first_share(parts, self.lanes, seconds)
+        #: The order of the parts' first searches (and of retries): the parts' own by default.
+        self.order = list(range(parts)) if order is None else list(order)
         #: Searches of a part that found no roster, for the parts without one.
         self.failed: dict[int, int] = {}
         #: The gap of each part with a roster, and how many searches in a row left it as it was.
@@ -632,10 +650,13 @@ class WallPlan:
         none (all parts proven, the others running, or too little time left)."""
         if left <= 0:
             return None
-        idle = [i for i in range(self.parts) if i not in self.running]
-        for index in idle:
-            if index not in self.gaps and index not in self.failed:
-                return self._start(PartRun(index, min(self.first, left), "first"))
+        idle = [i for i in self.order if i not in self.running]
+        fresh = [i for i in idle if i not in self.gaps and i not in self.failed]
+        if fresh:
+            # The share of the lanes' seconds left, among the parts still to start and the
+            # searches running: a part that proved its roster early leaves its time to the next.
+            share = first_share(len(fresh) + len(self.running), self.lanes, left)
+            return self._start(PartRun(fresh[0], share, "first"))
         for index in idle:
             if index in self.failed:
                 seconds = self.first * 2 ** self.failed[index]
@@ -670,8 +691,9 @@ class WallPlan:
 
 
 def first_share(parts: int, lanes: int, seconds: float) -> float:
-    """The seconds of each part's first search in the wall-clock mode: an equal share of
-    ``FIRST_SHARE`` of the lanes' ``seconds``, at least ``MIN_FIRST`` and at most ``seconds``."""
+    """The seconds of a part's first search in the wall-clock mode, when ``parts`` (the parts
+    still to start and the searches running) share the lanes' ``seconds`` left: an equal share of
+    ``FIRST_SHARE`` of them, at least ``MIN_FIRST`` and at most ``seconds``."""
     share = FIRST_SHARE * max(1, lanes) * seconds / max(1, parts)
     return max(0.0, min(seconds, max(MIN_FIRST, share)))
 

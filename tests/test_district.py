@@ -336,10 +336,27 @@ def test_every_part_gets_its_first_search_before_any_part_a_second() -> None:
     first = [plan.next(30.0), plan.next(30.0)]
     assert first == [PartRun(0, share, "first"), PartRun(1, share, "first")]
     plan.finished(0, 50)
-    # Part 0 has the largest gap of all, but part 2 has had no search yet.
-    assert plan.next(25.0) == PartRun(2, share, "first")
+    # Part 0 has the largest gap of all, but part 2 has had no search yet. Its share is of the
+    # seconds left, among itself and the search still running.
+    assert plan.next(25.0) == PartRun(2, first_share(2, 2, 25.0), "first")
     # Parts 1 and 2 are running and part 0 alone has a gap: the lanes' seconds left are its.
     assert plan.next(25.0) == PartRun(0, 25.0, "improve")
+
+
+def test_first_searches_follow_the_plans_order_and_a_quick_part_leaves_its_time_to_the_next() -> (
+    None
+):
+    plan = WallPlan(3, 1, 30.0, order=[2, 0, 1])
+    assert plan.next(30.0) == PartRun(2, first_share(3, 1, 30.0), "first")
+    plan.finished(2, 0)  # proven after 2 s of its 8
+    # The 28 s left are shared by the two parts still to start: more than a third of 30 s each.
+    assert plan.next(28.0) == PartRun(0, first_share(2, 1, 28.0), "first")
+    assert first_share(2, 1, 28.0) > first_share(3, 1, 30.0)
+    plan.finished(0, 10)
+    assert plan.next(10.0) == PartRun(1, first_share(1, 1, 10.0), "first")
+    plan.finished(1, 4)
+    # Every part has had its first search: the seconds left go to the gaps (part 2 is proven).
+    assert plan.next(5.0) == PartRun(0, 5.0 * 10 / 14, "improve")
 
 
 def test_a_part_without_a_roster_is_searched_again_before_any_part_is_improved() -> None:
@@ -393,7 +410,7 @@ def test_no_search_starts_at_the_deadline_and_none_to_improve_in_less_than_a_sli
     assert plan.next(0.0) is None
     assert plan.next(0.3) == PartRun(0, 0.3, "first")  # a first roster is worth any time
     plan.finished(0, 5)
-    assert plan.next(MIN_SLICE / 2) == PartRun(1, MIN_SLICE / 2, "first")
+    assert plan.next(MIN_SLICE / 2) == PartRun(1, first_share(1, 1, MIN_SLICE / 2), "first")
     plan.finished(1, 5)
     assert plan.next(MIN_SLICE / 2) is None
     assert plan.next(MIN_SLICE) == PartRun(0, MIN_SLICE, "improve")
