@@ -56,8 +56,8 @@ docs: $(STAMP) $(MO)
 	$(BIN)/python tools/formatdoc.py
 
 # The engine beside a direct CP-SAT model on Curtois & Qu 1-16, both at BENCH_SECONDS of wall
-# time and 2 workers (about 16 x 2 x 60 s = 32 min); BENCH_SEEDS=0,1,2 runs the hard instances
-# (8, 12-16) once per seed and reports the median.
+# time and 2 workers (about 16 x 2 x 60 s = 32 min); BENCH_SEEDS=0,1,2 runs the instances whose
+# result depends on the seed (3-8, 12-16) once per seed and reports the median (about 76 min).
 BENCH_SECONDS ?= 60
 BENCH_SEEDS ?= 0
 
