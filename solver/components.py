@@ -367,18 +367,17 @@ def solve_in_parts(
     return merge(roster, period, found, options, started)
 
 
-def part_options(
-    options: SolveOptions, limit: float, lanes: int, best: Schedule | None = None
-) -> SolveOptions:
+def part_options(options: SolveOptions, limit: float, best: Schedule | None = None) -> SolveOptions:
     """The options of one search of a part: ``limit`` in the mode's unit, the workers of a part
-    (``options.workers`` when asked for; in the repeatable mode 1 when ``lanes`` run side by
-    side, else by model size; in the wall-clock mode ``WALL_PART_WORKERS``), the parts' CP-SAT
+    (``options.workers`` when asked for; in the repeatable mode 1, however many parts run side
+    by side, so that a cluster of any size gives the roster of this process; in the
+    wall-clock mode ``WALL_PART_WORKERS``), the parts' CP-SAT
     parameters of the mode (``PART_PARAMS``, ``WALL_PART_PARAMS``) under the caller's, and
     ``best``'s roster as hint (the caller's hint when None)."""
     if options.workers is not None:
         workers: int | None = options.workers
     elif options.repeatable:
-        workers = 1 if lanes > 1 else None
+        workers = 1
     else:
         workers = WALL_PART_WORKERS
     params = PART_PARAMS if options.repeatable else WALL_PART_PARAMS
@@ -478,7 +477,7 @@ class _Solving:
         hint, else from the part's best roster; a rescue with places soft, taking the first
         roster CP-SAT finds."""
         best = None if first else self.best.get(index)
-        options = part_options(self.options, limit, self.lanes, best)
+        options = part_options(self.options, limit, best)
 
         def relay(p: Progress) -> None:
             self.tally.update(index, p.objective, p.bound)

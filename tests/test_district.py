@@ -446,7 +446,7 @@ def test_a_part_s_search_crosses_to_another_process_and_back(solved: Solved) -> 
 
     part = find_parts(solved.roster)[0]
     sub = sub_roster(solved.roster, part)
-    call = (solve_one, sub, solved.period, part_options(options(), 2.0, 2), 1000)
+    call = (solve_one, sub, solved.period, part_options(options(), 2.0), 1000)
     found = search_part(*pickle.loads(pickle.dumps(call)))
     assert found is not None
     assert pickle.loads(pickle.dumps(found)) == found
