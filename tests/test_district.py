@@ -32,6 +32,7 @@ from solver.components import (
     MIN_PART_TIME,
     MIN_SLICE,
     PART_PARAMS,
+    WALL_PART_WORKERS,
     PartProgress,
     PartRun,
     WallPlan,
@@ -550,3 +551,12 @@ def test_part_solves_one_community_alone() -> None:
     result = runner.invoke(main, ["part", "c99"])
     assert result.exit_code == 2
     assert "'c99': no such community" in result.output
+
+
+def test_a_repeatable_part_gets_one_worker_whatever_the_lanes() -> None:
+    """A part's search does not depend on how many parts run beside it, so a cluster of one
+    lane or many gives the roster of this process; ``--workers`` still wins."""
+    repeatable = SolveOptions(repeatable=True, work_units=10, seed=0)
+    assert part_options(repeatable, 2.0).workers == 1
+    assert part_options(replace(repeatable, workers=3), 2.0).workers == 3
+    assert part_options(SolveOptions(time_limit=10), 2.0).workers == WALL_PART_WORKERS
