@@ -312,10 +312,9 @@ def solve_in_parts(
     - Wall clock (seconds): ``WallPlan`` chooses the next search each time a lane is free: every
       part's first search, smallest part first (``FIRST_SHARE`` of the lanes' seconds left,
       shared with the parts still to start), again and twice as long for a part that found no
-      roster, then the part with the largest gap for
-      its share of the seconds left, until the deadline. A part still without a roster at the
-      deadline is searched past it until its first roster (``RESCUE_TIME`` at most): a roster of
-      the whole district beats none.
+      roster, then the part with the largest gap for its share of the seconds left, until the
+      deadline. A part still without a roster at the deadline is searched past it until its
+      first roster (``RESCUE_TIME`` at most): a roster of the whole district beats none.
 
     The merged solver info: OPTIMAL only when every part is, objective and bound summed, the
     wall time of the whole, the most workers a part used. When ``options.stop`` is interrupted,
@@ -370,10 +369,10 @@ def solve_in_parts(
 def part_options(options: SolveOptions, limit: float, best: Schedule | None = None) -> SolveOptions:
     """The options of one search of a part: ``limit`` in the mode's unit, the workers of a part
     (``options.workers`` when asked for; in the repeatable mode 1, however many parts run side
-    by side, so that a cluster of any size gives the roster of this process; in the
-    wall-clock mode ``WALL_PART_WORKERS``), the parts' CP-SAT
-    parameters of the mode (``PART_PARAMS``, ``WALL_PART_PARAMS``) under the caller's, and
-    ``best``'s roster as hint (the caller's hint when None)."""
+    by side, so that a cluster of any size gives the roster of this process; in the wall-clock
+    mode ``WALL_PART_WORKERS``), the parts' CP-SAT parameters of the mode (``PART_PARAMS``,
+    ``WALL_PART_PARAMS``) under the caller's, and ``best``'s roster as hint (the caller's hint
+    when None)."""
     if options.workers is not None:
         workers: int | None = options.workers
     elif options.repeatable:
