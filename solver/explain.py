@@ -8,6 +8,7 @@ seed and deterministic time limits, so the same input gives the same explanation
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import time
 from collections import Counter
@@ -28,7 +29,7 @@ from roster.slots import Period, Slot
 from .build import build_model
 from .limits import WALL_SLACK
 from .model import HardRule, Penalty, RosterModel
-from .search import new_solver
+from .search import Guard, new_solver
 
 #: Deterministic-time budgets (CP-SAT's work units, about a second each on a laptop) and a wall
 #: clock cap on top, so a loaded machine can neither change the answer nor hang the command.
@@ -545,8 +546,16 @@ def _solve_hint(
     params.num_workers = 1
     params.random_seed = seed
     params.max_deterministic_time = budget
-    params.max_time_in_seconds = _wall(budget, deadline)
-    status = solver.solve(m.model)
+    if deadline is None:
+        # The repeatable mode: its work is the limit, kept on a machine far too slow by the
+        # engine's guard, not CP-SAT's (which stops early by its longest gap between looks at
+        # the clock; solver.search.Guard), so the hint is the same on any machine.
+        params.max_time_in_seconds = math.inf
+        with Guard().watching(solver, _wall(budget, None)):
+            status = solver.solve(m.model)
+    else:
+        params.max_time_in_seconds = _wall(budget, deadline)
+        status = solver.solve(m.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     count: dict[Kind, int] = {}

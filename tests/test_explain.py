@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
 
 from roster.explain import explain_shortages
 from roster.load import Roster
+from solver import explain
 from solver.explain import staffing_hints
+from solver.search import new_solver
 from tests.explainkit import days, person, post, solved, write_roster
 
 ZH_LABELS = {"thermometer": "测温", "party_member": "党员", "volunteer": "志愿者"}
@@ -128,3 +134,29 @@ def test_a_person_already_on_the_slot_is_not_counted(tmp_path: Path) -> None:
     (item,) = explain_shortages(roster, period, slots, assignment, {"evening/2020-02-03T19:00": 1})
     assert "p6" not in item.people
     assert sum(item.reasons.values()) == 6
+
+
+def test_a_repeatable_staffing_hint_is_kept_by_the_engines_guard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a deadline (the repeatable mode) the hint's CP-SAT run gets no wall limit of its
+    own, which stops early by its longest gap between looks at the clock, so the hint is the
+    same on any machine; the engine's guard keeps it instead."""
+    made: list[cp_model.CpSolver] = []
+
+    def recording() -> cp_model.CpSolver:
+        solver = new_solver()
+        made.append(solver)
+        return solver
+
+    monkeypatch.setattr(explain, "new_solver", recording)
+    roster = gate_roster(tmp_path / "gate")
+    period, slots = days(roster)
+    assignment = {s.id: [] for s in slots}
+    hints = staffing_hints(roster, period, slots, assignment, budget=1, seed=0)
+    assert hints == ["再加2名会测温的人员、2名会测温的党员即可排满"]
+    assert made and all(s.parameters.max_time_in_seconds == math.inf for s in made)
+    # With a deadline (the wall-clock mode) the run keeps CP-SAT's own limit, within it.
+    made.clear()
+    staffing_hints(roster, period, slots, assignment, budget=1, seed=0, wall=30.0)
+    assert made and all(0 < s.parameters.max_time_in_seconds <= 30.0 for s in made)
