@@ -8,7 +8,6 @@ seed and deterministic time limits, so the same input gives the same explanation
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import time
 from collections import Counter
@@ -550,9 +549,7 @@ def _solve_hint(
         # The repeatable mode: its work is the limit, kept on a machine far too slow by the
         # engine's guard, not CP-SAT's (which stops early by its longest gap between looks at
         # the clock; solver.search.Guard), so the hint is the same on any machine.
-        params.max_time_in_seconds = math.inf
-        with Guard().watching(solver, _wall(budget, None)):
-            status = solver.solve(m.model)
+        status = Guard().run(solver, m.model, _wall(budget, None))
     else:
         params.max_time_in_seconds = _wall(budget, deadline)
         status = solver.solve(m.model)

@@ -21,7 +21,6 @@ than the estimate). Otherwise the same shares are of wall-clock seconds, spent a
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -211,7 +210,7 @@ def search(
 
     def guarded(guard: Guard | None, status: Any) -> None:
         # Only a repeatable run has work to stop short of; the clock is its limit otherwise.
-        if options.repeatable and guard is not None and _cut_by_guard(guard, status):
+        if options.repeatable and guard is not None and guard.cut(status):
             stats.wall_guard = True
 
     def full_run(dtime: float) -> tuple[cp_model.CpSolver, Any]:
@@ -373,17 +372,6 @@ def search(
     return solver, status, stats
 
 
-def _cut_by_guard(guard: Guard, status: Any) -> bool:
-    """Whether one CP-SAT call was ended by its wall-clock guard (``solver.search.Guard``: the
-    loop gives each call what is left of its own stop) before it had proven its answer. A call
-    stopped by Ctrl-C is not counted."""
-    return guard.fired and status not in (
-        cp_model.OPTIMAL,
-        cp_model.INFEASIBLE,
-        cp_model.MODEL_INVALID,
-    )
-
-
 def _solve(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
@@ -395,10 +383,7 @@ def _solve(
     longest of its recent gaps between looks at the clock (see ``solver.search.Guard``)."""
     if guard is None:
         return solve_registered(solver, model, stop)
-    seconds = solver.parameters.max_time_in_seconds
-    solver.parameters.max_time_in_seconds = math.inf
-    with guard.watching(solver, seconds):
-        return solve_registered(solver, model, stop)
+    return guard.run(solver, model, solver.parameters.max_time_in_seconds, stop)
 
 
 def _kinds(cells: _Cells, people: list[str], days: list[date]) -> list[_Kind]:

@@ -145,8 +145,7 @@ def prove_shortage(
         # the same way: by the engine's clock, not CP-SAT's (``Guard``).
         params.interleave_search = True
         params.max_deterministic_time = budget
-        with guard.watching(solver, budget * WALL_FACTOR + WALL_SLACK):
-            status = solver.solve(m.model)
+        status = guard.run(solver, m.model, budget * WALL_FACTOR + WALL_SLACK)
     else:
         # The model build may have used the time: judge again what is left.
         seconds = left()
@@ -173,7 +172,7 @@ def prove_shortage(
         optimal,
         work,
         stopped=stopped,
-        guarded=guard.fired and status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE),
+        guarded=guard.cut(status),
     )
 
 

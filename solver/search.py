@@ -267,19 +267,6 @@ def wall_guard(amount: float) -> float:
     return WALL_CAP * amount + WALL_SLACK
 
 
-def stopped_by_guard(work: float, amount: float, finished: bool = False) -> bool:
-    """Whether a repeatable run of ``amount`` work units that CP-SAT's own wall-clock limit could
-    end (``max_time_in_seconds`` set) was ended by it: its deterministic time (``work``) is short
-    of the units and the search had not ``finished`` (proved its roster optimal or the model
-    infeasible). The wall time it ran says nothing: CP-SAT stops as soon as the time already
-    spent plus the longest gap between its last checks of the clock reaches the limit, and
-    between the batches of an interleaved search on a loaded machine that gap is a minute (a
-    run guarded at 100 s stopped at 80.8 s with 8.1 of 10 units). Such a roster depends on the
-    machine's speed and load, so it may differ from another machine's. (A run with a ``Guard``
-    knows it exactly: ``Guard.fired``.)"""
-    return not finished and work < amount
-
-
 #: Seconds between two calls of ``stop_search`` while a fired guard waits for its run to end:
 #: CP-SAT hears the call only once its search has started.
 GUARD_POLL = 0.1
@@ -311,6 +298,30 @@ class Guard:
             self.fired = True
             solver = self._solver
         solver.stop_search()
+
+    def run(
+        self,
+        solver: cp_model.CpSolver,
+        model: cp_model.CpModel,
+        seconds: float,
+        stop: Stop | None = None,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+    ) -> Any:
+        """Solve ``model`` with ``solver`` (stoppable through ``stop``, as ``solve_registered``),
+        CP-SAT given no wall-clock limit of its own and this guard stopping it at ``seconds``."""
+        solver.parameters.max_time_in_seconds = math.inf
+        with self.watching(solver, seconds):
+            return solve_registered(solver, model, stop, callback)
+
+    def cut(self, status: Any) -> bool:
+        """Whether this guard ended its run before the run had proven its answer (a roster
+        optimal, or none possible): its answer then depends on the machine's speed and load. A
+        run ended by its work, or stopped by Ctrl-C, was not cut."""
+        return self.fired and status not in (
+            cp_model.OPTIMAL,
+            cp_model.INFEASIBLE,
+            cp_model.MODEL_INVALID,
+        )
 
     @contextmanager
     def watching(self, solver: cp_model.CpSolver, seconds: float) -> Iterator[None]:
@@ -413,10 +424,9 @@ def run(
     apply_params(params, options.extra)
     if options.repeatable:
         # The guard is the engine's, not CP-SAT's (see ``Guard``), even when given by --param.
-        params.max_time_in_seconds = math.inf
         guard = guard or Guard()
-        with guard.watching(solver, guard_seconds(options, budget(options))):
-            status = solve_registered(solver, m.model, options.stop, _Watcher(options.on_progress))
+        seconds = guard_seconds(options, budget(options))
+        status = guard.run(solver, m.model, seconds, options.stop, _Watcher(options.on_progress))
         return solver, status
     limit = params.max_time_in_seconds
     timers: list[threading.Timer] = []

@@ -173,8 +173,7 @@ def solve_one(roster: Roster, period: Period, options: SolveOptions) -> Schedule
         # Whether a wall-clock guard stopped the search before its work units, so that its
         # roster depends on the machine (an optimal roster does not). The LNS loop makes many
         # CP-SAT calls, each with its own guard: it says itself.
-        wall_guard=options.repeatable
-        and (lns_guard if options.lns else guard.fired and status != cp_model.OPTIMAL),
+        wall_guard=options.repeatable and (lns_guard if options.lns else guard.cut(status)),
     )
     schedule = build_schedule(
         roster,

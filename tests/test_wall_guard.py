@@ -55,14 +55,14 @@ def test_a_loop_call_counts_as_cut_only_when_its_guard_fired_before_a_proof() ->
     fired, quiet = search.Guard(), search.Guard()
     fired.fired = True
     # Stopped by its guard with a roster or none: cut by the wall.
-    assert lns._cut_by_guard(fired, feasible)
-    assert lns._cut_by_guard(fired, cp_model.UNKNOWN)
+    assert fired.cut(feasible)
+    assert fired.cut(cp_model.UNKNOWN)
     # Its work done, or its own reason, or Ctrl-C: the guard did not fire.
-    assert not lns._cut_by_guard(quiet, feasible)
-    assert not lns._cut_by_guard(quiet, cp_model.UNKNOWN)
+    assert not quiet.cut(feasible)
+    assert not quiet.cut(cp_model.UNKNOWN)
     # A proven answer is the repeatable one, whatever the clock said.
-    assert not lns._cut_by_guard(fired, optimal)
-    assert not lns._cut_by_guard(fired, cp_model.INFEASIBLE)
+    assert not fired.cut(optimal)
+    assert not fired.cut(cp_model.INFEASIBLE)
 
 
 def test_a_loop_sub_solve_is_kept_by_the_engines_guard() -> None:
