@@ -8,6 +8,7 @@ import getpass
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import sys
@@ -67,6 +68,7 @@ from solver.repair import repair as repair_roster
 from solver.search import Stop, check_params
 from solver.solve import Progress, SolveOptions, solve
 from store import ENV, Store, open_store, store_location
+from store.db import DEFAULT_FILE, shown, to_url
 from store.history import published_history
 from store.report import history_rows, render_history
 
@@ -1104,6 +1106,19 @@ def _period_args(start: datetime, end: datetime, timezone: str) -> str:
     return f"--from {start.astimezone(zone).date()} --to {last}"
 
 
+def _db_args(store: Store, folder: Path) -> str:
+    """The ``--db`` option that names ``store`` again in a command suggested to the user: none
+    for the folder's own store or the one ``$ROSTER_DB`` names (the shell still has it), else
+    the store as it may be printed, quoted for the shell (a URL's password hidden as ***, for the
+    user to fill in)."""
+    own: list[str | Path] = [folder / DEFAULT_FILE]
+    if os.environ.get(ENV):
+        own.append(os.environ[ENV])
+    if store.location in {shown(to_url(location)) for location in own}:
+        return ""
+    return f" --db {shlex.quote(store.location)}"
+
+
 def _version_json(version: Version) -> dict[str, Any]:
     return {
         "roster": version.schedule.roster,
@@ -1245,7 +1260,7 @@ def publish(
                 _("{changes} (listed by {command})").format(
                     changes=diff.count(current()),
                     command=f"roster diff {folder} {version.parent} {version.number} "
-                    f"{_period_args(start, end, roster.config.timezone)}",
+                    f"{_period_args(start, end, roster.config.timezone)}" + _db_args(store, folder),
                 )
             )
     if report.penalty != schedule.solver.objective:
@@ -1666,7 +1681,11 @@ def repair(
             _(
                 "Not published yet: check it, then `roster publish {folder} {schedule}` records "
                 "it as version {number} (or repair with --publish)"
-            ).format(folder=folder, schedule=target / "schedule.json", number=base.number + 1)
+            ).format(
+                folder=folder,
+                schedule=f"{target / 'schedule.json'}{_db_args(store, folder)}",
+                number=base.number + 1,
+            )
         )
 
 

@@ -81,14 +81,16 @@ def test_every_command_counts_a_repair_in_shifts_changed_and_people_affected(
     assert repair[1] == f"测试社区 2020-W06 第1版 → 修复后：{words}"
     # Not published by the repair: it says so, and how (the notices above wait for it).
     assert repair[-1] == (
-        f"尚未发布：核对无误后，`roster publish {folder} {walked['schedule']}` 会把它记为第 2 版"
+        f"尚未发布：核对无误后，`roster publish {folder} {walked['schedule']} --db {db}` "
+        "会把它记为第 2 版"
         "（或在 repair 时加 --publish）"
     )
     published = run(
         "publish", folder, walked["schedule"], "-m", "修复", "--by", "王书记", "--db", db,
         "--no-feeds",
     ).output.splitlines()  # fmt: skip
-    assert published[1] == f"{words}（明细见 roster diff {folder} 1 2 --week 2020-W06）"
+    # The store is not the folder's own: the suggested commands name it.
+    assert published[1] == f"{words}（明细见 roster diff {folder} 1 2 --week 2020-W06 --db {db}）"
     history = run("history", folder, "--week", "2020-W06", "--db", db).output.splitlines()
     assert history[3].split()[:3] == ["2020-W06", "2", "1"]
     assert history[3].endswith(f"  {words}  修复")
@@ -140,3 +142,30 @@ def test_every_commands_json_carries_the_same_two_counts(walked: dict[str, Any])
     left = {c["left"] for c in diff["shifts"]} - {None}
     took = {c["took"] for c in diff["shifts"]} - {None}
     assert len(left | took) == counts[1]
+
+
+def test_a_suggested_command_names_the_store_only_when_it_must(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli import _db_args
+
+    class Shown:
+        def __init__(self, location: str) -> None:
+            self.location = location
+
+    folder = tmp_path / "社区"
+    monkeypatch.delenv("ROSTER_DB", raising=False)
+    # The folder's own store needs no --db; another file does, quoted for the shell.
+    assert _db_args(Shown(str(folder / "roster.db")), folder) == ""  # type: ignore[arg-type]
+    other = tmp_path / "共享 库.db"
+    assert _db_args(Shown(str(other)), folder) == f" --db '{other}'"  # type: ignore[arg-type]
+    # The store $ROSTER_DB names is the shell's already.
+    monkeypatch.setenv("ROSTER_DB", str(other))
+    assert _db_args(Shown(str(other)), folder) == ""  # type: ignore[arg-type]
+    # A PostgreSQL URL is shown without its password, for the user to fill in.
+    url = "postgresql://coordinator:secret@db.example/roster"
+    monkeypatch.setenv("ROSTER_DB", "postgresql://other@db.example/roster")
+    shown = "postgresql+psycopg://coordinator:***@db.example/roster"
+    assert _db_args(Shown(shown), folder) == f" --db '{shown}'"  # type: ignore[arg-type]
+    monkeypatch.setenv("ROSTER_DB", url)
+    assert _db_args(Shown(shown), folder) == ""  # type: ignore[arg-type]
