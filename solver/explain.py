@@ -277,17 +277,27 @@ def _feasible_under(
     return _Check(int(status), core, solver.response_proto.deterministic_time)
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """Hard rule instances that cannot hold together, in the order the rules were added;
+    ``minimal`` when each was shown to be needed (without any one the rest can hold)."""
+
+    rules: list[HardRule]
+    minimal: bool
+
+
 def minimal_conflict(
     m: RosterModel, *, budget: float = CONFLICT_BUDGET, seed: int = 0, wall: float | None = None
-) -> list[HardRule] | None:
+) -> Conflict | None:
     """A set of guarded hard rule instances of ``m`` (built with ``explain=True``) that cannot
-    hold together and is minimal (without any one of them the rest can), in the order the rules
-    were added; None when the model is not shown infeasible within the budget, or is infeasible
-    for a reason no guard covers.
+    hold together, shrunk to a minimal one when the limits allow; None when the model is not
+    shown infeasible within the budget, or is infeasible for a reason no guard covers.
 
     The solver's sufficient core is shrunk by deletion: each rule is dropped in turn and kept
     out when the rest is still infeasible (then the new, possibly smaller core is taken). When the
-    budget runs out the set found so far is returned: still a conflict, perhaps not minimal.
+    budget or the wall-clock stop runs out first, or a rule's check ends undecided, the set found
+    so far is returned, still a conflict, with ``minimal`` false: the caller says so, since what
+    a wall-clock stop cut depends on the machine.
     ``wall`` (seconds), when given, bounds the whole search in wall-clock time too."""
     m.model.clear_objective()  # type: ignore[no-untyped-call]
     deadline = time.monotonic() + (budget * WALL_FACTOR + WALL_SLACK if wall is None else wall)
@@ -302,6 +312,7 @@ def minimal_conflict(
     # the machine's load (the wall-clock deadline is only a safety net).
     spent = first.work
     i = 0
+    undecided = False
     while i < len(core) and len(core) > 1 and spent < budget and time.monotonic() < deadline:
         trial = core[:i] + core[i + 1 :]
         check = _feasible_under(m, trial, max(0.1, min(budget / 4, budget - spent)), seed, deadline)
@@ -312,9 +323,12 @@ def minimal_conflict(
             core = kept_before + [c for c in core[i + 1 :] if c in keep]
             i = len(kept_before)
         else:
-            i += 1  # needed (or not disproved in time): it stays
+            # Needed, or not disproved in time: it stays either way.
+            undecided = undecided or check.status == cp_model.UNKNOWN
+            i += 1
     m.model.clear_assumptions()
-    return [m.guards[i] for i in core]
+    minimal = len(core) == 1 or (i >= len(core) and not undecided)
+    return Conflict([m.guards[i] for i in core], minimal)
 
 
 # --- staffing hint ------------------------------------------------------------------------------
@@ -631,7 +645,8 @@ def conflict_error(
     in ``m`` (a model of it built with ``explain=True``), followed by the facts behind them: the
     leave of the people named, and who may not take the shifts named. ``wall`` as in
     ``minimal_conflict``."""
-    found = minimal_conflict(m, budget=budget, seed=seed, wall=wall)
+    conflict = minimal_conflict(m, budget=budget, seed=seed, wall=wall)
+    found = conflict.rules if conflict is not None else []
     zh = _zh(roster)
     if not found:
         message = (
@@ -653,6 +668,13 @@ def conflict_error(
             if zh
             else f"the hard rules contradict each other, so no roster exists: these {len(found)} "
             "cannot all hold; relax at least one of them"
+        )
+    if conflict is not None and not conflict.minimal and len(found) > 1:
+        message += (
+            "（限时内未能确认这是最少的一组，可能有几条并不相干）"
+            if zh
+            else " (the time ran out before this set was shown to be the smallest: some of "
+            "them may not take part)"
         )
     sentences = [conflict_sentence(roster, rule) for rule in _focus(found)]
     return InfeasibleError(message, sentences + conflict_facts(roster, m.slots, found))

@@ -11,7 +11,8 @@ from ortools.sat.python import cp_model
 from cli import main
 from roster.errors import InfeasibleError
 from roster.load import Roster
-from solver.explain import _feasible_under, minimal_conflict
+from solver import explain
+from solver.explain import _feasible_under, conflict_error, minimal_conflict
 from solver.solve import build_model
 from tests.explainkit import days, person, post, solved, write_roster
 
@@ -136,10 +137,53 @@ def test_the_set_found_is_minimal(tmp_path: Path) -> None:
     )
     period, slots = days(roster, 2)
     m, _ = build_model(roster, period, slots, strict=True, explain=True)
-    found = minimal_conflict(m, budget=5)
-    assert found
+    conflict = minimal_conflict(m, budget=5)
+    assert conflict is not None and conflict.minimal
+    found = conflict.rules
+    assert len(found) > 1
     chosen = [i for i, rule in m.guards.items() if rule in found]
     assert _feasible_under(m, chosen, 5, 0).status == cp_model.INFEASIBLE
     for dropped in chosen:
         rest = [i for i in chosen if i != dropped]
         assert _feasible_under(m, rest, 5, 0).status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_a_set_cut_short_by_the_clock_says_it_may_not_be_the_smallest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = write_roster(
+        tmp_path / "strict",
+        [post("gate", "门岗", need=2), post("duty", "值班", "20:00", 12)],
+        [person("p1", "甲", max_hours_per_week=6), person("p2", "乙"), person("p3", "丙")],
+    )
+    period, slots = days(roster, 2)
+    # The clock jumps an hour once the first check has shown the rules infeasible: as on a
+    # machine far slower than the work estimate, the shrinking stops at once.
+    checks = 0
+    real = explain._feasible_under
+    clock = explain.time.monotonic
+
+    def counted(*args: object, **kwargs: object) -> object:
+        nonlocal checks
+        checks += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    def late() -> float:
+        return clock() + (3600.0 if checks else 0.0)
+
+    monkeypatch.setattr(explain, "_feasible_under", counted)
+    monkeypatch.setattr(explain.time, "monotonic", late)
+    m, _ = build_model(roster, period, slots, strict=True, explain=True)
+    cut = minimal_conflict(m, budget=5)
+    assert cut is not None and not cut.minimal and checks == 1
+    m, _ = build_model(roster, period, slots, strict=True, explain=True)
+    checks = 0
+    error = conflict_error(roster, m, budget=5, seed=0)
+    assert str(error).endswith("（限时内未能确认这是最少的一组，可能有几条并不相干）")
+    assert len(error.conflicts) > 1
+    # Given the time, the same rules are shrunk to a smallest set, and nothing more is said.
+    monkeypatch.setattr(explain.time, "monotonic", clock)
+    m, _ = build_model(roster, period, slots, strict=True, explain=True)
+    shown = conflict_error(roster, m, budget=5, seed=0)
+    assert "限时内" not in str(shown)
+    assert len(shown.conflicts) <= len(error.conflicts)
