@@ -95,6 +95,10 @@ ACCEPT_EQUAL = True
 #: deterministic unit than one long solve (each copies the model): 2 to 7 seconds a unit on a busy
 #: 2-core machine (Curtois & Qu 4 at 60 units: 433 s), hence the room.
 WALL_CAP = 20
+#: Seconds the last resort (the best roster with every cell fixed) may take at least, past the
+#: loop's stop if need be: repeatable, and in the wall-clock mode, where the stop is the user's.
+FIXED_FLOOR = 10.0
+FIXED_FLOOR_WALL = 1.0
 #: Deterministic-time limit of one sub-solve (a fraction of a second of one core's work).
 #: Measured on Curtois & Qu 5, 8 and 12 at 20 units: 0.1 gave 1,346 / 2,554 / 6,253, 0.2 gave
 #: 1,249 / 2,359 / 6,891, 0.3 gave 1,251 / 2,072 / 6,668, 0.5 gave 1,248 / 2,580 on 5 and 8.
@@ -360,7 +364,10 @@ def search(
     fixed = _fixed_copy(m.model, cells, set(), best)
     solver = new_solver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(10.0, wall_deadline - time.monotonic())
+    # Every cell fixed, so it is solved as soon as it is loaded; the floor is for loading a
+    # large model (10 s when repeatable, under the loop's guard; 1 s past the stop otherwise).
+    floor = FIXED_FLOOR if options.repeatable else FIXED_FLOOR_WALL
+    solver.parameters.max_time_in_seconds = max(floor, wall_deadline - time.monotonic())
     fixing = Guard() if options.repeatable else None
     status = _solve(solver, fixed, None, fixing)
     guarded(fixing, status)
