@@ -11,6 +11,7 @@ community's tag and each community's posts are open only to that tag.
         [--results FILE]
     python -m benchmarks.district part COMMUNITY [--time-limit S | --repeatable --work-units U]
         [--workers N] [--strict]
+    python -m benchmarks.district alone [--time-limit 60] [--within 1] [--workers 2]
 """
 
 from __future__ import annotations
@@ -1100,6 +1101,201 @@ def compare(
     if results is not None:
         with results.open("a", encoding="utf-8") as handle:
             handle.write(block + "\n")
+
+
+@dataclass
+class Alone:
+    """One community solved alone on the whole machine (``reach_alone``): when its roster came
+    within the target of its bound (None: not within the limit), and where it ended."""
+
+    community: str
+    people: int
+    reached: float | None
+    objective: float
+    bound: int
+    optimal: bool
+    wall: float
+
+
+class _Watch:
+    """Stops a CP-SAT run as soon as its best roster is within ``within`` of its bound, noting
+    when (``reached``); told of every roster and of every better bound, from CP-SAT's threads."""
+
+    def __init__(self, solver: Any, within: float) -> None:
+        import threading
+
+        self.solver = solver
+        self.within = within
+        self.started = time.monotonic()
+        self.objective = float("inf")
+        self.bound = float("-inf")
+        self.reached: float | None = None
+        self._lock = threading.Lock()
+
+    def found(self, objective: float, bound: float) -> None:
+        with self._lock:
+            self.objective = min(self.objective, objective)
+            self._look(bound)
+
+    def bounded(self, bound: float) -> None:
+        with self._lock:
+            self._look(bound)
+
+    def whole_bound(self) -> int:
+        """The bound as a whole number: the objective is one, so a fractional bound rounds up."""
+        import math
+
+        return math.ceil(self.bound - 1e-6)
+
+    def _look(self, bound: float) -> None:
+        self.bound = max(self.bound, bound)
+        if self.reached is None and self.objective <= (1 + self.within) * self.whole_bound():
+            self.reached = time.monotonic() - self.started
+            self.solver.stop_search()
+
+
+def reach_alone(
+    roster: Roster,
+    period: Period,
+    time_limit: float,
+    within: float,
+    workers: int,
+    seed: int = 0,
+    on_row: Callable[[Alone], None] | None = None,
+) -> list[Alone]:
+    """Solve each community of ``roster`` alone, one after the other, as the district's parts
+    search first (every place hard, the parts' CP-SAT parameters, ``workers`` workers), each until
+    its roster is within ``within`` (a fraction) of its bound or ``time_limit`` seconds: how long
+    each part needs on this machine, to size a cluster by."""
+    from ortools.sat.python import cp_model
+
+    from solver.build import build_model
+    from solver.components import WALL_PART_PARAMS, find_parts, sub_roster
+    from solver.model import apply_params
+
+    class Found(cp_model.CpSolverSolutionCallback):
+        def __init__(self, watch: _Watch) -> None:
+            super().__init__()
+            self.watch = watch
+
+        def on_solution_callback(self) -> None:
+            self.watch.found(self.objective_value, self.best_objective_bound)
+
+    rows = []
+    for part in find_parts(roster):
+        sub = sub_roster(roster, part)
+        solver = cp_model.CpSolver()
+        watch = _Watch(solver, within)
+        m, _ = build_model(sub, period, expand(sub.config, period), strict=True)
+        apply_params(solver.parameters, dict(WALL_PART_PARAMS))
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = time_limit
+        solver.best_bound_callback = watch.bounded
+        status = solver.solve(m.model, Found(watch))
+        wall = time.monotonic() - watch.started
+        optimal = status == cp_model.OPTIMAL
+        row = Alone(
+            community=part.posts[0].split("-")[0],
+            people=len(part.people),
+            reached=wall if optimal and watch.reached is None else watch.reached,
+            objective=watch.objective,
+            bound=round(watch.objective) if optimal else watch.whole_bound(),
+            optimal=optimal,
+            wall=round(wall, 2),
+        )
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+def makespan(seconds: list[float], machines: int) -> float:
+    """The wall time of ``seconds`` of independent work on ``machines`` machines, each taking
+    the longest job left when it is free (the parts' order on a cluster of that size)."""
+    import heapq
+
+    loads = [0.0] * max(1, machines)
+    for job in sorted(seconds, reverse=True):
+        heapq.heappush(loads, heapq.heappop(loads) + job)
+    return max(loads)
+
+
+def alone_markdown(rows: list[Alone], within: float, machines: list[int], command: str) -> str:
+    objective = sum(r.objective for r in rows)
+    bound = sum(r.bound for r in rows)
+    reached = sorted(r.reached for r in rows if r.reached is not None)
+    late = [r.community for r in rows if r.reached is None]
+    walls = [r.wall for r in rows]
+    lines = [
+        f"Each community alone, until within {100 * within:g} % of its bound: "
+        f"{len(reached)} of {len(rows)} got there "
+        + (
+            f"(median {reached[len(reached) // 2]:.1f} s, the longest {reached[-1]:.1f} s)"
+            if reached
+            else ""
+        )
+        + (f"; not within the limit: {', '.join(late)}" if late else "")
+        + ".",
+        f"Summed: {objective:,.0f} / {bound:,}, gap {100 * (objective - bound) / bound:.2f} %, "
+        f"{sum(walls):.0f} s of this machine in all.",
+        "",
+        "| machines | " + " | ".join(str(k) for k in machines) + " |",
+        "| --- | " + " | ".join("---:" for _ in machines) + " |",
+        "| wall (s) | " + " | ".join(f"{makespan(walls, k):.0f}" for k in machines) + " |",
+        "",
+        f"Command: `{command}`",
+        f"Machine: {platform.processor() or platform.machine()}, {_cores()} cores, "
+        f"Python {platform.python_version()}.",
+    ]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--time-limit", default=60.0, show_default=True, help="Wall-clock seconds a part.")
+@click.option(
+    "--within", default=1.0, show_default=True, help="Percent above the bound to stop at."
+)
+@click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the generated district.")
+@click.option("--solver-seed", default=0, show_default=True, help="CP-SAT's random seed.")
+@click.option(
+    "--machines",
+    default="1,2,4,8,12,16,29",
+    show_default=True,
+    help="Cluster sizes to project the wall time on, comma-separated.",
+)
+def alone(
+    time_limit: float, within: float, workers: int, seed: int, solver_seed: int, machines: str
+) -> None:
+    """Solve each community of the district alone on the whole machine until its roster is
+    within --within percent of its bound (or --time-limit), and print how long each took, the
+    summed gap, and the wall time on clusters of --machines such machines: how far a district is
+    from the target with the whole machine for each part.
+
+    Example: python -m benchmarks.district alone --time-limit 60 --workers 2
+    """
+    try:
+        sizes = [int(x) for x in machines.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{machines!r}: give whole numbers such as 1,2,4") from None
+    with tempfile.TemporaryDirectory(prefix="district-") as folder:
+        write_district(Path(folder), seed, 29, 1057)
+        roster = load_roster(folder)
+    period = make_period(roster.config.timezone, WEEK, None, None)
+
+    def line(row: Alone) -> None:
+        reached = "-" if row.reached is None else f"{row.reached:.1f} s"
+        click.echo(
+            f"{row.community} ({row.people} people): {row.objective:g} / {row.bound}"
+            f"{' optimal' if row.optimal else ''}, within {within:g} % at {reached}, "
+            f"{row.wall:.1f} s",
+            err=True,
+        )
+
+    rows = reach_alone(roster, period, time_limit, within / 100, workers, solver_seed, on_row=line)
+    command = "python -m benchmarks.district alone " + " ".join(sys.argv[2:])
+    click.echo(alone_markdown(rows, within / 100, sizes, command.strip()))
 
 
 def _echo_err(text: str) -> None:

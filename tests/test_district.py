@@ -14,10 +14,13 @@ from benchmarks.district import (
     REFERENCE,
     WEEK,
     _capacity,
+    alone_markdown,
     build_district,
     choose_level,
     community_sizes,
     demand_levels,
+    makespan,
+    reach_alone,
     write_district,
 )
 from roster.check import check
@@ -560,3 +563,31 @@ def test_a_repeatable_part_gets_one_worker_whatever_the_lanes() -> None:
     assert part_options(repeatable, 2.0).workers == 1
     assert part_options(replace(repeatable, workers=3), 2.0).workers == 3
     assert part_options(SolveOptions(time_limit=10), 2.0).workers == WALL_PART_WORKERS
+
+
+# --- each community alone (benchmarks.district alone) ------------------------------------------
+
+
+def test_makespan_gives_each_free_machine_the_longest_job_left() -> None:
+    assert makespan([60, 50, 40, 10], 1) == 160
+    # 60 | 50 + 10 | 40: the longest two go first, the short job joins the shorter load.
+    assert makespan([10, 40, 50, 60], 3) == 60
+    assert makespan([30, 30, 30], 2) == 60
+    assert makespan([5.0], 29) == 5.0
+
+
+def test_each_community_alone_stops_within_the_target_or_at_its_limit(tmp_path: Path) -> None:
+    roster = district(tmp_path)
+    rows = reach_alone(roster, one_day(roster), 10.0, 0.01, workers=1)
+    assert [r.community for r in rows] == ["c01", "c02", "c03"]
+    assert sum(r.people for r in rows) == 30
+    for row in rows:
+        assert row.bound <= row.objective
+        if row.reached is not None:
+            assert row.objective <= 1.01 * row.bound
+            assert row.reached <= row.wall
+    table = alone_markdown(rows, 0.01, [1, 3], "python -m benchmarks.district alone")
+    assert "| machines | 1 | 3 |" in table
+    # On one machine the communities take their summed time; on three, the longest one's.
+    walls = [r.wall for r in rows]
+    assert f"| wall (s) | {sum(walls):.0f} | {max(walls):.0f} |" in table
