@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 import click
 import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, check_base_url, write_feeds
 from calendars.history import DEFAULT_WINDOW
@@ -1106,17 +1108,23 @@ def _period_args(start: datetime, end: datetime, timezone: str) -> str:
     return f"--from {start.astimezone(zone).date()} --to {last}"
 
 
-def _db_args(store: Store, folder: Path) -> str:
-    """The ``--db`` option that names ``store`` again in a command suggested to the user: none
-    for the folder's own store or the one ``$ROSTER_DB`` names (the shell still has it), else
-    the store as it may be printed, quoted for the shell (a URL's password hidden as ***, for the
-    user to fill in)."""
-    own: list[str | Path] = [folder / DEFAULT_FILE]
-    if os.environ.get(ENV):
-        own.append(os.environ[ENV])
-    if store.location in {shown(to_url(location)) for location in own}:
+def _db_args(db: str | None, folder: Path) -> str:
+    """The ``--db`` option that names the store ``db`` (the option's value) again in a command
+    suggested to the user: none for the folder's own store or the one ``$ROSTER_DB`` names (the
+    shell still has it), else the store as given, quoted for the shell, a URL's password hidden
+    as *** (for the user to fill in)."""
+    if db is None or db == "" or db == os.environ.get(ENV):
         return ""
-    return f" --db {shlex.quote(store.location)}"
+    if "://" in db:
+        try:
+            text = make_url(db).render_as_string(hide_password=True)
+        except ArgumentError:
+            return ""  # not a URL the store could have opened
+    else:
+        if shown(to_url(db)) == shown(to_url(folder / DEFAULT_FILE)):
+            return ""
+        text = db
+    return f" --db {shlex.quote(text)}"
 
 
 def _version_json(version: Version) -> dict[str, Any]:
@@ -1260,7 +1268,7 @@ def publish(
                 _("{changes} (listed by {command})").format(
                     changes=diff.count(current()),
                     command=f"roster diff {folder} {version.parent} {version.number} "
-                    f"{_period_args(start, end, roster.config.timezone)}" + _db_args(store, folder),
+                    f"{_period_args(start, end, roster.config.timezone)}" + _db_args(db, folder),
                 )
             )
     if report.penalty != schedule.solver.objective:
@@ -1683,7 +1691,7 @@ def repair(
                 "it as version {number} (or repair with --publish)"
             ).format(
                 folder=folder,
-                schedule=f"{target / 'schedule.json'}{_db_args(store, folder)}",
+                schedule=f"{target / 'schedule.json'}{_db_args(db, folder)}",
                 number=base.number + 1,
             )
         )

@@ -149,23 +149,23 @@ def test_a_suggested_command_names_the_store_only_when_it_must(
 ) -> None:
     from cli import _db_args
 
-    class Shown:
-        def __init__(self, location: str) -> None:
-            self.location = location
-
     folder = tmp_path / "社区"
     monkeypatch.delenv("ROSTER_DB", raising=False)
-    # The folder's own store needs no --db; another file does, quoted for the shell.
-    assert _db_args(Shown(str(folder / "roster.db")), folder) == ""  # type: ignore[arg-type]
+    # The folder's own store needs no --db, however it was named; another file does, as given
+    # and quoted for the shell.
+    assert _db_args(None, folder) == ""
+    assert _db_args(str(folder / "roster.db"), folder) == ""
+    assert _db_args(str(folder / "." / "roster.db"), folder) == ""
     other = tmp_path / "共享 库.db"
-    assert _db_args(Shown(str(other)), folder) == f" --db '{other}'"  # type: ignore[arg-type]
+    assert _db_args(str(other), folder) == f" --db '{other}'"
     # The store $ROSTER_DB names is the shell's already.
     monkeypatch.setenv("ROSTER_DB", str(other))
-    assert _db_args(Shown(str(other)), folder) == ""  # type: ignore[arg-type]
-    # A PostgreSQL URL is shown without its password, for the user to fill in.
+    assert _db_args(str(other), folder) == ""
+    # A PostgreSQL URL keeps its scheme and loses its password, for the user to fill in.
     url = "postgresql://coordinator:secret@db.example/roster"
-    monkeypatch.setenv("ROSTER_DB", "postgresql://other@db.example/roster")
-    shown = "postgresql+psycopg://coordinator:***@db.example/roster"
-    assert _db_args(Shown(shown), folder) == f" --db '{shown}'"  # type: ignore[arg-type]
+    assert _db_args(url, folder) == " --db 'postgresql://coordinator:***@db.example/roster'"
+    assert _db_args("postgresql://db.example/roster", folder) == (
+        " --db postgresql://db.example/roster"
+    )
     monkeypatch.setenv("ROSTER_DB", url)
-    assert _db_args(Shown(shown), folder) == ""  # type: ignore[arg-type]
+    assert _db_args(url, folder) == ""

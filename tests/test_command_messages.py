@@ -66,7 +66,7 @@ def test_a_store_conflict_history_and_diff_in_chinese_and_in_english(
     second = run("publish", folder, swapped, "--db", store_url, "--by", "王芳", "--no-feeds")
     assert second.output.splitlines()[1] == (
         f"改动 {_moved(schedule, swapped)} 个班次，涉及 2 人（明细见 "
-        f"roster diff {folder} 1 2 --week 2020-W06）"
+        f"roster diff {folder} 1 2 --week 2020-W06 --db {store_url}）"
     )
     stale = edited(schedule, "stale.json", swap_people("p10", "p13"))
     conflict = run("publish", folder, stale, "--parent", "1", "--db", store_url, "--no-feeds")
