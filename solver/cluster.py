@@ -27,6 +27,7 @@ import logging
 import os
 import re
 import resource
+import socket
 import threading
 import time
 import uuid
@@ -115,6 +116,30 @@ def parse_cluster(text: str) -> ClusterSpec:
         )
     scheme, host, port = match.group(1), match.group(2), match.group(3)
     return ClusterSpec(address=f"{scheme}://{host}:{port or DEFAULT_PORT}")
+
+
+#: Seconds between two tries to reach a scheduler (``reach``).
+REACH_RETRY = 0.2
+
+
+def reach(address: str, timeout: float) -> None:
+    """Open and close a TCP connection to a scheduler's ``address`` (``scheme://host:port``, as
+    ``parse_cluster`` gives), trying again until ``timeout`` seconds have passed (a scheduler may
+    be starting). Raises the last OSError, or TimeoutError, when none was opened."""
+    location = address.partition("://")[2]
+    host, _colon, port = location.rpartition(":")
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"{address}: no connection within {timeout:g} s")
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=left).close()
+            return
+        except OSError:
+            if time.monotonic() + REACH_RETRY >= deadline:
+                raise
+        time.sleep(REACH_RETRY)
 
 
 # --- on a worker ---------------------------------------------------------------------------------
@@ -309,6 +334,10 @@ class Cluster:
             self.client = Client(self._local, timeout=self.timeout)
         else:
             try:
+                # A Client whose start fails is left half-made, to be collected later: its
+                # clean-up then finds its event loop closed and prints a traceback. So the
+                # scheduler is reached first.
+                reach(self.spec.address, self.timeout)
                 self.client = Client(self.spec.address, timeout=self.timeout)
             except (OSError, TimeoutError) as exc:
                 raise ClusterError(

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import dask
+import distributed
 import pytest
 from click.testing import CliRunner, Result
 
@@ -36,6 +37,7 @@ from solver.cluster import (
     ProgressRelay,
     parse_cluster,
     part_history,
+    reach,
     solve_part,
 )
 from solver.components import find_parts, sub_roster
@@ -478,8 +480,19 @@ def test_cli_names_an_unreachable_scheduler_and_the_fix(
     folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 1.0)
+    # No Dask client is made for a scheduler that cannot be reached: one whose start fails is
+    # collected later, its loop closed, and prints a traceback on stderr.
+    made: list[object] = []
+    real_client = distributed.Client
+
+    def client(*args: object, **kwargs: object) -> object:
+        made.append(args)
+        return real_client(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "Client", client)
     address = f"tcp://127.0.0.1:{free_port()}"
     result = run("--lang", "en", "solve", folder, *SOLVE, "--cluster", address, "--out", tmp_path)
+    assert made == []
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[-1].startswith(
@@ -491,3 +504,12 @@ def test_cli_names_an_unreachable_scheduler_and_the_fix(
     )
     assert "Traceback" not in result.output
     assert not (tmp_path / "schedule.json").exists()
+
+
+def test_reach_opens_a_connection_or_says_why_within_its_time() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        reach(f"tcp://127.0.0.1:{server.getsockname()[1]}", 1.0)
+    with pytest.raises(OSError):
+        reach(f"tcp://127.0.0.1:{free_port()}", 0.5)
