@@ -1142,10 +1142,11 @@ class _Watch:
             self._look(bound)
 
     def whole_bound(self) -> int:
-        """The bound as a whole number: the objective is one, so a fractional bound rounds up."""
+        """The bound as a whole number: the objective is one, so a fractional bound rounds up.
+        0 before CP-SAT has said any (every term of the objective is 0 or more)."""
         import math
 
-        return math.ceil(self.bound - 1e-6)
+        return math.ceil(self.bound - 1e-6) if math.isfinite(self.bound) else 0
 
     def _look(self, bound: float) -> None:
         self.bound = max(self.bound, bound)

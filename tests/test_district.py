@@ -14,6 +14,7 @@ from benchmarks.district import (
     REFERENCE,
     WEEK,
     _capacity,
+    _Watch,
     alone_markdown,
     build_district,
     choose_level,
@@ -591,3 +592,21 @@ def test_each_community_alone_stops_within_the_target_or_at_its_limit(tmp_path: 
     # On one machine the communities take their summed time; on three, the longest one's.
     walls = [r.wall for r in rows]
     assert f"| wall (s) | {sum(walls):.0f} | {max(walls):.0f} |" in table
+
+
+def test_the_watch_stops_the_run_once_the_roster_is_within_the_target() -> None:
+    class Solver:
+        stopped = 0
+
+        def stop_search(self) -> None:
+            self.stopped += 1
+
+    solver = Solver()
+    watch = _Watch(solver, 0.01)
+    assert watch.whole_bound() == 0  # no bound said yet
+    watch.found(105, 99.5)
+    assert watch.reached is None and watch.whole_bound() == 100
+    watch.bounded(103.2)  # 105 is within 1 % of 104, the bound rounded up
+    assert watch.reached is not None and solver.stopped == 1
+    watch.found(104, 104)
+    assert solver.stopped == 1 and watch.objective == 104
