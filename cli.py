@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 import click
 import yaml
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from calendars.feeds import DEFAULT_ALARM_MINUTES, FeedIndex, check_base_url, write_feeds
 from calendars.history import DEFAULT_WINDOW
@@ -70,7 +69,7 @@ from solver.repair import repair as repair_roster
 from solver.search import Stop, check_params
 from solver.solve import Progress, SolveOptions, solve
 from store import ENV, Store, open_store, store_location
-from store.db import DEFAULT_FILE, shown, to_url
+from store.db import shown, to_url
 from store.history import published_history
 from store.report import history_rows, render_history
 
@@ -1110,20 +1109,12 @@ def _period_args(start: datetime, end: datetime, timezone: str) -> str:
 
 def _db_args(db: str | None, folder: Path) -> str:
     """The ``--db`` option that names the store ``db`` (the option's value) again in a command
-    suggested to the user: none for the folder's own store or the one ``$ROSTER_DB`` names (the
-    shell still has it), else the store as given, quoted for the shell, a URL's password hidden
-    as *** (for the user to fill in)."""
-    if db is None or db == "" or db == os.environ.get(ENV):
+    suggested to the user: none when that command would open the same store without it (the
+    folder's own, or the one ``$ROSTER_DB`` names: ``store_location``), else the store as given,
+    quoted for the shell, a URL's password hidden as *** (for the user to fill in)."""
+    if not db or shown(to_url(db)) == shown(to_url(store_location(None, folder))):
         return ""
-    if "://" in db:
-        try:
-            text = make_url(db).render_as_string(hide_password=True)
-        except ArgumentError:
-            return ""  # not a URL the store could have opened
-    else:
-        if shown(to_url(db)) == shown(to_url(folder / DEFAULT_FILE)):
-            return ""
-        text = db
+    text = make_url(db).render_as_string(hide_password=True) if "://" in db else db
     return f" --db {shlex.quote(text)}"
 
 

@@ -158,9 +158,11 @@ def test_a_suggested_command_names_the_store_only_when_it_must(
     assert _db_args(str(folder / "." / "roster.db"), folder) == ""
     other = tmp_path / "共享 库.db"
     assert _db_args(str(other), folder) == f" --db '{other}'"
-    # The store $ROSTER_DB names is the shell's already.
+    # The store $ROSTER_DB names is the shell's already; with it set, the folder's own store
+    # is no longer what a command without --db opens.
     monkeypatch.setenv("ROSTER_DB", str(other))
     assert _db_args(str(other), folder) == ""
+    assert _db_args(str(folder / "roster.db"), folder) == f" --db '{folder / 'roster.db'}'"
     # A PostgreSQL URL keeps its scheme and loses its password, for the user to fill in.
     url = "postgresql://coordinator:secret@db.example/roster"
     assert _db_args(url, folder) == " --db 'postgresql://coordinator:***@db.example/roster'"
